@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { MessageSchema } from './message.js';
+
+/**
+ * The golden-set file format. This schema is the contract: `convotest validate` checks files
+ * against it and `schema/golden-set.schema.json` (generated from it) lets editors check YAML.
+ */
+
+/** A regex given as a string: `pattern`, `(?i)pattern` or `/pattern/flags`. Compiled in io/. */
+export const RegexStringSchema = z.string().min(1);
+
+export const TagsSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+export type Tags = z.infer<typeof TagsSchema>;
+
+export const KnowledgeDocSchema = z.strictObject({
+  id: z.string().min(1),
+  title: z.string().optional(),
+  content: z.string().min(1),
+});
+export type KnowledgeDoc = z.infer<typeof KnowledgeDocSchema>;
+
+/** An expected tool call: the name and, optionally, a subset of its arguments that must match. */
+export const ExpectedToolSchema = z.strictObject({
+  name: z.string().min(1),
+  arguments: z.record(z.string(), z.unknown()).optional(),
+});
+export type ExpectedTool = z.infer<typeof ExpectedToolSchema>;
+
+export const OutcomeSchema = z.enum(['resolved', 'escalated', 'abandoned', 'converted']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+const expectShape = {
+  tools: z.array(ExpectedToolSchema).optional(),
+  reference: z.string().optional(),
+  must_match: z.array(RegexStringSchema).optional(),
+  must_not_match: z.array(RegexStringSchema).optional(),
+  /** Grader names that apply (in addition to the file's and config's defaults). */
+  graders: z.array(z.string().min(1)).optional(),
+};
+
+export const TurnExpectSchema = z.strictObject(expectShape);
+export type TurnExpect = z.infer<typeof TurnExpectSchema>;
+
+export const ConversationExpectSchema = z.strictObject({
+  ...expectShape,
+  outcome: OutcomeSchema.optional(),
+});
+export type ConversationExpect = z.infer<typeof ConversationExpectSchema>;
+
+export const TurnSchema = z.strictObject({
+  user: z.string().min(1),
+  expect: TurnExpectSchema.optional(),
+});
+export type Turn = z.infer<typeof TurnSchema>;
+
+/** Knowledge on a case: an id referring to the file's `knowledge`, or an inline document. */
+export const CaseKnowledgeSchema = z.array(z.union([z.string().min(1), KnowledgeDocSchema]));
+
+export const GoldenCaseSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    description: z.string().optional(),
+    tags: TagsSchema.default({}),
+    knowledge: CaseKnowledgeSchema.optional(),
+    /** A system message for the agent (importers keep a recorded system prompt here). */
+    system: z.string().optional(),
+    turns: z.array(TurnSchema).optional(),
+    transcript: z.array(MessageSchema).optional(),
+    /**
+     * Scripted tool results for replayed cases: when the agent calls the named tool, the runner
+     * answers with this value (JSON-encoded) as the tool message.
+     */
+    tool_results: z.record(z.string(), z.unknown()).optional(),
+    expect: ConversationExpectSchema.optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const hasTurns = c.turns !== undefined;
+    const hasTranscript = c.transcript !== undefined;
+    if (hasTurns === hasTranscript) {
+      ctx.addIssue({
+        code: 'custom',
+        message: hasTurns
+          ? 'a case has either `turns` or `transcript`, not both'
+          : 'a case needs `turns` (to replay) or `transcript` (to grade as recorded)',
+        path: hasTurns ? ['transcript'] : [],
+      });
+    }
+  });
+export type GoldenCase = z.infer<typeof GoldenCaseSchema>;
+
+export const GoldenDefaultsSchema = z.strictObject({
+  tags: TagsSchema.optional(),
+  graders: z.array(z.string().min(1)).optional(),
+});
+
+/** A YAML golden-set file. (A JSONL file holds one case per line and no file-level keys.) */
+export const GoldenFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  knowledge: z.array(KnowledgeDocSchema).optional(),
+  defaults: GoldenDefaultsSchema.optional(),
+  cases: z.array(GoldenCaseSchema),
+});
+export type GoldenFile = z.infer<typeof GoldenFileSchema>;
+
+/**
+ * A case after loading: defaults merged, knowledge references resolved, and where it came from.
+ * This is what the runner and graders receive.
+ */
+export interface ResolvedCase extends Omit<GoldenCase, 'knowledge'> {
+  knowledge: KnowledgeDoc[];
+  /** Graders named by the file defaults and the case's expect (not yet the config's defaults). */
+  graders: string[];
+  source: { file: string; line?: number };
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { GradeSchema } from './grade.js';
+import { MessageSchema, UsageSchema } from './message.js';
+
+/**
+ * The run record: `runs/<run-id>.jsonl`, one JSON object per line.
+ *   line 1: `header`; then one `result` per (case, variant, repeat) as each finishes;
+ *   last:   `summary` (absent when the run was killed).
+ * FORMAT VERSION: `convotest.run/1`. Bump the minor for additive changes, the major when a
+ * reader of the old version would misread the new one. Readers reject unknown majors.
+ * Every line carries `prev`: the SHA-256 (hex) of the previous line's bytes (without its
+ * newline); the header's `prev` is 64 zeros. The summary carries the final `digest`.
+ */
+export const RUN_FORMAT = 'convotest.run';
+export const RUN_FORMAT_MAJOR = 1;
+export const RUN_FORMAT_VERSION = `${RUN_FORMAT}/${RUN_FORMAT_MAJOR}.0`;
+
+export const RunStatusSchema = z.enum(['complete', 'interrupted', 'budget', 'failed', 'incomplete']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const VariantInfoSchema = z.strictObject({
+  name: z.string(),
+  kind: z.string(),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  /** SHA-256 of the variant's resolved configuration (system prompt text included). */
+  hash: z.string().optional(),
+  /** Set when the variant was not run (e.g. its API key is not set), with the reason. */
+  skipped: z.string().optional(),
+});
+export type VariantInfo = z.infer<typeof VariantInfoSchema>;
+
+export const GraderInfoSchema = z.strictObject({
+  name: z.string(),
+  kind: z.string(),
+  scope: z.enum(['turn', 'conversation']),
+  threshold: z.number().optional(),
+  hash: z.string(),
+  source: z.string().optional(),
+  /** Set when the grader was not used (e.g. it needs a judge and none is configured). */
+  skipped: z.string().optional(),
+});
+export type GraderInfo = z.infer<typeof GraderInfoSchema>;
+
+export const JudgeInfoSchema = z.strictObject({
+  provider: z.string(),
+  model: z.string(),
+  temperature: z.number().optional(),
+  seed: z.number().optional(),
+});
+
+export const RunHeaderSchema = z.looseObject({
+  type: z.literal('header'),
+  format: z.string(),
+  prev: z.string().optional(),
+  runId: z.string(),
+  tool: z.strictObject({ name: z.string(), version: z.string() }),
+  startedAt: z.string(),
+  git: z.strictObject({ commit: z.string(), dirty: z.boolean() }).optional(),
+  /** The configuration, with secrets removed (only env var names are ever stored). */
+  config: z.record(z.string(), z.unknown()),
+  hashes: z.strictObject({
+    config: z.string(),
+    goldenSets: z.record(z.string(), z.string()),
+    graders: z.record(z.string(), z.string()),
+  }),
+  variants: z.array(VariantInfoSchema),
+  graders: z.array(GraderInfoSchema),
+  judge: JudgeInfoSchema.optional(),
+  repeat: z.number().int().positive(),
+  /** How the run was selected (`--filter`, `--case`), for the reader. */
+  selection: z.record(z.string(), z.unknown()).optional(),
+  /** Set on a regrade: the run whose transcripts were re-graded. */
+  sourceRun: z.strictObject({ runId: z.string(), path: z.string(), digest: z.string().optional() }).optional(),
+  /** Set on a resumed run: the run id and path that were continued. */
+  resumedFrom: z.string().optional(),
+});
+export type RunHeader = z.infer<typeof RunHeaderSchema>;
+
+/** A transcript message plus the measurements of the turn that produced it. */
+export const TranscriptMessageSchema = MessageSchema.extend({
+  latencyMs: z.number().nonnegative().optional(),
+  usage: UsageSchema.optional(),
+  costUsd: z.number().nullable().optional(),
+  model: z.string().optional(),
+  /** true when the message came from the case (scripted user turn, recorded transcript). */
+  scripted: z.boolean().optional(),
+  /** Index of the scripted user turn this message belongs to. */
+  turn: z.number().int().nonnegative().optional(),
+});
+export type TranscriptMessage = z.infer<typeof TranscriptMessageSchema>;
+
+export const ResultErrorSchema = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  /** Scripted user-turn index where it happened. */
+  turn: z.number().int().optional(),
+  retries: z.number().int().optional(),
+});
+export type ResultError = z.infer<typeof ResultErrorSchema>;
+
+export const RunResultSchema = z.looseObject({
+  type: z.literal('result'),
+  prev: z.string().optional(),
+  caseId: z.string(),
+  variant: z.string(),
+  repeat: z.number().int().nonnegative(),
+  tags: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  source: z.string().optional(),
+  /** `replay` (turns sent to the agent) or `recorded` (a transcript case graded as it is). */
+  mode: z.enum(['replay', 'recorded']),
+  transcript: z.array(TranscriptMessageSchema),
+  /** SHA-256 of the transcript's roles, contents and tool calls: keys human labels. */
+  transcriptHash: z.string(),
+  usage: UsageSchema,
+  judgeUsage: UsageSchema,
+  /** Agent cost; null when the model's price is unknown. */
+  costUsd: z.number().nullable(),
+  judgeCostUsd: z.number().nullable(),
+  latencyMs: z.number().nonnegative(),
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  grades: z.array(GradeSchema),
+  error: ResultErrorSchema.optional(),
+  /** Counts of redacted PII per kind, when redaction is on. */
+  redactions: z.record(z.string(), z.number()).optional(),
+});
+export type RunResult = z.infer<typeof RunResultSchema>;
+
+export const RunSummaryLineSchema = z.looseObject({
+  type: z.literal('summary'),
+  prev: z.string().optional(),
+  status: RunStatusSchema,
+  endedAt: z.string(),
+  results: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  /** The pure summary (src/core/summary.ts) at the end of the run. */
+  summary: z.record(z.string(), z.unknown()).optional(),
+  /** SHA-256 of the last line before this one: the chain's final digest. */
+  digest: z.string().optional(),
+  /** HMAC-SHA256 of `digest` when signing is configured. */
+  signature: z.string().optional(),
+  warnings: z.array(z.string()).optional(),
+});
+export type RunSummaryLine = z.infer<typeof RunSummaryLineSchema>;
+
+export const RunLineSchema = z.discriminatedUnion('type', [RunHeaderSchema, RunResultSchema, RunSummaryLineSchema]);
+export type RunLine = z.infer<typeof RunLineSchema>;
