@@ -19,6 +19,8 @@ export interface Grader {
   readonly kind: string;
   readonly scope: GraderScope;
   readonly threshold: number;
+  /** false when the case gives this grader nothing to check (no reference, no knowledge...): no grade is recorded. */
+  appliesTo(testCase: ResolvedCase): boolean;
   /** Never throws for a grading problem: returns a Grade with `error` instead. */
   grade(input: GradeInput): Promise<Grade>;
 }
