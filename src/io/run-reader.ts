@@ -1,0 +1,153 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ConvotestError } from '../errors.js';
+import {
+  RUN_FORMAT,
+  RUN_FORMAT_MAJOR,
+  type RunHeader,
+  RunHeaderSchema,
+  type RunResult,
+  RunResultSchema,
+  type RunStatus,
+  type RunSummaryLine,
+  RunSummaryLineSchema,
+} from '../schema/run-record.js';
+
+export interface RunReader {
+  readonly path: string;
+  readonly header: RunHeader;
+  /** Streams the result lines (one pass; call `readRun` again for another). */
+  readonly results: AsyncIterable<RunResult>;
+  /** Known once `results` has been iterated to the end; undefined for a killed run. */
+  readonly summaryLine: RunSummaryLine | undefined;
+  /** `complete`, `interrupted`, `budget`, `failed` from the summary line; `incomplete` without one. */
+  readonly status: RunStatus;
+  /** Problems met while reading (e.g. a truncated last line). */
+  readonly warnings: string[];
+}
+
+/**
+ * Opens a run record for streaming. The header is read and checked at once (an unknown major
+ * version is an E_RECORD error); results are parsed lazily, line by line, so a 1 GB record
+ * never sits in memory. A last line cut mid-way (a killed run) is skipped with a warning.
+ */
+export async function readRun(path: string): Promise<RunReader> {
+  const lines = lineIterator(path);
+  const first = await lines.next();
+  if (first.done) throw new ConvotestError('E_RECORD', `${path}: empty file, not a run record`);
+  const header = parseHeader(path, first.value.text);
+  const warnings: string[] = [];
+  let summaryLine: RunSummaryLine | undefined;
+  let consumed = false;
+
+  async function* results(): AsyncGenerator<RunResult> {
+    if (consumed) throw new Error(`${path}: results can be iterated once; call readRun again`);
+    consumed = true;
+    for await (const { text, lineNo, last } of { [Symbol.asyncIterator]: () => lines }) {
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        if (last) {
+          warnings.push(`${path}:${lineNo}: last line is incomplete (the run was cut off); read up to line ${lineNo - 1}`);
+          return;
+        }
+        throw new ConvotestError('E_RECORD', `${path}:${lineNo}: not valid JSON`);
+      }
+      const type = (value as { type?: unknown }).type;
+      if (type === 'result') {
+        const parsed = RunResultSchema.safeParse(value);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new ConvotestError('E_RECORD', `${path}:${lineNo}  ${issue?.path.join('.')}  ${issue?.message}`);
+        }
+        yield parsed.data;
+      } else if (type === 'summary') {
+        summaryLine = RunSummaryLineSchema.parse(value);
+      } else {
+        warnings.push(`${path}:${lineNo}: unknown line type ${JSON.stringify(type)} skipped`);
+      }
+    }
+  }
+
+  return {
+    path,
+    header,
+    results: results(),
+    get summaryLine() {
+      return summaryLine;
+    },
+    get status(): RunStatus {
+      return summaryLine?.status ?? 'incomplete';
+    },
+    warnings,
+  };
+}
+
+/** Reads a whole record into memory: for small records and tests. */
+export async function readRunAll(path: string): Promise<{
+  header: RunHeader;
+  results: RunResult[];
+  summaryLine: RunSummaryLine | undefined;
+  status: RunStatus;
+  warnings: string[];
+}> {
+  const run = await readRun(path);
+  const results: RunResult[] = [];
+  for await (const r of run.results) results.push(r);
+  return { header: run.header, results, summaryLine: run.summaryLine, status: run.status, warnings: run.warnings };
+}
+
+function parseHeader(path: string, text: string): RunHeader {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConvotestError('E_RECORD', `${path}:1: not a run record (the first line is not JSON)`);
+  }
+  const format = (value as { format?: unknown }).format;
+  if (typeof format !== 'string' || !format.startsWith(`${RUN_FORMAT}/`)) {
+    throw new ConvotestError('E_RECORD', `${path}:1: not a convotest run record (format ${JSON.stringify(format)})`);
+  }
+  const major = Number(format.slice(RUN_FORMAT.length + 1).split('.')[0]);
+  if (major !== RUN_FORMAT_MAJOR) {
+    throw new ConvotestError(
+      'E_RECORD',
+      `${path}: run record format ${format} is not supported by this convotest (reads ${RUN_FORMAT}/${RUN_FORMAT_MAJOR}.x); upgrade convotest`,
+    );
+  }
+  const parsed = RunHeaderSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConvotestError('E_RECORD', `${path}:1  ${issue?.path.join('.')}  ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+interface Line {
+  text: string;
+  lineNo: number;
+  /** true for the final line when the file does not end with a newline (a cut-off write). */
+  last: boolean;
+}
+
+/** Lines of a file with their numbers; tells whether the final line lacked its newline. */
+function lineIterator(path: string): AsyncIterator<Line> {
+  return (async function* () {
+    const stream = createReadStream(path, { encoding: 'utf8' });
+    let endsWithNewline = true;
+    stream.on('data', (chunk) => {
+      if (chunk.length > 0) endsWithNewline = (chunk as string).endsWith('\n');
+    });
+    const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    let pending: Line | undefined;
+    let lineNo = 0;
+    for await (const text of rl) {
+      lineNo += 1;
+      if (pending) yield pending;
+      pending = { text, lineNo, last: false };
+    }
+    if (pending) yield { ...pending, last: !endsWithNewline };
+  })();
+}
