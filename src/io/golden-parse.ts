@@ -1,0 +1,168 @@
+import type { z } from 'zod';
+import {
+  GoldenCaseSchema,
+  GoldenDefaultsSchema,
+  type GoldenCase,
+  GoldenFileSchema,
+  type KnowledgeDoc,
+  KnowledgeDocSchema,
+} from '../schema/golden-set.js';
+import { checkCase, checkGraderNames, checkTags, type Report } from './golden-checks.js';
+import { fieldPath, type Problem } from './problems.js';
+import { zodIssueProblems } from './yaml-issues.js';
+import { type Position, parseYamlSource } from './yaml-source.js';
+
+type Locate = (path: ReadonlyArray<PropertyKey>, options?: { key?: boolean }) => Position;
+
+/** One case as found in a file: the raw value, the parsed case when valid, and where it is. */
+export interface FoundCase {
+  raw: unknown;
+  parsed?: GoldenCase;
+  /** Path of the case inside its file (`['cases', 3]` in YAML, `[]` for a JSONL line). */
+  path: PropertyKey[];
+  line: number;
+  locate: Locate;
+}
+
+/** A golden-set file after parsing and per-file checks (cross-file checks come later). */
+export interface ParsedGoldenFile {
+  file: string;
+  cases: FoundCase[];
+  knowledge: KnowledgeDoc[];
+  defaults: { tags?: Record<string, string | string[]>; graders?: string[] };
+  problems: Problem[];
+}
+
+/**
+ * Parses one golden-set file (YAML, or JSONL when the name ends in `.jsonl`) and checks every
+ * case. `file` is the name used in problems.
+ */
+export function parseGoldenFile(file: string, text: string, knownGraders?: ReadonlySet<string>): ParsedGoldenFile {
+  return file.toLowerCase().endsWith('.jsonl') ? parseJsonl(file, text, knownGraders) : parseYaml(file, text, knownGraders);
+}
+
+function parseYaml(file: string, text: string, knownGraders?: ReadonlySet<string>): ParsedGoldenFile {
+  const result: ParsedGoldenFile = { file, cases: [], knowledge: [], defaults: {}, problems: [] };
+  const source = parseYamlSource(text);
+  if (source.errors.length > 0) {
+    result.problems.push(...source.errors.map((e) => ({ file, line: e.line, column: e.column, message: `invalid YAML: ${e.message}` })));
+    return result;
+  }
+  const value = source.value;
+  if (value === null || value === undefined) {
+    result.problems.push({ file, line: 1, column: 1, message: 'empty file: a golden-set file needs `cases`' });
+    return result;
+  }
+  const report = reporter(file, source.locate, [], result.problems);
+  const whole = GoldenFileSchema.safeParse(value);
+  if (!whole.success) {
+    result.problems.push(...zodIssueProblems(whole.error.issues, { file, schema: GoldenFileSchema, value, locate: source.locate }));
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) return result;
+  const record = value as Record<string, unknown>;
+
+  const knowledge = Array.isArray(record['knowledge']) ? record['knowledge'] : [];
+  const seen = new Map<string, number>();
+  knowledge.forEach((doc, i) => {
+    const parsed = KnowledgeDocSchema.safeParse(doc);
+    if (!parsed.success) return;
+    const earlier = seen.get(parsed.data.id);
+    if (earlier !== undefined) report(['knowledge', i, 'id'], `duplicate knowledge id "${parsed.data.id}" (also at knowledge[${earlier}])`);
+    else {
+      seen.set(parsed.data.id, i);
+      result.knowledge.push(parsed.data);
+    }
+  });
+  const defaults = GoldenDefaultsSchema.safeParse(record['defaults'] ?? {});
+  if (defaults.success) {
+    result.defaults = defaults.data;
+    checkTags(defaults.data.tags, (path, message, o) => report(['defaults', 'tags', ...path], message, o));
+    checkGraderNames(defaults.data.graders, knownGraders, (path, message) => report(['defaults', 'graders', ...path], message));
+  }
+
+  const cases = record['cases'];
+  if (Array.isArray(cases) && cases.length === 0) report(['cases'], 'no cases: `cases` is an empty list');
+  if (!Array.isArray(cases)) return result;
+  const ctx = { knowledgeIds: new Set(seen.keys()), knownGraders };
+  cases.forEach((raw, i) => {
+    const path = ['cases', i];
+    const found: FoundCase = { raw, path, line: source.locate(path).line, locate: source.locate };
+    const parsed = GoldenCaseSchema.safeParse(raw);
+    if (parsed.success) found.parsed = parsed.data;
+    else missingConversation(raw, (p, message) => report([...path, ...p], message));
+    const checkable = parsed.success ? parsed.data : withoutUnknownKeys(raw, parsed.error.issues);
+    if (checkable) checkCase(checkable, ctx, (p, message, o) => report([...path, ...p], message, o));
+    result.cases.push(found);
+  });
+  return result;
+}
+
+function parseJsonl(file: string, text: string, knownGraders?: ReadonlySet<string>): ParsedGoldenFile {
+  const result: ParsedGoldenFile = { file, cases: [], knowledge: [], defaults: {}, problems: [] };
+  const ctx = { knowledgeIds: new Set<string>(), knownGraders };
+  text.split('\n').forEach((lineText, index) => {
+    const line = index + 1;
+    if (lineText.trim() === '') return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(lineText);
+    } catch (error) {
+      const message = (error as Error).message;
+      const at = /position (\d+)/.exec(message);
+      result.problems.push({ file, line, ...(at ? { column: Number(at[1]) + 1 } : {}), message: `invalid JSON: ${message}` });
+      return;
+    }
+    // Positions inside the line are only needed for problems: parse the line as YAML lazily.
+    let located: Locate | undefined;
+    const locate: Locate = (path, options) => {
+      located ??= parseYamlSource(lineText, index).locate;
+      return located(path, options);
+    };
+    const found: FoundCase = { raw, path: [], line, locate };
+    const parsed = GoldenCaseSchema.safeParse(raw);
+    const report = reporter(file, locate, [], result.problems);
+    if (parsed.success) found.parsed = parsed.data;
+    else {
+      result.problems.push(...zodIssueProblems(parsed.error.issues, { file, schema: GoldenCaseSchema, value: raw, locate }));
+      missingConversation(raw, report);
+    }
+    const checkable = parsed.success ? parsed.data : withoutUnknownKeys(raw, parsed.error.issues);
+    if (checkable) checkCase(checkable, ctx, report);
+    result.cases.push(found);
+  });
+  if (result.cases.length === 0 && result.problems.length === 0) {
+    result.problems.push({ file, line: 1, column: 1, message: 'empty file: a JSONL golden set needs one case per line' });
+  }
+  return result;
+}
+
+/**
+ * The case parsed again without the keys zod reported as unknown, so that a typo in one key
+ * does not hide the other problems of the case (regexes, references, roles).
+ */
+function withoutUnknownKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): GoldenCase | undefined {
+  if (!issues.every((i) => i.code === 'unrecognized_keys')) return undefined;
+  const copy: unknown = structuredClone(raw);
+  for (const issue of issues) {
+    let target: unknown = copy;
+    for (const segment of issue.path) target = (target as Record<PropertyKey, unknown>)[segment];
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
+  }
+  const again = GoldenCaseSchema.safeParse(copy);
+  return again.success ? again.data : undefined;
+}
+
+/** A case with neither `turns` nor `transcript` (zod skips this refinement when other keys fail). */
+function missingConversation(raw: unknown, report: Report): void {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !('turns' in raw) && !('transcript' in raw)) {
+    report([], 'a case needs `turns` (to replay) or `transcript` (to grade as recorded)');
+  }
+}
+
+/** A Report that locates the path in the file and records a problem. */
+export function reporter(file: string, locate: Locate, base: PropertyKey[], into: Problem[]): Report {
+  return (path, message, options) => {
+    const full = [...base, ...path];
+    into.push({ file, ...locate(full, options), field: fieldPath(full) || undefined, message });
+  };
+}
