@@ -13,6 +13,11 @@ export interface ChatRequest {
   /** Structured output: the reply must parse with this schema (OpenAI json_schema / Anthropic tool use). */
   schema?: { name: string; schema: z.ZodType };
   params?: ModelParams;
+  /**
+   * Index of a repeated identical request (judge `samples: k`, agent repeats). Not sent to the
+   * provider; part of the cache key so that no sample is served from another's answer.
+   */
+  sample?: number;
   signal?: AbortSignal;
 }
 

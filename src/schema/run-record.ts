@@ -83,6 +83,8 @@ export const TranscriptMessageSchema = MessageSchema.extend({
   usage: UsageSchema.optional(),
   costUsd: z.number().nullable().optional(),
   model: z.string().optional(),
+  /** true when the reply was served from the response cache (latency is the recorded one). */
+  cached: z.boolean().optional(),
   /** true when the message came from the case (scripted user turn, recorded transcript). */
   scripted: z.boolean().optional(),
   /** Index of the scripted user turn this message belongs to. */
