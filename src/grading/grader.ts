@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ChatModel } from '../models/chat.js';
+import type { ModelParams } from '../schema/config.js';
 import type { Grade } from '../schema/grade.js';
 import type { GraderDefinition, GraderScope } from '../schema/grader-definition.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
@@ -28,6 +29,8 @@ export interface Grader {
 export interface GraderDeps {
   /** The judge model, for model-based kinds (undefined when none is configured). */
   judge?: ChatModel;
+  /** Default parameters of judge calls (the config's `judge.temperature` / `seed`); a definition may override them. */
+  judgeParams?: ModelParams;
   /** Folder of the definition file, to resolve relative paths (custom modules, rubric files). */
   baseDir: string;
   /** Redacts text before it goes to a judge, when configured. */
