@@ -1,0 +1,123 @@
+import type { Grade } from '../schema/grade.js';
+import type { Label } from '../schema/label.js';
+
+/** The key a label carries over by: (case id, grader, transcript hash). */
+export function labelKey(caseId: string, grader: string, transcriptHash: string): string {
+  return JSON.stringify([caseId, grader, transcriptHash]);
+}
+
+/** Latest label per key (later lines win), for lookups while rendering or aggregating. */
+export function indexLabels(labels: readonly Label[]): Map<string, Label> {
+  const map = new Map<string, Label>();
+  for (const l of labels) map.set(labelKey(l.caseId, l.grader, l.transcriptHash), l);
+  return map;
+}
+
+/**
+ * The human verdict a label gives a grade: `agree` keeps the judge's pass; `disagree` takes the
+ * label's corrected `pass`, or the opposite of the judge's. null when the grade has no verdict.
+ */
+export function humanPass(grade: Pick<Grade, 'pass'>, label: Pick<Label, 'verdict' | 'pass'>): boolean | null {
+  if (label.verdict === 'agree') return grade.pass;
+  if (label.pass !== undefined) return label.pass;
+  return grade.pass === null ? null : !grade.pass;
+}
+
+/**
+ * Cohen's kappa of a square confusion matrix (rows: rater A, columns: rater B):
+ * (p_o − p_e) / (1 − p_e). null when undefined (no items, or both raters used one category only).
+ *
+ * @example cohensKappa([[20, 5], [10, 15]]) // 0.4
+ */
+export function cohensKappa(matrix: readonly (readonly number[])[]): number | null {
+  const k = matrix.length;
+  let n = 0;
+  let diag = 0;
+  const rows = new Array<number>(k).fill(0);
+  const cols = new Array<number>(k).fill(0);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      const v = matrix[i]?.[j] ?? 0;
+      n += v;
+      rows[i] = (rows[i] ?? 0) + v;
+      cols[j] = (cols[j] ?? 0) + v;
+      if (i === j) diag += v;
+    }
+  }
+  if (n === 0) return null;
+  const po = diag / n;
+  let pe = 0;
+  for (let i = 0; i < k; i++) pe += ((rows[i] ?? 0) * (cols[i] ?? 0)) / (n * n);
+  if (pe === 1) return null;
+  return (po - pe) / (1 - pe);
+}
+
+/** A grade as seen by agreement: which result it belongs to. */
+export interface LabelledGradeRef {
+  caseId: string;
+  variant: string;
+  transcriptHash: string;
+  grade: Pick<Grade, 'grader' | 'pass' | 'score'>;
+}
+
+export interface Disagreement {
+  caseId: string;
+  variant: string;
+  judgePass: boolean;
+  humanPass: boolean;
+  judgeScore: number | null;
+  reviewer: string;
+  note?: string;
+}
+
+/** Judge agreement of one grader against human labels. */
+export interface GraderAgreement {
+  grader: string;
+  labelled: number;
+  agreed: number;
+  accuracy: number | null;
+  kappa: number | null;
+  /** rows: judge pass / fail; columns: human pass / fail. */
+  matrix: [[number, number], [number, number]];
+  disagreements: Disagreement[];
+}
+
+/**
+ * Per grader: labelled grades, accuracy, Cohen's kappa, confusion matrix (judge × human) and the
+ * disagreements. Grades without a verdict (errors) and unlabelled grades are not counted.
+ */
+export function agreementByGrader(grades: Iterable<LabelledGradeRef>, labels: readonly Label[]): GraderAgreement[] {
+  const index = indexLabels(labels);
+  const byGrader = new Map<string, GraderAgreement>();
+  for (const ref of grades) {
+    const label = index.get(labelKey(ref.caseId, ref.grade.grader, ref.transcriptHash));
+    if (!label || ref.grade.pass === null) continue;
+    const human = humanPass(ref.grade, label);
+    if (human === null) continue;
+    let entry = byGrader.get(ref.grade.grader);
+    if (!entry) {
+      entry = { grader: ref.grade.grader, labelled: 0, agreed: 0, accuracy: null, kappa: null, matrix: [[0, 0], [0, 0]], disagreements: [] };
+      byGrader.set(ref.grade.grader, entry);
+    }
+    entry.labelled++;
+    entry.matrix[ref.grade.pass ? 0 : 1][human ? 0 : 1]++;
+    if (human === ref.grade.pass) entry.agreed++;
+    else {
+      entry.disagreements.push({
+        caseId: ref.caseId,
+        variant: ref.variant,
+        judgePass: ref.grade.pass,
+        humanPass: human,
+        judgeScore: ref.grade.score,
+        reviewer: label.reviewer,
+        ...(label.note ? { note: label.note } : {}),
+      });
+    }
+  }
+  const out = [...byGrader.values()].sort((a, b) => a.grader.localeCompare(b.grader));
+  for (const e of out) {
+    e.accuracy = e.labelled ? e.agreed / e.labelled : null;
+    e.kappa = cohensKappa(e.matrix);
+  }
+  return out;
+}
