@@ -45,10 +45,11 @@ export async function findFiles(
   return { files: [...files].sort(), problems };
 }
 
-/** A path as shown to the user: relative to `cwd`, with forward slashes. */
+/** A path as shown to the user: relative to `cwd` with forward slashes, or absolute when outside it. */
 export function displayPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
-  return toPosix(relative === '' ? path.basename(file) : relative);
+  if (relative === '') return toPosix(path.basename(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : toPosix(relative);
 }
 
 async function walk(dir: string): Promise<string[]> {

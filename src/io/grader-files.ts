@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
+import { displayPath, findFiles } from './golden-files.js';
+import { fieldPath, type Problem, sortProblems } from './problems.js';
+import { zodIssueProblems } from './yaml-issues.js';
+import { type Position, parseYamlSource } from './yaml-source.js';
+
+/** Extensions of grader definition files. */
+export const GRADER_EXTENSIONS = ['.yaml', '.yml', '.md'] as const;
+
+/** One grader definition read from a file under `graders/`. */
+export interface GraderFile {
+  /** The file, relative to cwd. */
+  file: string;
+  /** SHA-256 of the whole file (hashed into every run). */
+  sha256: string;
+  /** The definition as written (base keys checked; kind-specific keys are for the registry). */
+  definition: Record<string, unknown>;
+  /** Line where the definition starts. */
+  line: number;
+  /** Path of the definition inside its file: `[]`, or `['graders', 2]` in a list file. */
+  path: PropertyKey[];
+  /** Where a path inside the definition is in the file (for kind-specific problems). */
+  locate(path: ReadonlyArray<PropertyKey>, options?: { key?: boolean }): Position;
+}
+
+/**
+ * Finds grader definition files (`.yaml`, `.yml`, `.md` in the given files, folders or globs)
+ * and parses them. A YAML file holds one definition or a list under `graders:`. A Markdown
+ * file's YAML front matter (between `---` lines) is the definition and its body is the
+ * definition's `prompt`. Only the common keys (GraderDefinitionBaseSchema) are checked here.
+ *
+ * @example
+ * const { graders, problems } = await loadGraderFiles(['graders']);
+ */
+export async function loadGraderFiles(
+  paths: readonly string[],
+  opts: { cwd?: string } = {},
+): Promise<{ graders: GraderFile[]; problems: Problem[] }> {
+  const cwd = opts.cwd ?? process.cwd();
+  const found = await findFiles(paths, { cwd, extensions: GRADER_EXTENSIONS });
+  const problems = [...found.problems];
+  const graders: GraderFile[] = [];
+  for (const absolute of found.files) {
+    const file = displayPath(absolute, cwd);
+    const bytes = await readFile(absolute).catch((error: Error) => {
+      problems.push({ file, message: `cannot read: ${error.message}` });
+      return undefined;
+    });
+    if (!bytes) continue;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const parsed = parseGraderFile(file, bytes.toString('utf8'));
+    problems.push(...parsed.problems);
+    for (const entry of parsed.definitions) graders.push({ file, sha256, ...entry });
+  }
+  const seen = new Map<string, GraderFile>();
+  for (const grader of graders) {
+    const name = String(grader.definition['name']);
+    const earlier = seen.get(name);
+    if (earlier) {
+      problems.push({
+        file: grader.file,
+        ...grader.locate(['name']),
+        field: fieldPath([...grader.path, 'name']),
+        message: `duplicate grader name "${name}" (also at ${earlier.file}:${earlier.line})`,
+      });
+    } else seen.set(name, grader);
+  }
+  return { graders, problems: sortProblems(problems) };
+}
+
+/** The names of the grader definitions found under `paths` (problems ignored). */
+export async function listGraderNames(paths: readonly string[], opts: { cwd?: string } = {}): Promise<Set<string>> {
+  const { graders } = await loadGraderFiles(paths, opts);
+  return new Set(graders.map((g) => String(g.definition['name'])));
+}
+
+/**
+ * Problems for zod issues found while checking a definition's kind-specific keys, with the
+ * definition's file, line and field path.
+ */
+export function graderIssueProblems(grader: GraderFile, issues: readonly z.core.$ZodIssue[], schema: z.ZodType): Problem[] {
+  return zodIssueProblems(issues, { file: grader.file, schema, value: grader.definition, locate: grader.locate, basePath: grader.path });
+}
+
+type Definition = Omit<GraderFile, 'file' | 'sha256'>;
+
+/** Parses the text of one grader file (YAML or Markdown with front matter). */
+export function parseGraderFile(file: string, text: string): { definitions: Definition[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  let yamlText = text;
+  let lineOffset = 0;
+  let body: string | undefined;
+  if (path.extname(file).toLowerCase() === '.md') {
+    const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(text);
+    if (!match) {
+      return { definitions: [], problems: [{ file, line: 1, column: 1, message: 'a Markdown grader starts with YAML front matter between `---` lines' }] };
+    }
+    yamlText = match[1]!;
+    lineOffset = 1;
+    body = match[2]!.replace(/^\s*\n/, '').trimEnd();
+  }
+  const source = parseYamlSource(yamlText, lineOffset);
+  if (source.errors.length > 0) {
+    return { definitions: [], problems: source.errors.map((e) => ({ file, ...e, message: `invalid YAML: ${e.message}` })) };
+  }
+  const value = source.value;
+  let entries: Array<{ raw: unknown; path: PropertyKey[] }>;
+  if (Array.isArray(value)) entries = value.map((raw, i) => ({ raw, path: [i] }));
+  else if (isRecord(value) && Array.isArray(value['graders']) && value['name'] === undefined) {
+    entries = value['graders'].map((raw, i) => ({ raw, path: ['graders', i] }));
+  } else entries = [{ raw: value, path: [] }];
+
+  const definitions: Definition[] = [];
+  for (const { raw, path: at } of entries) {
+    const locate = (p: ReadonlyArray<PropertyKey>, o?: { key?: boolean }) => source.locate([...at, ...p], o);
+    if (body !== undefined && isRecord(raw)) {
+      if (raw['prompt'] !== undefined && body !== '') {
+        problems.push({ file, ...locate(['prompt'], { key: true }), field: 'prompt', message: 'the prompt is given twice: in front matter and as the Markdown body' });
+      } else if (body !== '') raw['prompt'] = body;
+    }
+    const checked = GraderDefinitionBaseSchema.safeParse(raw);
+    if (!checked.success) {
+      problems.push(...zodIssueProblems(checked.error.issues, { file, schema: GraderDefinitionBaseSchema, value: raw, locate, basePath: at }));
+      continue;
+    }
+    definitions.push({ definition: raw as Record<string, unknown>, line: locate([]).line, path: at, locate });
+  }
+  return { definitions, problems };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
