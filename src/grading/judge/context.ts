@@ -1,0 +1,41 @@
+import type { ResolvedCase } from '../../schema/golden-set.js';
+import type { Message } from '../../schema/message.js';
+import { fence, neutralise, renderKnowledge, renderTranscript } from './fence.js';
+
+/**
+ * The placeholders every judge prompt may use, rendered from the case and the transcript.
+ * Case data is fenced and neutralised like the transcript: only the rubric itself is trusted.
+ */
+export const CONTEXT_PLACEHOLDERS = ['transcript', 'knowledge', 'reference', 'case.id', 'case.description', 'case.tags'] as const;
+
+/** A short value on one line (ids, tag values), neutralised. */
+function inline(text: string): string {
+  return neutralise(text.replace(/\s+/g, ' '));
+}
+
+/** Tags as `key: value` lines (lists joined with commas). */
+function renderTags(tags: ResolvedCase['tags']): string {
+  return Object.entries(tags)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)
+    .join('\n');
+}
+
+/** The values of {@link CONTEXT_PLACEHOLDERS} (and `case.tags.<key>`) for one conversation. */
+export function contextValues(
+  testCase: ResolvedCase,
+  transcript: readonly Message[],
+  redact?: (text: string) => string,
+): Record<string, string> {
+  const values: Record<string, string> = {
+    transcript: renderTranscript(transcript, redact ? { redact } : {}),
+    knowledge: renderKnowledge(testCase.knowledge),
+    reference: fence('reference', testCase.expect?.reference ?? '(no reference answer)'),
+    'case.id': inline(testCase.id),
+    'case.description': fence('case_description', testCase.description ?? ''),
+    'case.tags': fence('case_tags', renderTags(testCase.tags)),
+  };
+  for (const [k, v] of Object.entries(testCase.tags)) {
+    values[`case.tags.${k}`] = inline(Array.isArray(v) ? v.join(', ') : v);
+  }
+  return values;
+}
