@@ -1,0 +1,139 @@
+import type { Agent, AgentReply } from '../agents/agent.js';
+import { errorInfo } from '../errors.js';
+import type { ResolvedCase } from '../schema/golden-set.js';
+import type { Message, ToolDefinition, Usage } from '../schema/message.js';
+import type { ResultError, TranscriptMessage } from '../schema/run-record.js';
+
+/** Turns usage into money and estimates usage the agent did not report. Injected by the caller. */
+export interface Meter {
+  /** USD for `usage` on `model`; null when the model's price is unknown. */
+  price(model: string | undefined, usage: Usage): number | null;
+  /** Tokenizer estimate for a reply to `messages` (marked `estimated`). */
+  estimate(messages: readonly Message[], reply: string): Usage;
+}
+
+export interface ConversationOptions {
+  agent: Agent & { model?: string };
+  repeat: number;
+  sessionId: string;
+  tools: ToolDefinition[] | undefined;
+  /** Max agent calls per user turn (tool round-trips). */
+  maxSteps: number;
+  turnTimeoutMs: number;
+  meter: Meter;
+  signal: AbortSignal;
+  /** Called around each agent call (requests-per-minute limits). */
+  beforeCall?: () => Promise<void>;
+}
+
+export interface Conversation {
+  transcript: TranscriptMessage[];
+  usage: Usage;
+  costUsd: number | null;
+  latencyMs: number;
+  error?: ResultError;
+}
+
+/**
+ * Replays a case's scripted user turns against an agent: user turn → agent reply (→ scripted
+ * tool results → reply, up to `maxSteps`) → next user turn. Stops at the first agent error,
+ * which is returned as data, never thrown.
+ */
+export async function replayConversation(testCase: ResolvedCase, options: ConversationOptions): Promise<Conversation> {
+  const transcript: TranscriptMessage[] = [];
+  const totals = { usage: { input: 0, output: 0, cached: 0 } as Usage, cost: 0 as number | null, latency: 0 };
+  const turns = testCase.turns ?? [];
+  for (const [turn, scripted] of turns.entries()) {
+    transcript.push({ role: 'user', content: scripted.user, scripted: true, turn });
+    for (let step = 0; step < options.maxSteps; step++) {
+      if (options.signal.aborted) throw options.signal.reason;
+      let reply: AgentReply & { cached?: boolean };
+      try {
+        reply = await callWithTimeout(testCase, transcript, turn, options);
+      } catch (error) {
+        if (options.signal.aborted) throw options.signal.reason;
+        return finish(transcript, totals, { ...errorInfo(error), turn });
+      }
+      const messages = transcript.map(toMessage);
+      const usage = reply.usage ?? options.meter.estimate(messages, reply.content);
+      const model = reply.model ?? options.agent.model;
+      const costUsd = options.meter.price(model, usage);
+      transcript.push({
+        role: 'assistant',
+        content: reply.content,
+        ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),
+        latencyMs: reply.latencyMs,
+        usage,
+        costUsd,
+        ...(model ? { model } : {}),
+        ...(reply.cached ? { cached: true } : {}),
+        turn,
+      });
+      add(totals, usage, costUsd, reply.latencyMs);
+      const calls = reply.toolCalls ?? [];
+      for (const call of calls) {
+        const result = testCase.tool_results?.[call.function.name];
+        transcript.push({
+          role: 'tool',
+          tool_call_id: call.id,
+          content: JSON.stringify(result === undefined ? { error: `no scripted result for ${call.function.name}` } : result),
+          scripted: true,
+          turn,
+        });
+      }
+      // A reply with text answers the turn; a bare tool call is followed by another agent step.
+      if (calls.length === 0 || (reply.content ?? '').trim() !== '') break;
+    }
+  }
+  return finish(transcript, totals);
+}
+
+async function callWithTimeout(
+  testCase: ResolvedCase,
+  transcript: TranscriptMessage[],
+  turn: number,
+  options: ConversationOptions,
+): Promise<AgentReply & { cached?: boolean }> {
+  await options.beforeCall?.();
+  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.turnTimeoutMs)]);
+  return options.agent.reply({
+    case: testCase,
+    messages: transcript.map(toMessage),
+    ...(testCase.system ? { system: testCase.system } : {}),
+    ...(options.tools?.length ? { tools: options.tools } : {}),
+    turn,
+    repeat: options.repeat,
+    sessionId: options.sessionId,
+    signal,
+  });
+}
+
+/** A transcript message without its measurements: what an agent or judge sees. */
+export function toMessage(m: TranscriptMessage): Message {
+  return {
+    role: m.role,
+    content: m.content,
+    ...(m.name ? { name: m.name } : {}),
+    ...(m.tool_calls ? { tool_calls: m.tool_calls } : {}),
+    ...(m.tool_call_id ? { tool_call_id: m.tool_call_id } : {}),
+  };
+}
+
+function add(totals: { usage: Usage; cost: number | null; latency: number }, usage: Usage, cost: number | null, latency: number) {
+  totals.usage = {
+    input: totals.usage.input + usage.input,
+    output: totals.usage.output + usage.output,
+    cached: totals.usage.cached + usage.cached,
+    ...(totals.usage.estimated || usage.estimated ? { estimated: true } : {}),
+  };
+  totals.cost = totals.cost === null || cost === null ? null : totals.cost + cost;
+  totals.latency += latency;
+}
+
+function finish(
+  transcript: TranscriptMessage[],
+  totals: { usage: Usage; cost: number | null; latency: number },
+  error?: ResultError,
+): Conversation {
+  return { transcript, usage: totals.usage, costUsd: totals.cost, latencyMs: totals.latency, ...(error ? { error } : {}) };
+}
