@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConvotestError, EXIT, exitCodeFor } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { importCommand } from './import.js';
 import { validateCommand } from './validate.js';
 
 /** What a command needs from the program around it. */
@@ -16,7 +17,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [validateCommand];
+const commands: Array<(ctx: CliContext) => Command> = [validateCommand, importCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
