@@ -1,0 +1,34 @@
+import { ConvotestError } from '../errors.js';
+import { createAnthropicModel } from './anthropic.js';
+import type { ChatModel } from './chat.js';
+import { createOpenAIModel } from './openai.js';
+import { type ChatModelDeps, keyEnvOf, missingKey, type ModelRefInput } from './settings.js';
+
+export type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
+export { StructuredOutputError, redactSecrets } from './errors.js';
+export { type ChatModelDeps, missingKey, type ModelRefInput, PROVIDER_DEFAULTS } from './settings.js';
+
+/**
+ * The chat model for a model reference (a model agent's config, a `ModelRef` or the judge
+ * config). The API key is read from the env var `apiKeyEnv` (default OPENAI_API_KEY /
+ * ANTHROPIC_API_KEY); the base URL from `baseURL`, else `baseURLEnv` (default OPENAI_BASE_URL /
+ * ANTHROPIC_BASE_URL). Retries (`maxRetries`, honouring retry-after) and `timeoutMs` are the SDKs'.
+ * Throws E_CONFIG when the key is missing (check `missingKey` first to skip instead).
+ *
+ * @example
+ * const model = createChatModel({ provider: 'openai', model: 'gpt-4o-mini' });
+ * const reply = await model.chat({ messages: [{ role: 'user', content: 'Hi' }] });
+ * reply.content; reply.usage; // { input, output, cached }
+ */
+export function createChatModel(ref: ModelRefInput, deps: ChatModelDeps = {}): ChatModel {
+  const env = deps.env ?? process.env;
+  const missing = missingKey(ref, env);
+  if (missing) throw new ConvotestError('E_CONFIG', `${ref.provider} ${ref.model}: ${missing}`);
+  const apiKey = (env[keyEnvOf(ref)] ?? '').trim();
+  switch (ref.provider) {
+    case 'openai':
+      return createOpenAIModel(ref, apiKey, { ...deps, env });
+    case 'anthropic':
+      return createAnthropicModel(ref, apiKey, { ...deps, env });
+  }
+}

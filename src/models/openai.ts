@@ -1,0 +1,154 @@
+import OpenAI from 'openai';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
+import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
+import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
+import { type CallContext, type FailureKind, toConvotestError } from './errors.js';
+import {
+  baseURLOf,
+  type ChatModelDeps,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  type ModelRefInput,
+} from './settings.js';
+import { estimateUsage } from './tokenizer.js';
+import { isStrictCompatible, jsonSchemaOf, parseStructured } from './structured.js';
+
+/** Our messages in OpenAI's chat shape (they already are, nearly). */
+export function toOpenAIMessages(messages: Message[]): ChatCompletionMessageParam[] {
+  return messages.map((m): ChatCompletionMessageParam => {
+    const content = m.content ?? '';
+    switch (m.role) {
+      case 'system':
+        return { role: 'system', content };
+      case 'user':
+        return { role: 'user', content, ...(m.name ? { name: m.name } : {}) };
+      case 'tool':
+        return { role: 'tool', content, tool_call_id: m.tool_call_id ?? '' };
+      default: // assistant
+        return {
+          role: 'assistant',
+          content: m.content ?? null,
+          ...(m.tool_calls?.length
+            ? {
+                tool_calls: m.tool_calls.map((c) => ({
+                  id: c.id,
+                  type: 'function' as const,
+                  function: { name: c.function.name, arguments: c.function.arguments },
+                })),
+              }
+            : {}),
+        };
+    }
+  });
+}
+
+export function toOpenAITools(tools: ToolDefinition[]): ChatCompletionTool[] {
+  return tools.map((t) => ({
+    type: 'function',
+    function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters },
+  }));
+}
+
+function classify(error: unknown): FailureKind {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
+  if (error instanceof OpenAI.APIUserAbortError) return 'aborted';
+  if (error instanceof OpenAI.APIConnectionError) return 'connection';
+  if (error instanceof OpenAI.APIError && typeof error.status === 'number') return 'status';
+  return 'other';
+}
+
+/** A ChatModel over the OpenAI chat-completions API or any OpenAI-compatible server. */
+export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): ChatModel {
+  const env = deps.env ?? process.env;
+  const now = deps.now ?? (() => performance.now());
+  const { baseURL, custom } = baseURLOf(ref, env);
+  const maxRetries = ref.maxRetries ?? DEFAULT_MAX_RETRIES;
+  const timeoutMs = ref.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const client = new OpenAI({
+    apiKey,
+    baseURL,
+    maxRetries,
+    timeout: timeoutMs,
+    organization: env.OPENAI_ORG_ID ?? null,
+    project: env.OPENAI_PROJECT_ID ?? null,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const ctx: CallContext = { provider: 'openai', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
+
+  return {
+    provider: 'openai',
+    model: ref.model,
+    async chat(request: ChatRequest): Promise<ChatResponse> {
+      const params = request.params ?? {};
+      const temperature = params.temperature ?? ref.temperature;
+      const seed = params.seed ?? ref.seed;
+      const body: ChatCompletionCreateParamsNonStreaming = {
+        model: ref.model,
+        messages: toOpenAIMessages(request.messages),
+        ...(temperature !== undefined ? { temperature } : {}),
+        ...(params.topP !== undefined ? { top_p: params.topP } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        // The official API wants max_completion_tokens; compatible servers mostly know only max_tokens.
+        ...(params.maxTokens !== undefined
+          ? custom
+            ? { max_tokens: params.maxTokens }
+            : { max_completion_tokens: params.maxTokens }
+          : {}),
+        ...(request.tools?.length ? { tools: toOpenAITools(request.tools) } : {}),
+      };
+      if (request.schema) {
+        const schema = jsonSchemaOf(request.schema.schema);
+        body.response_format = {
+          type: 'json_schema',
+          json_schema: { name: request.schema.name, schema, strict: isStrictCompatible(schema) },
+        };
+      }
+      const started = now();
+      let completion: ChatCompletion;
+      try {
+        completion = await client.chat.completions.create(body, {
+          ...(request.signal ? { signal: request.signal } : {}),
+        });
+      } catch (error) {
+        throw toConvotestError(error, request.signal?.aborted ? 'aborted' : classify(error), ctx);
+      }
+      const latencyMs = now() - started;
+      return fromCompletion(completion, request, latencyMs, ctx);
+    },
+  };
+}
+
+function fromCompletion(completion: ChatCompletion, request: ChatRequest, latencyMs: number, ctx: CallContext): ChatResponse {
+  const who = `${ctx.provider} ${ctx.model}`;
+  const choice = completion.choices?.[0];
+  if (!choice) throw toConvotestError(new Error('no choices in the response'), 'other', ctx);
+  const content = choice.message.content ?? '';
+  const toolCalls: ToolCall[] = [];
+  for (const call of choice.message.tool_calls ?? []) {
+    if (call.type !== 'function') continue;
+    toolCalls.push({ id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } });
+  }
+  const usage = completion.usage;
+  const response: ChatResponse = {
+    content,
+    toolCalls,
+    // Some compatible servers report no usage: count it with the tokenizer and say so.
+    usage: usage
+      ? {
+          input: usage.prompt_tokens ?? 0,
+          output: usage.completion_tokens ?? 0,
+          cached: usage.prompt_tokens_details?.cached_tokens ?? 0,
+        }
+      : estimateUsage(request.messages, { content, toolCalls }),
+    latencyMs,
+    model: completion.model || ctx.model,
+    ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
+  };
+  if (request.schema) response.parsed = parseStructured(content, request.schema.schema, who);
+  return response;
+}

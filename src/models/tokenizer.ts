@@ -1,0 +1,60 @@
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200k from 'js-tiktoken/ranks/o200k_base';
+import type { Message, ToolCall, Usage } from '../schema/message.js';
+
+/** Tokens OpenAI adds around every message (role, separators), and to prime the reply. */
+export const TOKENS_PER_MESSAGE = 4;
+export const TOKENS_PER_REPLY = 3;
+
+/**
+ * Counts tokens with o200k_base (the GPT-4o / GPT-5 encoding), a fair estimate for other
+ * providers too. Build one and reuse it: the encoder is built on the first call.
+ *
+ * @example
+ * const tokenizer = createTokenizer();
+ * tokenizer.count('Hello there'); // 2
+ */
+export interface Tokenizer {
+  count(text: string): number;
+}
+
+export function createTokenizer(): Tokenizer {
+  let encoder: Tiktoken | undefined;
+  return {
+    count(text: string): number {
+      if (!text) return 0;
+      encoder ??= new Tiktoken(o200k);
+      return encoder.encode(text, [], []).length;
+    },
+  };
+}
+
+/** A lazily built shared tokenizer (its encoder is immutable once built). */
+const shared = createTokenizer();
+
+/** Tokens in a text (o200k_base). */
+export function countTokens(text: string): number {
+  return shared.count(text);
+}
+
+function messageTokens(m: Pick<Message, 'content' | 'tool_calls'>, tokenizer: Tokenizer): number {
+  let n = TOKENS_PER_MESSAGE + tokenizer.count(m.content ?? '');
+  for (const call of m.tool_calls ?? []) n += tokenizer.count(call.function.name) + tokenizer.count(call.function.arguments) + 3;
+  return n;
+}
+
+/**
+ * Estimated usage of one call when the provider reported none: the prompt (every message plus
+ * ~4 tokens of overhead each, +3 to prime the reply) as input, the reply as output.
+ */
+export function estimateUsage(
+  messages: Pick<Message, 'content' | 'tool_calls'>[],
+  reply: string | { content: string; toolCalls?: ToolCall[] },
+  tokenizer: Tokenizer = shared,
+): Usage & { estimated: true } {
+  const input = messages.reduce((sum, m) => sum + messageTokens(m, tokenizer), TOKENS_PER_REPLY);
+  const r = typeof reply === 'string' ? { content: reply, toolCalls: [] } : reply;
+  let output = tokenizer.count(r.content);
+  for (const call of r.toolCalls ?? []) output += tokenizer.count(call.function.name) + tokenizer.count(call.function.arguments) + 3;
+  return { input, output, cached: 0, estimated: true };
+}

@@ -1,0 +1,62 @@
+import { matches } from './normalize.js';
+import type { FakeChatRequest, FaultRule } from './types.js';
+
+/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface FaultState {
+  rule: FaultRule;
+  seen: number;
+  hits: number;
+  random: () => number;
+}
+
+/**
+ * Decides, request by request, which fault (if any) applies. Rules are tried in order; the first
+ * that fires wins. Deterministic: `times` counts matching requests, `probability` draws from the
+ * rule's own seeded PRNG (one draw per matching request, whether or not an earlier rule fired),
+ * and then `times` caps how often it fires.
+ */
+export class FaultPlan {
+  private states: FaultState[];
+
+  constructor(rules: FaultRule[] = []) {
+    this.states = rules.map((rule, i) => {
+      if (rule.probability !== undefined && (rule.probability < 0 || rule.probability > 1)) {
+        throw new RangeError(`fault ${i}: probability must be within 0..1, got ${rule.probability}`);
+      }
+      return { rule, seen: 0, hits: 0, random: seededRandom(rule.seed ?? 42 + i) };
+    });
+  }
+
+  /** The fault for this request, or undefined. */
+  next(req: FakeChatRequest): FaultRule | undefined {
+    let chosen: FaultRule | undefined;
+    for (const state of this.states) {
+      if (!matches(state.rule.match, req)) continue;
+      state.seen += 1;
+      const { times, probability } = state.rule;
+      let fires: boolean;
+      if (probability !== undefined) {
+        const draw = state.random();
+        fires = draw < probability && (times === undefined || state.hits < times);
+      } else {
+        fires = times === undefined || state.seen <= times;
+      }
+      if (fires && !chosen) {
+        chosen = state.rule;
+        state.hits += 1;
+      }
+    }
+    return chosen;
+  }
+}

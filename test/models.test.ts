@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConvotestError } from '../src/errors.js';
+import { createChatModel, missingKey, StructuredOutputError } from '../src/models/index.js';
+import type { Provider } from '../src/schema/config.js';
+import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
+
+let llm: FakeLlm;
+beforeAll(async () => {
+  llm = await startFakeLlm();
+});
+afterAll(async () => {
+  await llm.close();
+});
+
+const KEY = 'test-key-abcdef123456';
+
+function model(provider: Provider, extra: Record<string, unknown> = {}) {
+  const env =
+    provider === 'openai'
+      ? { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: llm.openaiBaseURL }
+      : { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: llm.anthropicBaseURL };
+  const name = provider === 'openai' ? 'gpt-4o-mini' : 'claude-sonnet-4-5';
+  return createChatModel({ provider, model: name, maxRetries: 2, timeoutMs: 5_000, ...extra }, { env });
+}
+
+function lastBody(): Record<string, unknown> {
+  const last = llm.requests[llm.requests.length - 1];
+  return last?.body as Record<string, unknown>;
+}
+
+const Verdict = z.object({ reasoning: z.string(), score: z.number().min(0).max(1), pass: z.boolean() });
+
+describe.each(['openai', 'anthropic'] as const)('%s over the fake server', (provider) => {
+  it('returns text, usage, latency and the reported model', async () => {
+    llm.setScript([
+      { match: { lastUser: 'refund' }, reply: { text: 'Your refund is on its way.' }, model: `${provider}-dated-2025-01-01`, usage: { cached: 2 } },
+    ]);
+    const reply = await model(provider).chat({
+      messages: [
+        { role: 'system', content: 'You are a support agent.' },
+        { role: 'user', content: 'Where is my refund?' },
+      ],
+    });
+    expect(reply.content).toBe('Your refund is on its way.');
+    expect(reply.toolCalls).toEqual([]);
+    expect(reply.model).toBe(`${provider}-dated-2025-01-01`);
+    expect(reply.usage.input).toBeGreaterThan(5);
+    expect(reply.usage.output).toBe(Math.ceil('Your refund is on its way.'.length / 4));
+    expect(reply.usage.cached).toBe(2);
+    expect(reply.latencyMs).toBeGreaterThanOrEqual(0);
+    const body = lastBody();
+    if (provider === 'anthropic') {
+      expect(body.system).toBe('You are a support agent.');
+      expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Where is my refund?' }] }]);
+      const h = llm.requests.at(-1)?.headers;
+      expect(h?.['x-api-key'] ?? h?.authorization).toContain(KEY);
+    } else {
+      expect(body.messages).toEqual([
+        { role: 'system', content: 'You are a support agent.' },
+        { role: 'user', content: 'Where is my refund?' },
+      ]);
+      expect(llm.requests.at(-1)?.headers.authorization).toBe(`Bearer ${KEY}`);
+    }
+  });
+
+  it('round-trips tool calls both ways', async () => {
+    llm.setScript([
+      {
+        match: { lastUser: 'order 42', afterTool: false },
+        reply: { toolCalls: [{ name: 'lookup_order', arguments: { id: 42 }, id: 'call_1' }] },
+      },
+      { reply: (req) => ({ text: `tool said: ${req.messages.at(-1)?.text}` }) },
+    ]);
+    const m = model(provider);
+    const tools = [{ name: 'lookup_order', description: 'Find an order', parameters: { type: 'object', properties: { id: { type: 'number' } } } }];
+    const first = await m.chat({ messages: [{ role: 'user', content: 'Status of order 42?' }], tools });
+    expect(first.toolCalls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: '{"id":42}' } }]);
+    expect(first.finishReason).toBe(provider === 'openai' ? 'tool_calls' : 'tool_use');
+    const second = await m.chat({
+      messages: [
+        { role: 'user', content: 'Status of order 42?' },
+        { role: 'assistant', content: '', tool_calls: first.toolCalls },
+        { role: 'tool', content: 'shipped', tool_call_id: 'call_1' },
+      ],
+      tools,
+    });
+    expect(second.content).toBe('tool said: shipped');
+    const body = lastBody();
+    if (provider === 'anthropic') {
+      expect(body.messages).toEqual([
+        { role: 'user', content: [{ type: 'text', text: 'Status of order 42?' }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'lookup_order', input: { id: 42 } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'shipped' }] },
+      ]);
+      expect(body.tools).toEqual([{ name: 'lookup_order', description: 'Find an order', input_schema: tools[0]?.parameters }]);
+    } else {
+      expect((body.messages as unknown[])[2]).toEqual({ role: 'tool', content: 'shipped', tool_call_id: 'call_1' });
+      expect(body.tools).toEqual([{ type: 'function', function: tools[0] }]);
+    }
+  });
+
+  it('asks for structured output and returns the parsed object', async () => {
+    llm.setScript([{ match: { judge: true }, reply: { structured: { reasoning: 'fine', score: 0.8, pass: true } } }]);
+    const reply = await model(provider).chat({
+      messages: [{ role: 'user', content: 'Grade this.' }],
+      schema: { name: 'verdict', schema: Verdict },
+    });
+    expect(reply.parsed).toEqual({ reasoning: 'fine', score: 0.8, pass: true });
+    const body = lastBody();
+    const jsonSchema = {
+      type: 'object',
+      properties: { reasoning: { type: 'string' }, score: { type: 'number', minimum: 0, maximum: 1 }, pass: { type: 'boolean' } },
+      required: ['reasoning', 'score', 'pass'],
+      additionalProperties: false,
+    };
+    if (provider === 'openai') {
+      expect(body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'verdict', schema: jsonSchema, strict: true } });
+    } else {
+      expect(body.tool_choice).toEqual({ type: 'tool', name: 'verdict' });
+      expect(body.tools).toEqual([{ name: 'verdict', description: expect.any(String), input_schema: jsonSchema }]);
+    }
+  });
+
+  it('throws E_JUDGE_PARSE with the raw text when the answer does not fit the schema', async () => {
+    llm.setScript([{ match: { judge: true }, reply: { structured: { reasoning: 'x', score: 7, pass: true } } }]);
+    const error = await model(provider)
+      .chat({ messages: [{ role: 'user', content: 'Grade.' }], schema: { name: 'verdict', schema: Verdict } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StructuredOutputError);
+    expect((error as StructuredOutputError).code).toBe('E_JUDGE_PARSE');
+    expect((error as StructuredOutputError).raw).toBe('{"reasoning":"x","score":7,"pass":true}');
+  });
+});
+
+describe('configuration', () => {
+  it('reports a missing key as a reason, and refuses to build without it', () => {
+    expect(missingKey({ provider: 'openai', model: 'gpt-4o' }, {})).toBe('OPENAI_API_KEY is not set');
+    expect(missingKey({ provider: 'anthropic', model: 'claude-haiku-4-5', apiKeyEnv: 'MY_KEY' }, {})).toBe('MY_KEY is not set');
+    expect(missingKey({ provider: 'anthropic', model: 'x' }, { ANTHROPIC_API_KEY: 'k' })).toBeUndefined();
+    expect(() => createChatModel({ provider: 'openai', model: 'gpt-4o' }, { env: {} })).toThrow(ConvotestError);
+  });
+
+  it('reaches an OpenAI-compatible server through baseURL in the ref', async () => {
+    llm.setScript([]);
+    const m = createChatModel(
+      { provider: 'openai', model: 'llama3', baseURL: llm.openaiBaseURL, apiKeyEnv: 'LOCAL_KEY' },
+      { env: { LOCAL_KEY: 'dummy' } },
+    );
+    const reply = await m.chat({ messages: [{ role: 'user', content: 'ping' }], params: { maxTokens: 10 } });
+    expect(reply.content).toBe('echo: ping');
+    expect(lastBody().max_tokens).toBe(10);
+  });
+});
