@@ -49,7 +49,7 @@ export const JudgeInfoSchema = z.strictObject({
   seed: z.number().optional(),
 });
 
-export const RunHeaderSchema = z.looseObject({
+export const RunHeaderSchema = z.object({
   type: z.literal('header'),
   format: z.string(),
   prev: z.string().optional(),
@@ -101,7 +101,7 @@ export const ResultErrorSchema = z.strictObject({
 });
 export type ResultError = z.infer<typeof ResultErrorSchema>;
 
-export const RunResultSchema = z.looseObject({
+export const RunResultSchema = z.object({
   type: z.literal('result'),
   prev: z.string().optional(),
   caseId: z.string(),
@@ -129,7 +129,7 @@ export const RunResultSchema = z.looseObject({
 });
 export type RunResult = z.infer<typeof RunResultSchema>;
 
-export const RunSummaryLineSchema = z.looseObject({
+export const RunSummaryLineSchema = z.object({
   type: z.literal('summary'),
   prev: z.string().optional(),
   status: RunStatusSchema,
