@@ -3,6 +3,7 @@ import { ConvotestError, EXIT, exitCodeFor } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { importCommand } from './import.js';
 import { validateCommand } from './validate.js';
+import { verifyCommand } from './verify.js';
 
 /** What a command needs from the program around it. */
 export interface CliContext {
@@ -17,7 +18,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [validateCommand, importCommand];
+const commands: Array<(ctx: CliContext) => Command> = [validateCommand, verifyCommand, importCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
