@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { createJiti } from 'jiti';
-import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { ConvotestError, InputError } from '../errors.js';
 import { type Config, type ConfigInput, ConfigSchema } from '../schema/config.js';
 import { findSecret } from './secrets.js';
-import { locateYamlPath } from './locate-in-yaml.js';
+import { fieldPath, formatProblem } from './problems.js';
+import { zodIssueProblems } from './yaml-issues.js';
+import { parseYamlSource } from './yaml-source.js';
 
 /** Config file names looked up in the working folder, in this order. */
 export const CONFIG_FILES = [
@@ -52,17 +52,13 @@ export async function loadConfig(path: string | undefined, cwd: string = process
   const display = path ?? file.slice(cwd.length + 1);
   const isYaml = /\.ya?ml$/.test(file);
   let raw: unknown;
-  let locate: (p: ReadonlyArray<PropertyKey>, atKey?: boolean) => { line?: number; column?: number } = () => ({});
+  let locate: (p: ReadonlyArray<PropertyKey>, options?: { key?: boolean }) => { line?: number; column?: number } = () => ({});
   if (isYaml) {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(source, { lineCounter, prettyErrors: false });
-    const yamlError = doc.errors[0];
-    if (yamlError) {
-      const { line, col } = lineCounter.linePos(yamlError.pos[0]);
-      throw new InputError(yamlError.message.split('\n')[0] ?? 'invalid YAML', { file: display, line, column: col });
-    }
-    raw = doc.toJS();
-    locate = (p, atKey) => locateYamlPath(doc, lineCounter, p, atKey);
+    const yaml = parseYamlSource(source);
+    const syntax = yaml.errors[0];
+    if (syntax) throw new InputError(syntax.message, { file: display, line: syntax.line, column: syntax.column });
+    raw = yaml.value;
+    locate = yaml.locate;
   } else {
     try {
       const jiti = createJiti(import.meta.url, { moduleCache: false });
@@ -74,39 +70,22 @@ export async function loadConfig(path: string | undefined, cwd: string = process
   }
   const secret = findSecret(raw);
   if (secret) {
+    const pos = locate(secret.path);
     throw new ConvotestError(
       'E_SECRET',
-      `${display}${formatPos(locate(secret.path))}  ${formatPath(secret.path)}  looks like ${secret.what}: never put secrets in config; name an environment variable instead (e.g. apiKeyEnv: OPENAI_API_KEY, or a header { env: BOT_TOKEN })`,
+      formatProblem({
+        file: display,
+        ...pos,
+        field: fieldPath(secret.path),
+        message: `looks like ${secret.what}: never put secrets in config; name an environment variable instead (e.g. apiKeyEnv: OPENAI_API_KEY, or a header { env: BOT_TOKEN })`,
+      }),
     );
   }
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) throw configIssue(display, parsed.error.issues[0], locate);
+  if (!parsed.success) {
+    const [first] = zodIssueProblems(parsed.error.issues, { file: display, schema: ConfigSchema, value: raw, locate: (p, o) => locate(p, o) as { line: number; column: number } });
+    throw new InputError(first ? formatProblem(first) : 'invalid configuration', { file: '' });
+  }
   return { config: parsed.data, path: file, dir: dirname(file), source };
 }
 
-function configIssue(
-  file: string,
-  issue: z.core.$ZodIssue | undefined,
-  locate: (p: ReadonlyArray<PropertyKey>, atKey?: boolean) => { line?: number; column?: number },
-): InputError {
-  if (!issue) return new InputError('invalid configuration', { file });
-  let path: PropertyKey[] = [...issue.path];
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    path = [...path, key];
-    message = `unknown key "${key}"`;
-  }
-  return new InputError(message, { file, ...locate(path, issue.code === 'unrecognized_keys'), field: formatPath(path) });
-}
-
-function formatPos(pos: { line?: number; column?: number }): string {
-  return pos.line ? `:${pos.line}${pos.column ? `:${pos.column}` : ''}` : '';
-}
-
-/** `agents.floor.kind`, `cases[3].turns[0]`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
-}
