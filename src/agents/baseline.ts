@@ -21,9 +21,11 @@ interface Hit {
 /**
  * The retrieval baseline: no model, no key, deterministic. It indexes the case's knowledge
  * documents as passages (BM25+ via minisearch; stopwords dropped, light stemming, prefix matches)
- * and answers with the best passage for the last user message ("Here is what I found: …").
- * When that message matches nothing above `minScore`, it retries with all user messages so far
- * (follow-ups like "and how long does that take?"). When still nothing matches, or the case has
+ * and answers with the best-ranked passage for the last user message ("Here is what I found: …")
+ * when that passage contains at least `minScore` distinct words of the question (a measure that,
+ * unlike raw BM25 scores, does not shrink when a case has only one or two short documents).
+ * When the last message falls short, it retries with all user messages so far (follow-ups like
+ * "and how long does that take?"). When still nothing matches, or the case has
  * no knowledge, it says it cannot help and escalates: a `transfer_to_human` tool call with a
  * `reason` and a handoff sentence, in the case's `language` tag (en, es, de, fr). After a tool
  * result it closes with one short line. It is the floor every model variant should beat.
@@ -60,7 +62,7 @@ export async function createBaselineAgent(name: string, config: BaselineAgentCon
       if (!hit) {
         const top = index.search(last)[0];
         const why = top
-          ? `no passage scored above ${config.minScore} (best ${top.score.toFixed(2)})`
+          ? `the best passage matches ${matchScore(top.queryTerms)} question word(s), under minScore ${config.minScore}`
           : 'no passage matched the question';
         return finish(handoff(phrases.handoff, why, input.messages));
       }
@@ -84,9 +86,14 @@ function buildIndex(testCase: ResolvedCase): MiniSearch<Passage> | null {
 
 function best(index: MiniSearch<Passage>, query: string, minScore: number): Hit | undefined {
   const top = index.search(query)[0];
-  if (!top || top.score < minScore) return undefined;
+  if (!top || matchScore(top.queryTerms) < minScore) return undefined;
   const passage: Passage = { id: String(top.id), docId: String(top.docId), title: String(top.title), text: String(top.text) };
   return { passage, score: top.score };
+}
+
+/** The threshold score: distinct question words (stopwords aside) found in the passage. */
+function matchScore(queryTerms: string[]): number {
+  return new Set(queryTerms).size;
 }
 
 function handoff(sentence: string, reason: string, messages: Message[]): Omit<AgentReply, 'latencyMs'> {
