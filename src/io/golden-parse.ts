@@ -53,12 +53,16 @@ function parseYaml(file: string, text: string, knownGraders?: ReadonlySet<string
     result.problems.push({ file, line: 1, column: 1, message: 'empty file: a golden-set file needs `cases`' });
     return result;
   }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    const got = Array.isArray(value) ? 'a list' : typeof value;
+    result.problems.push({ file, line: 1, column: 1, message: `expected a mapping with \`cases:\` at the top level, got ${got}` });
+    return result;
+  }
   const report = reporter(file, source.locate, [], result.problems);
   const whole = GoldenFileSchema.safeParse(value);
   if (!whole.success) {
     result.problems.push(...zodIssueProblems(whole.error.issues, { file, schema: GoldenFileSchema, value, locate: source.locate }));
   }
-  if (typeof value !== 'object' || Array.isArray(value)) return result;
   const record = value as Record<string, unknown>;
 
   const knowledge = Array.isArray(record['knowledge']) ? record['knowledge'] : [];
@@ -67,7 +71,10 @@ function parseYaml(file: string, text: string, knownGraders?: ReadonlySet<string
     const parsed = KnowledgeDocSchema.safeParse(doc);
     if (!parsed.success) return;
     const earlier = seen.get(parsed.data.id);
-    if (earlier !== undefined) report(['knowledge', i, 'id'], `duplicate knowledge id "${parsed.data.id}" (also at knowledge[${earlier}])`);
+    if (earlier !== undefined) {
+      const line = source.locate(['knowledge', earlier, 'id']).line;
+      report(['knowledge', i, 'id'], `duplicate knowledge id "${parsed.data.id}" (also at knowledge[${earlier}], line ${line})`);
+    }
     else {
       seen.set(parsed.data.id, i);
       result.knowledge.push(parsed.data);

@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const invalidDir = 'test/fixtures/invalid';
+
+/** Runs the real CLI from source, as a user would. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('convotest validate on the broken fixtures', () => {
+  it('reports every problem with file:line:column, field and exact message, and exits 2', async () => {
+    const expected = JSON.parse(await readFile(resolve(root, invalidDir, 'expected.json'), 'utf8')) as Record<string, string[]>;
+    const files = (await readdir(resolve(root, invalidDir))).filter((f) => f !== 'expected.json');
+    // Every fixture has its expectation, and at least 25 of them are broken.
+    expect(Object.keys(expected).sort()).toEqual(files.sort());
+    expect(Object.values(expected).filter((lines) => lines.length > 0).length).toBeGreaterThanOrEqual(25);
+
+    const { code, stdout, stderr } = await cli(['validate', invalidDir, '--graders', 'test/fixtures/golden/graders']);
+    expect(stderr).toBe('');
+    expect(code).toBe(2);
+    const lines = stdout.trimEnd().split('\n');
+    const summary = lines.pop();
+    const all = Object.values(expected).flat();
+    expect(new Set(lines)).toEqual(new Set(all));
+    expect(lines).toHaveLength(all.length);
+    const broken = Object.values(expected).filter((l) => l.length > 0).length;
+    expect(summary).toBe(`${all.length} problems in ${broken} files`);
+    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/invalid\/[\w.-]+:\d+(:\d+)?  /);
+  });
+
+  it('checks one file at a time too (a duplicate needs both files)', async () => {
+    const one = await cli(['validate', `${invalidDir}/unknown-key-typo.yaml`, '--graders', 'test/fixtures/golden/graders']);
+    expect(one.code).toBe(2);
+    expect(one.stdout).toBe(
+      'test/fixtures/invalid/unknown-key-typo.yaml:7:11  cases[0].turns[0].expect.mustmatch  unknown key "mustmatch" (did you mean "must_match"?)\n1 problem in 1 file\n',
+    );
+    const alone = await cli(['validate', `${invalidDir}/duplicate-id-second.yaml`, '--graders', 'test/fixtures/golden/graders']);
+    expect(alone).toMatchObject({ code: 0, stdout: 'ok: 2 cases in 1 file\n' });
+  });
+});
+
+describe('convotest validate on good files', () => {
+  it('prints a one-line summary and exits 0', async () => {
+    const { code, stdout } = await cli(['validate', 'test/fixtures/golden/sets', '--graders', 'test/fixtures/golden/graders']);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'ok: 5 cases in 2 files\n' });
+  });
+
+  it('accepts globs and reports a path that matches nothing', async () => {
+    const glob = await cli(['validate', 'test/fixtures/golden/sets/**/*.jsonl', '--graders', 'test/fixtures/golden/graders']);
+    expect(glob.stdout).toBe('ok: 2 cases in 1 file\n');
+    const missing = await cli(['validate', 'no-such-folder', '--graders', 'test/fixtures/golden/graders']);
+    expect(missing).toMatchObject({ code: 2, stdout: 'no-such-folder  no such file or folder\n1 problem in 1 file\n' });
+  });
+
+  it('shows examples in --help', async () => {
+    const { code, stdout } = await cli(['validate', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Examples:');
+  });
+});
