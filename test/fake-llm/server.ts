@@ -133,7 +133,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (fault) {
       entry.outcome = fault.kind;
       count(entry);
-      const handled = await applyFault(fault, provider, res, wait);
+      const handled = await applyFault(fault, provider, req, res, wait);
       if (handled) return;
     }
     const { rule, label } = pickRule(chat);
@@ -205,6 +205,7 @@ function emptyCounts(): FakeLlmCounts {
 async function applyFault(
   fault: FaultRule,
   provider: FakeProvider,
+  req: IncomingMessage,
   res: ServerResponse,
   wait: (ms: number, res: ServerResponse) => Promise<void>,
 ): Promise<boolean> {
@@ -220,6 +221,11 @@ async function applyFault(
       if (fault.retryAfter !== undefined) retryHeaders['retry-after'] = String(fault.retryAfter);
       sendJson(res, errorResponse(provider, fault.kind), retryHeaders);
       return true;
+    case 'auth': {
+      const given = String(req.headers['x-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer /, '');
+      sendJson(res, errorResponse(provider, 'auth', `Incorrect API key provided: ${given}.`));
+      return true;
+    }
     case 'timeout':
       if (fault.hangMs === undefined) {
         await new Promise<void>((resolve) => res.once('close', () => resolve()));

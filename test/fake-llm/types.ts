@@ -78,7 +78,12 @@ export interface ScriptRule {
   times?: number;
 }
 
-export type FaultKind = 'rate_limit' | 'server_error' | 'overloaded' | 'timeout' | 'malformed' | 'drop';
+/**
+ * rate_limit: 429 + retry-after; server_error: 500; overloaded: 529 overloaded_error (Anthropic) or
+ * 503 (OpenAI); timeout: hang; malformed: 200 with a truncated JSON body; drop: the connection is
+ * destroyed mid-body; auth: 401 whose message echoes the key, as OpenAI's does.
+ */
+export type FaultKind = 'rate_limit' | 'server_error' | 'overloaded' | 'timeout' | 'malformed' | 'drop' | 'auth';
 
 /**
  * A fault to inject. Without `times` or `probability` it hits every matching request.

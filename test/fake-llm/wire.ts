@@ -69,7 +69,7 @@ export function anthropicResponse(req: FakeChatRequest, reply: ResolvedReply, us
 /** Status and body of an error in each provider's shape. */
 export function errorResponse(
   provider: FakeProvider,
-  kind: 'rate_limit' | 'server_error' | 'overloaded' | 'bad_request' | 'not_found',
+  kind: 'rate_limit' | 'server_error' | 'overloaded' | 'bad_request' | 'not_found' | 'auth',
   message?: string,
 ): { status: number; body: unknown } {
   const table = {
@@ -82,6 +82,7 @@ export function errorResponse(
       text: 'Overloaded (fake).',
     },
     bad_request: { status: 400, openai: 'invalid_request_error', anthropic: 'invalid_request_error', text: 'Bad request.' },
+    auth: { status: 401, openai: 'invalid_api_key', anthropic: 'authentication_error', text: 'Incorrect API key provided.' },
     not_found: { status: 404, openai: 'not_found', anthropic: 'not_found_error', text: 'Not found.' },
   }[kind];
   const text = message ?? table.text;
