@@ -120,6 +120,14 @@ describe('example golden set: shape', () => {
     expect(policy.filter((c) => c.knowledge.length === 0 || !c.expect?.reference).map((c) => c.id)).toEqual([]);
   });
 
+  it('uses each knowledge id for one document only, across all files', () => {
+    const contentById = new Map<string, Set<string>>();
+    for (const doc of cases.flatMap((c) => c.knowledge)) {
+      contentById.set(doc.id, (contentById.get(doc.id) ?? new Set()).add(doc.content));
+    }
+    expect([...contentById].filter(([, contents]) => contents.size > 1).map(([id]) => id)).toEqual([]);
+  });
+
   it('scripts a tool result for every tool a replayed case expects', () => {
     const unscripted = cases
       .filter((c) => c.turns !== undefined)
