@@ -1,0 +1,95 @@
+import { DATE_PATTERNS, normUrl, squash, type Claim, type DateParts } from './claims.js';
+import { normName } from './names.js';
+import { digitiseWords, numbersIn } from './numbers.js';
+
+/** What the sources (knowledge, conversation so far, tool results) say, indexed for lookups. */
+export interface SourceIndex {
+  numbers: Set<number>;
+  dates: DateParts[];
+  /** Lowercased text with URLs normalised. */
+  lower: string;
+  /** Space-joined normalised words, padded with spaces: ` arthur magazine 1844 `. */
+  words: string;
+  wordSet: Set<string>;
+  /** Alphanumerics only. */
+  squashed: string;
+  /** Digits-only forms of digit runs with separators (phone numbers). */
+  digitRuns: string[];
+}
+
+/** Indexes source texts for {@link isSupported}. */
+export function indexSources(texts: readonly string[]): SourceIndex {
+  const raw = texts.join('\n');
+  const text = digitiseWords(raw);
+  const numbers = new Set(numbersIn(text));
+  const dates: DateParts[] = [];
+  for (const p of DATE_PATTERNS) {
+    for (const m of text.matchAll(p.re)) dates.push(...p.read(m));
+  }
+  const words = normName(text);
+  const urls = [...raw.matchAll(/\b(?:https?:\/\/|www\.)\S+/gi)].map((m) => normUrl(m[0]));
+  return {
+    numbers,
+    dates,
+    lower: `${raw.toLowerCase()}\n${urls.join('\n')}`,
+    words: ` ${words} `,
+    wordSet: new Set(words.split(' ')),
+    squashed: squash(raw),
+    digitRuns: [...raw.matchAll(/\+?\d[\d\s().-]{5,}\d/g)].map((m) => m[0].replace(/\D/g, '')),
+  };
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+
+function dateSupported(readings: readonly DateParts[], dates: readonly DateParts[]): boolean {
+  return readings.some((r) =>
+    dates.some(
+      (d) =>
+        (r.y === undefined || r.y === d.y) && (r.m === undefined || r.m === d.m) && (r.d === undefined || r.d === d.d),
+    ),
+  );
+}
+
+/** Options of the support check. */
+export interface SupportOptions {
+  /** Share of a name's words that must occur in the sources when the phrase itself does not. */
+  nameWordShare: number;
+}
+
+/**
+ * Whether a claim is supported by the sources: numbers (money, percent, durations, plain
+ * numbers) by value; dates by their parts in any written format; URLs, emails, phone numbers and
+ * ids by normalised text; names by the phrase, or by enough of its words.
+ */
+export function isSupported(claim: Claim, src: SourceIndex, options: SupportOptions): boolean {
+  switch (claim.type) {
+    case 'money':
+    case 'percent':
+    case 'duration':
+    case 'number': {
+      const v = claim.value!;
+      for (const n of src.numbers) if (close(n, v)) return true;
+      return false;
+    }
+    case 'date':
+      return dateSupported(claim.dates ?? [], src.dates);
+    case 'url':
+    case 'email':
+      return src.lower.includes(claim.norm!);
+    case 'phone': {
+      const digits = claim.norm!;
+      const tail = digits.slice(-7);
+      return src.digitRuns.some((run) => run.endsWith(tail)) || src.squashed.includes(digits);
+    }
+    case 'id':
+      return src.squashed.includes(claim.norm!);
+    case 'name': {
+      const phrase = claim.norm!;
+      if (phrase === '' || src.words.includes(` ${phrase} `)) return true;
+      const parts = phrase.split(' ').filter((w) => w.length > 1);
+      if (parts.length === 0) return true;
+      const found = parts.filter((w) => src.wordSet.has(w)).length;
+      return found / parts.length >= options.nameWordShare;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { compileRegex } from '../../io/regex.js';
+import type { Evidence } from '../../schema/grade.js';
+import type { TranscriptMessage } from '../../schema/run-record.js';
+import { spanEvidence, textOf } from '../grade-helpers.js';
+import type { OutcomeLexicon } from './lexicon.js';
+
+/** Compiled phrase lists of a lexicon (always case-insensitive). */
+export interface PhraseMatcher {
+  find(text: string): { start: number; end: number } | undefined;
+}
+
+/** Compiles phrase groups into one matcher (first match in the text wins). */
+export function phraseMatcher(groups: Record<string, string[]>): PhraseMatcher {
+  const regexes = Object.values(groups)
+    .flat()
+    .map((p) => {
+      const re = compileRegex(p);
+      return new RegExp(re.source, re.flags.includes('i') ? re.flags : `${re.flags}i`);
+    });
+  return {
+    find(text) {
+      let best: { start: number; end: number } | undefined;
+      for (const re of regexes) {
+        const m = re.exec(text);
+        if (m && (best === undefined || m.index < best.start)) best = { start: m.index, end: m.index + m[0].length };
+      }
+      return best;
+    },
+  };
+}
+
+/** `transfer_to_human*` style glob → anchored regex. */
+export function globToRegex(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+/** A tool call found in the transcript, with its parsed arguments. */
+export interface FoundToolCall {
+  /** Index of the assistant message that made it. */
+  turn: number;
+  name: string;
+  args: unknown;
+}
+
+/** Every tool call of the assistant, in order; unparsable arguments become `{}`. */
+export function toolCallsOf(transcript: readonly TranscriptMessage[]): FoundToolCall[] {
+  const out: FoundToolCall[] = [];
+  transcript.forEach((m, turn) => {
+    if (m.role !== 'assistant') return;
+    for (const call of m.tool_calls ?? []) {
+      let args: unknown = {};
+      try {
+        args = JSON.parse(call.function.arguments || '{}');
+      } catch {
+        args = {};
+      }
+      out.push({ turn, name: call.function.name, args });
+    }
+  });
+  return out;
+}
+
+/** A handoff found in the transcript. */
+export interface HandoffDetection {
+  detected: boolean;
+  /** `tool`, `phrase`, or both; empty when nothing was found. */
+  via: Array<'tool' | 'phrase'>;
+  /** Transcript index of the first handoff (tool call or phrase). */
+  turn: number | null;
+  evidence: Evidence[];
+}
+
+/**
+ * Looks for a handoff to a human: a call of a handoff tool, or a handoff phrase in an assistant
+ * message. `usePhrases`/`useTools` switch either signal off (the benchmark measures phrases alone).
+ */
+export function detectHandoff(
+  transcript: readonly TranscriptMessage[],
+  lexicon: Pick<OutcomeLexicon, 'handoff_tools' | 'handoff_phrases'>,
+  use: { tools?: boolean; phrases?: boolean } = {},
+): HandoffDetection {
+  const tools = use.tools === false ? [] : lexicon.handoff_tools.map(globToRegex);
+  const phrases = phraseMatcher(use.phrases === false ? {} : lexicon.handoff_phrases);
+  const evidence: Evidence[] = [];
+  const via = new Set<'tool' | 'phrase'>();
+  let first: number | null = null;
+  transcript.forEach((m, i) => {
+    if (m.role !== 'assistant') return;
+    const text = textOf(m);
+    const hit = phrases.find(text);
+    if (hit) {
+      via.add('phrase');
+      evidence.push(spanEvidence(i, text, hit.start, hit.end, 'handoff phrase'));
+      first ??= i;
+    }
+    for (const call of m.tool_calls ?? []) {
+      if (tools.some((re) => re.test(call.function.name))) {
+        via.add('tool');
+        evidence.push({ turn: i, quote: call.function.name, note: 'handoff tool call' });
+        first ??= i;
+      }
+    }
+  });
+  return { detected: via.size > 0, via: [...via].sort(), turn: first, evidence };
+}
+
+/** Transcript indexes of assistant messages whose text matches the matcher, with the span. */
+export function matchingTurns(
+  transcript: readonly TranscriptMessage[],
+  role: 'assistant' | 'user',
+  matcher: PhraseMatcher,
+): Array<{ turn: number; start: number; end: number }> {
+  const out: Array<{ turn: number; start: number; end: number }> = [];
+  transcript.forEach((m, i) => {
+    if (m.role !== role) return;
+    const hit = matcher.find(textOf(m));
+    if (hit) out.push({ turn: i, ...hit });
+  });
+  return out;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { RegexSource } from '../regex.js';
+
+/**
+ * The phrase and tool lists the outcome detectors look for. Every list is optional in a grader
+ * definition; a missing list falls back to the defaults below (the same lists that
+ * graders/escalation.yaml etc. spell out). Phrases are case-insensitive regular expressions,
+ * grouped by language; all languages are always applied.
+ */
+const PhraseGroups = z.record(z.string().min(2), z.array(RegexSource));
+
+export const OutcomeLexiconShape = {
+  /** Tool names (globs: `*` matches anything) whose call is a handoff to a human. */
+  handoff_tools: z.array(z.string().min(1)).optional(),
+  /** Assistant phrases announcing a handoff to a human. */
+  handoff_phrases: PhraseGroups.optional(),
+  /** Assistant replies that mean "I didn't understand". */
+  fallback_phrases: PhraseGroups.optional(),
+  /** Assistant confirmations that the request was done ("has been cancelled"...). */
+  resolution_phrases: PhraseGroups.optional(),
+  /** Assistant confirmations of a purchase or booking made (outcome `converted`). */
+  conversion_phrases: PhraseGroups.optional(),
+  /** User phrases that give up ("never mind", "forget it"). */
+  abandon_phrases: PhraseGroups.optional(),
+};
+
+export type OutcomeLexiconOptions = { [K in keyof typeof OutcomeLexiconShape]?: z.infer<(typeof OutcomeLexiconShape)[K]> };
+
+/** A lexicon with every list present. */
+export type OutcomeLexicon = { [K in keyof OutcomeLexiconOptions]-?: NonNullable<OutcomeLexiconOptions[K]> };
+
+/** The built-in lists (English, Spanish, German, French). */
+export const DEFAULT_LEXICON: OutcomeLexicon = {
+  handoff_tools: ['transfer_to_human*', 'transfer_to_agent*', 'escalate*', 'handoff*', 'hand_off*', 'human_handoff*'],
+  handoff_phrases: {
+    en: [
+      "\\btransfer(?:ring)? you (?:over )?to (?:a |an |one of our )?(?:human|live|real|customer service|support)?\\s?(?:agent|representative|specialist|colleague|person|team)",
+      "\\bconnect(?:ing)? you (?:with|to) (?:a |an |one of our )?(?:human|live|real)?\\s?(?:agent|representative|specialist|colleague|person)",
+      "\\b(?:hand(?:ing)?|pass(?:ing)?) (?:you|this|your (?:case|request)) (?:over )?to (?:a |an |one of our )?(?:human|colleague|specialist|agent|supervisor|team)",
+      "\\bescalat(?:e|ed|ing) (?:this|your (?:case|request|issue|ticket|complaint))",
+      "\\b(?:a|an) (?:human|live) (?:agent|representative) will\\b",
+    ],
+    es: [
+      "\\b(?:te|le) (?:paso|transfiero|comunico|pongo) con (?:un|una) (?:agente|asesor|asesora|persona|compañer[oa])",
+      "\\btransferir(?:te|le) (?:a|con) (?:un|una) (?:agente|asesor|persona)",
+    ],
+    de: [
+      "\\b(?:verbinde|leite) (?:Sie|dich) (?:mit|an) (?:einem|einer|einen) (?:Mitarbeiter|Mitarbeiterin|Kollegen|Kollegin|Agenten|Menschen)",
+      "\\ban (?:einen|eine) (?:menschlichen |menschliche )?(?:Mitarbeiter|Mitarbeiterin|Kollegen|Kollegin) weiter",
+    ],
+    fr: [
+      "\\bje vous (?:transf[eè]re|mets en relation|passe) (?:à|avec) (?:un|une) (?:conseill[eè]re?|agent|humain|coll[eè]gue)",
+      "\\bun conseiller (?:humain )?va (?:prendre le relais|vous (?:contacter|rappeler))",
+    ],
+  },
+  fallback_phrases: {
+    en: [
+      "\\bI(?:'m| am) sorry,? (?:but )?I (?:didn't|did not|don't|do not) (?:understand|get|follow)",
+      "\\bI (?:didn't|did not|don't|do not) (?:quite )?(?:understand|catch|get) (?:that|you|your|what you)",
+      "\\b(?:could|can) you (?:please )?(?:rephrase|reword|say that again)",
+      "\\bI(?:'m| am) not sure (?:what you mean|I understand)",
+    ],
+    es: ["\\bno (?:te |le )?(?:he )?entend(?:í|i|ido)", "\\b(?:puedes|puede|podrías|podría) (?:reformular|repetir)"],
+    de: ["\\b(?:habe|hab) ich (?:leider )?nicht verstanden", "\\bk[öo]nn(?:en|ten) Sie das (?:bitte )?(?:umformulieren|anders formulieren|wiederholen)"],
+    fr: ["\\bje n'ai pas (?:bien )?compris", "\\bpourriez-vous (?:reformuler|répéter)"],
+  },
+  resolution_phrases: {
+    en: [
+      "\\b(?:has|have) (?:now )?been (?:successfully )?(?:booked|cancell?ed|refunded|processed|updated|changed|modified|confirmed|reset|resolved|shipped|issued|sent|added|upgraded)\\b",
+      "\\b(?:your|the) (?:booking|reservation|order|refund|ticket|change|request|payment|subscription|return|exchange) (?:is|was) (?:now )?(?:confirmed|complete|completed|processed|cancell?ed|done|resolved)\\b",
+      "\\bis there anything else (?:I can|that I can|you need)",
+      "\\byou(?:'re| are) all set\\b",
+    ],
+    es: [
+      "\\b(?:ha|han) sido (?:confirmad|cancelad|procesad|reembolsad|modificad)[oa]s?\\b",
+      "\\b(?:hay )?algo más en (?:lo )?que (?:te |le )?pued[ao] ayudar",
+    ],
+    de: [
+      "\\bwurde (?:erfolgreich )?(?:gebucht|storniert|erstattet|bearbeitet|geändert|bestätigt)\\b",
+      "\\bkann ich (?:sonst )?noch (?:etwas )?für (?:Sie|dich) tun",
+    ],
+    fr: [
+      "\\ba (?:bien )?été (?:confirmée?|annulée?|remboursée?|traitée?|modifiée?)s?\\b",
+      "\\bpuis-je vous aider (?:pour|avec|à) autre chose",
+    ],
+  },
+  conversion_phrases: {
+    en: ["\\b(?:your )?order (?:has been|was|is) (?:successfully )?placed\\b", "\\bpurchase (?:is |was |has been )?(?:complete|completed|confirmed)\\b"],
+    es: ["\\b(?:tu|su) pedido (?:ha sido|fue|está) (?:realizado|confirmado)"],
+    de: ["\\bIhre Bestellung (?:wurde|ist) (?:erfolgreich )?(?:aufgegeben|bestätigt)"],
+    fr: ["\\bvotre commande (?:a été|est) (?:bien )?(?:passée|confirmée)"],
+  },
+  abandon_phrases: {
+    en: ["\\bnever ?mind\\b", "\\bforget it\\b", "\\b(?:I'll|I will) (?:go|shop|take my business) elsewhere\\b", "\\bthis is (?:useless|pointless)\\b"],
+    es: ["\\bolv[ií]dalo\\b", "\\bd[ée]jalo\\b"],
+    de: ["\\bvergessen Sie es\\b", "\\bvergiss es\\b"],
+    fr: ["\\blaissez tomber\\b", "\\btant pis\\b"],
+  },
+};
+
+/** Merges a definition's lists over the defaults (a given list replaces the default one). */
+export function resolveLexicon(options: OutcomeLexiconOptions): OutcomeLexicon {
+  return {
+    handoff_tools: options.handoff_tools ?? DEFAULT_LEXICON.handoff_tools,
+    handoff_phrases: options.handoff_phrases ?? DEFAULT_LEXICON.handoff_phrases,
+    fallback_phrases: options.fallback_phrases ?? DEFAULT_LEXICON.fallback_phrases,
+    resolution_phrases: options.resolution_phrases ?? DEFAULT_LEXICON.resolution_phrases,
+    conversion_phrases: options.conversion_phrases ?? DEFAULT_LEXICON.conversion_phrases,
+    abandon_phrases: options.abandon_phrases ?? DEFAULT_LEXICON.abandon_phrases,
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Grader, GraderKind } from '../grader.js';
+import { definitionSchema, safeGrade, type GradeStamp } from '../grade-helpers.js';
+import { OutcomeLexiconShape, resolveLexicon } from './lexicon.js';
+import { detectOutcome } from './outcome.js';
+
+const TurnsOptions = definitionSchema({
+  ...OutcomeLexiconShape,
+  /** Number of user turns a resolution should take at most for a full score. */
+  target_turns: z.number().int().positive().optional(),
+});
+
+/**
+ * `turns-to-resolution`: the number of user turns up to the assistant message that resolved the
+ * request. Score = min(1, target_turns / turns) when resolved, 0 otherwise (escalated,
+ * abandoned, unresolved). label: the number of turns, or the detected outcome when unresolved.
+ */
+export const turnsToResolutionKind: GraderKind<typeof TurnsOptions> = {
+  options: TurnsOptions,
+  defaultScope: 'conversation',
+  defaultThreshold: 0.5,
+  needsJudge: false,
+  create(definition): Grader {
+    const stamp: GradeStamp = {
+      name: definition.name,
+      kind: definition.kind,
+      scope: definition.scope ?? 'conversation',
+      threshold: definition.threshold ?? 0.5,
+    };
+    const lexicon = resolveLexicon(definition);
+    const target = definition.target_turns ?? 3;
+    return {
+      ...stamp,
+      appliesTo: () => true,
+      grade: ({ case: c, transcript }) =>
+        safeGrade(stamp, () => {
+          const facts = detectOutcome(c, transcript, lexicon);
+          const userTurns = transcript.filter((m) => m.role === 'user').length;
+          const at = facts.resolvingTurn;
+          const turns = at === null ? null : transcript.slice(0, at).filter((m) => m.role === 'user').length;
+          const score = turns === null ? 0 : Math.min(1, target / Math.max(1, turns));
+          return {
+            score,
+            label: turns === null ? facts.detectedOutcome : String(turns),
+            reason:
+              turns === null
+                ? `not resolved (${facts.detectedOutcome})`
+                : `resolved after ${turns} user turn${turns === 1 ? '' : 's'} (target ${target})`,
+            evidence: facts.evidence,
+            details: {
+              turnsToResolution: turns,
+              resolvingTurn: at,
+              userTurns,
+              targetTurns: target,
+              detectedOutcome: facts.detectedOutcome,
+            },
+          };
+        }),
+    };
+  },
+};
