@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KnowledgeDocSchema } from './golden-set.js';
 import { GradeSchema } from './grade.js';
 import { MessageSchema, UsageSchema } from './message.js';
 
@@ -126,6 +127,8 @@ export const RunResultSchema = z.object({
   error: ResultErrorSchema.optional(),
   /** Counts of redacted PII per kind, when redaction is on. */
   redactions: z.record(z.string(), z.number()).optional(),
+  /** The case's knowledge documents, so a reviewer sees what the agent was grounded on. */
+  knowledge: z.array(KnowledgeDocSchema).optional(),
 });
 export type RunResult = z.infer<typeof RunResultSchema>;
 
