@@ -98,6 +98,40 @@ describe('baseline agent', () => {
     expect(reply.toolCalls).toBeUndefined();
   });
 
+  it.each(['Get me a real person, please.', 'Quiero hablar con una persona', 'Ich möchte einen Mitarbeiter sprechen'])(
+    'escalates when the customer asks for a person: %s',
+    async (text) => {
+      const agent = await baseline();
+      const reply = await agent.reply(makeInput(makeCase(), [user(text)]));
+      expect(reply.escalated).toBe(true);
+      expect(JSON.parse(reply.toolCalls![0]!.function.arguments)).toEqual({ reason: 'the customer asked for a human' });
+    },
+  );
+
+  it('hands over only once in a conversation', async () => {
+    const agent = await baseline();
+    const first = await agent.reply(makeInput(makeCase(), [user('What is the weather like on Mars?')]));
+    const later = await agent.reply(
+      makeInput(makeCase(), [
+        user('What is the weather like on Mars?'),
+        { role: 'assistant', content: first.content, tool_calls: first.toolCalls },
+        user('And on Venus?'),
+      ]),
+    );
+    expect(later).toMatchObject({ content: PHRASES.en.queued });
+    expect(later.toolCalls).toBeUndefined();
+    expect(later.escalated).toBeUndefined();
+  });
+
+  it('does not repeat a passage it already quoted while another one qualifies', async () => {
+    const agent = await baseline();
+    const first = await agent.reply(makeInput(makeCase(), [user('refund for orders')]));
+    const second = await agent.reply(makeInput(makeCase(), [user('refund for orders'), assistant(first.content), user('refund for orders?')]));
+    expect(first.content).not.toBe(second.content);
+    expect([first.content, second.content].some((c) => c.includes('Refunds are issued'))).toBe(true);
+    expect([first.content, second.content].some((c) => c.includes('Shipping is free'))).toBe(true);
+  });
+
   it('is deterministic', async () => {
     const a = await baseline();
     const b = await baseline();

@@ -6,7 +6,7 @@ import { throwIfAborted } from './abort.js';
 import type { Agent, AgentInput, AgentReply } from './agent.js';
 import { type AgentDeps, defaultNow } from './deps.js';
 import { type Passage, processTerm, splitPassages } from './passages.js';
-import { caseLanguage, PHRASES } from './phrases.js';
+import { caseLanguage, PHRASES, WANTS_HUMAN } from './phrases.js';
 
 type BaselineAgentConfig = Extract<AgentConfig, { kind: 'baseline' }>;
 
@@ -26,9 +26,11 @@ interface Hit {
  * unlike raw BM25 scores, does not shrink when a case has only one or two short documents).
  * When the last message falls short, it retries with all user messages so far (follow-ups like
  * "and how long does that take?"). When still nothing matches, or the case has
- * no knowledge, it says it cannot help and escalates: a `transfer_to_human` tool call with a
- * `reason` and a handoff sentence, in the case's `language` tag (en, es, de, fr). After a tool
- * result it closes with one short line. It is the floor every model variant should beat.
+ * no knowledge, or the customer asks for a person, it says it cannot help and escalates: a
+ * `transfer_to_human` tool call with a `reason` and a handoff sentence, in the case's `language`
+ * tag (en, es, de, fr). It hands over once: after a tool result, or on later questions it cannot
+ * answer, it says a colleague will continue. A passage already quoted is not repeated while another
+ * one qualifies. It is the floor every model variant should beat.
  */
 export async function createBaselineAgent(name: string, config: BaselineAgentConfig, deps: AgentDeps): Promise<Agent> {
   const now = deps.now ?? defaultNow;
@@ -53,18 +55,26 @@ export async function createBaselineAgent(name: string, config: BaselineAgentCon
 
       if (input.messages.at(-1)?.role === 'tool') return finish({ content: phrases.queued });
 
-      const index = indexFor(input.case);
+      // Hand over once; after that, a question it cannot answer gets the "colleague will continue" line.
+      const handedOver = input.messages.some((m) => m.tool_calls?.some((c) => c.function.name === HANDOFF_TOOL));
+      const escalate = (reason: string): AgentReply =>
+        finish(handedOver ? { content: phrases.queued } : handoff(phrases.handoff, reason, input.messages));
+
       const userTexts = input.messages.filter((m) => m.role === 'user').map((m) => m.content ?? '');
       const last = userTexts.at(-1) ?? '';
-      if (!index) return finish(handoff(phrases.handoff, 'the case has no knowledge documents', input.messages));
+      if (WANTS_HUMAN.test(last)) return escalate('the customer asked for a human');
+      const index = indexFor(input.case);
+      if (!index) return escalate('the case has no knowledge documents');
 
-      const hit = best(index, last, config.minScore) ?? best(index, userTexts.join(' '), config.minScore);
+      const said = input.messages.filter((m) => m.role === 'assistant').map((m) => m.content ?? '');
+      const hit = pick(index, last, config.minScore, said) ?? pick(index, userTexts.join(' '), config.minScore, said);
       if (!hit) {
         const top = index.search(last)[0];
-        const why = top
-          ? `the best passage matches ${matchScore(top.queryTerms)} question word(s), under minScore ${config.minScore}`
-          : 'no passage matched the question';
-        return finish(handoff(phrases.handoff, why, input.messages));
+        return escalate(
+          top
+            ? `the best passage matches ${matchScore(top.queryTerms)} question word(s), under minScore ${config.minScore}`
+            : 'no passage matched the question',
+        );
       }
       return finish({ content: `${phrases.found} ${hit.passage.text}` });
     },
@@ -84,11 +94,21 @@ function buildIndex(testCase: ResolvedCase): MiniSearch<Passage> | null {
   return index;
 }
 
-function best(index: MiniSearch<Passage>, query: string, minScore: number): Hit | undefined {
-  const top = index.search(query)[0];
-  if (!top || matchScore(top.queryTerms) < minScore) return undefined;
-  const passage: Passage = { id: String(top.id), docId: String(top.docId), title: String(top.title), text: String(top.text) };
-  return { passage, score: top.score };
+/**
+ * The best-ranked passage with at least `minScore` matched question words, preferring one not
+ * already quoted in the conversation (so a follow-up gets the next passage, not the same one).
+ */
+function pick(index: MiniSearch<Passage>, query: string, minScore: number, said: string[]): Hit | undefined {
+  const candidates = index.search(query).filter((r) => matchScore(r.queryTerms) >= minScore);
+  const fresh = candidates.find((r) => !said.some((text) => text.includes(String(r.text)))) ?? candidates[0];
+  if (!fresh) return undefined;
+  const passage: Passage = {
+    id: String(fresh.id),
+    docId: String(fresh.docId),
+    title: String(fresh.title),
+    text: String(fresh.text),
+  };
+  return { passage, score: fresh.score };
 }
 
 /** The threshold score: distinct question words (stopwords aside) found in the passage. */

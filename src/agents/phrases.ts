@@ -36,3 +36,10 @@ export function caseLanguage(tags: Readonly<Record<string, string | string[]>>):
   const value = (Array.isArray(raw) ? raw[0] : raw)?.toLowerCase().slice(0, 2);
   return value === 'es' || value === 'de' || value === 'fr' ? value : 'en';
 }
+
+/**
+ * The customer asks for a person (en, es, de, fr). Kept narrow on purpose: the baseline is a floor,
+ * not an intent classifier.
+ */
+export const WANTS_HUMAN =
+  /\b(human|real person|a person|someone real|live agent|an agent|manager|supervisor|representative|operator|persona real|un humano|una persona|un agente|echten menschen|einem menschen|mitarbeiter|un humain|une personne|un conseiller)\b/i;
