@@ -8,6 +8,11 @@ import { fence, neutralise, renderKnowledge, renderTranscript } from './fence.js
  */
 export const CONTEXT_PLACEHOLDERS = ['transcript', 'knowledge', 'reference', 'case.id', 'case.description', 'case.tags'] as const;
 
+/** The verdict key of a message: `message_<transcript index>`. */
+export function messageKey(index: number): string {
+  return `message_${index}`;
+}
+
 /** A short value on one line (ids, tag values), neutralised. */
 function inline(text: string): string {
   return neutralise(text.replace(/\s+/g, ' '));

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { ResolvedCase } from '../../schema/golden-set.js';
 import type { Message } from '../../schema/message.js';
-import { CONTEXT_PLACEHOLDERS, contextValues } from './context.js';
+import { CONTEXT_PLACEHOLDERS, contextValues, messageKey } from './context.js';
+
+export { messageKey } from './context.js';
 import { JUDGE_SYSTEM_PROMPT } from './fence.js';
 import { renderTemplate } from './template.js';
 
@@ -24,11 +26,6 @@ Greetings, questions, apologies and offers of help are not claims.
 
 ## Conversation (tool results are messages with role="tool")
 {{transcript}}`;
-
-/** The verdict key of an assistant message: `message_<transcript index>`. */
-export function messageKey(index: number): string {
-  return `message_${index}`;
-}
 
 /**
  * The verdict: for every assistant message (keyed `message_<index>`, all required), its claims,
