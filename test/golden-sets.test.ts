@@ -176,3 +176,14 @@ describe('grader definition files', () => {
     expect(list.definitions.map((d) => d.definition['name'])).toEqual(['a']);
   });
 });
+
+describe('docs/golden-sets.md', () => {
+  it('its full YAML example is a valid golden-set file', async () => {
+    const doc = await readFile(resolve(root, 'docs/golden-sets.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const parsed = parseGoldenFile('example.yaml', example!, new Set(['rules', 'politeness', 'helpfulness']));
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.cases.map((c) => c.parsed?.id)).toEqual(['refund-simple', 'recorded-escalation']);
+  });
+});
