@@ -36,6 +36,23 @@ export function redactSecrets(text: string, secrets: string[]): string {
   return out.replace(KEY_LIKE, '***');
 }
 
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * `type: message` from an SDK APIError's parsed body: openai keeps `{ message, type, code }`,
+ * Anthropic the whole `{ type: 'error', error: { type, message } }`.
+ */
+function apiErrorDetail(error: unknown): string | undefined {
+  const body = field(error, 'error');
+  const inner = typeof field(field(body, 'error'), 'message') === 'string' ? field(body, 'error') : body;
+  const message = field(inner, 'message');
+  if (typeof message !== 'string') return undefined;
+  const type = field(inner, 'type') ?? field(inner, 'code');
+  return typeof type === 'string' && type ? `${type}: ${message}` : message;
+}
+
 /**
  * Maps an SDK error to a ConvotestError: E_TIMEOUT, E_ABORTED or E_PROVIDER, with a message
  * naming provider, model, HTTP status and the SDK's message (key redacted), and `cause` kept.
@@ -54,7 +71,7 @@ export function toConvotestError(error: unknown, kind: FailureKind, ctx: CallCon
       return new ConvotestError('E_ABORTED', `${who}: request aborted`, { cause: error });
     case 'status': {
       const status = (error as { status?: number }).status;
-      const detail = sdkMessage.replace(new RegExp(`^${status}\\s*`), '');
+      const detail = redactSecrets(apiErrorDetail(error) ?? sdkMessage.replace(new RegExp(`^${status}\\s*`), ''), ctx.secrets);
       return new ConvotestError('E_PROVIDER', `${who}: HTTP ${status} ${detail} (${retries})`, { cause: error });
     }
     case 'connection':

@@ -8,7 +8,7 @@ export const TOKENS_PER_REPLY = 3;
 
 /**
  * Counts tokens with o200k_base (the GPT-4o / GPT-5 encoding), a fair estimate for other
- * providers too. Build one and reuse it: the encoder is built on the first call.
+ * providers too. Each tokenizer remembers the counts of the last 2,048 texts it saw.
  *
  * @example
  * const tokenizer = createTokenizer();
@@ -18,18 +18,35 @@ export interface Tokenizer {
   count(text: string): number;
 }
 
+/** Counts remembered per tokenizer: a conversation re-sends the same messages every turn. */
+const MEMO_SIZE = 2048;
+
+/**
+ * The o200k encoder, built on first use and shared: it is immutable once built, and building it
+ * parses 200k ranks (4-6 s measured on a heavily loaded 2-core machine), so one per process.
+ */
+let sharedEncoder: Tiktoken | undefined;
+function encoder(): Tiktoken {
+  sharedEncoder ??= new Tiktoken(o200k);
+  return sharedEncoder;
+}
+
 export function createTokenizer(): Tokenizer {
-  let encoder: Tiktoken | undefined;
+  const memo = new Map<string, number>();
   return {
     count(text: string): number {
       if (!text) return 0;
-      encoder ??= new Tiktoken(o200k);
-      return encoder.encode(text, [], []).length;
+      const known = memo.get(text);
+      if (known !== undefined) return known;
+      const n = encoder().encode(text, [], []).length;
+      if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      memo.set(text, n);
+      return n;
     },
   };
 }
 
-/** A lazily built shared tokenizer (its encoder is immutable once built). */
+/** A shared memoizing tokenizer for `countTokens` and `estimateUsage`. */
 const shared = createTokenizer();
 
 /** Tokens in a text (o200k_base). */
