@@ -135,6 +135,17 @@ describe('example golden set: shape', () => {
     expect(unscripted).toEqual([]);
   });
 
+  it('reference answers satisfy their own case-level patterns', () => {
+    const broken = cases.flatMap((c) => {
+      const ref = c.expect?.reference;
+      if (ref === undefined) return [];
+      const missed = (c.expect?.must_match ?? []).filter((p) => !compileRegex(p).test(ref));
+      const forbidden = (c.expect?.must_not_match ?? []).filter((p) => compileRegex(p).test(ref));
+      return [...missed, ...forbidden].map((p) => `${c.id}: ${p}`);
+    });
+    expect(broken).toEqual([]);
+  });
+
   it('escalation cases expect a transfer_to_human call', () => {
     const escalated = cases.filter((c) => c.expect?.outcome === 'escalated');
     expect(escalated.length).toBeGreaterThanOrEqual(6);
