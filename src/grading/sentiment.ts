@@ -4,6 +4,7 @@ import type { ResolvedCase } from '../schema/golden-set.js';
 import type { TranscriptMessage } from '../schema/run-record.js';
 import type { Grader, GraderKind } from './grader.js';
 import { clamp01, definitionSchema, safeGrade, spanEvidence, textOf, type GradeStamp } from './grade-helpers.js';
+import { isEnglishCase } from './language.js';
 import { RegexSource } from './regex.js';
 import { phraseMatcher } from './outcomes/detect.js';
 import {
@@ -30,13 +31,6 @@ const SentimentOptions = definitionSchema({
   rude_compound: z.number().min(-1).max(0).optional(),
 });
 
-/** true unless the case's `language` tag names a language other than English. */
-export function isEnglishCase(c: ResolvedCase): boolean {
-  const tag = c.tags.language ?? c.tags.lang;
-  const values = tag === undefined ? [] : Array.isArray(tag) ? tag : [tag];
-  return values.length === 0 || values.some((v) => /^en\b|^english$/i.test(v));
-}
-
 interface Settings {
   rude: ReturnType<typeof phraseMatcher>;
   polite: ReturnType<typeof phraseMatcher>;
@@ -48,7 +42,7 @@ interface Settings {
 }
 
 /** The tone of one agent reply, with evidence when rude. */
-export function agentTone(turn: number, text: string, s: Pick<Settings, 'rude' | 'polite' | 'rudeCompound'>) {
+export function agentTone(turn: number, text: string, s: Pick<Settings, 'rude' | 'polite' | 'rudeCompound'>, english = true) {
   const compound = compoundOf(text);
   const rude = s.rude.find(text);
   const polite = s.polite.find(text);
@@ -57,7 +51,7 @@ export function agentTone(turn: number, text: string, s: Pick<Settings, 'rude' |
   if (rude) {
     tone = 'rude';
     evidence = spanEvidence(turn, text, rude.start, rude.end, 'rude agent reply');
-  } else if (!polite && compound <= s.rudeCompound) {
+  } else if (english && !polite && compound <= s.rudeCompound) {
     tone = 'rude';
     evidence = spanEvidence(turn, text, 0, text.length, `hostile agent reply (VADER ${compound.toFixed(2)})`);
   }
@@ -75,7 +69,7 @@ function analyse(c: ResolvedCase, transcript: readonly TranscriptMessage[], s: S
   });
   const agents = transcript.flatMap((m, turn) => {
     const text = textOf(m);
-    return m.role === 'assistant' && text.trim() !== '' ? [agentTone(turn, text, s)] : [];
+    return m.role === 'assistant' && text.trim() !== '' ? [agentTone(turn, text, s, english)] : [];
   });
   const spikes = users.slice(1).flatMap((u, k) => (users[k]!.compound - u.compound >= s.spikeDrop ? [u.turn] : []));
   const first = users[0]?.compound ?? 0;
@@ -91,7 +85,7 @@ function analyse(c: ResolvedCase, transcript: readonly TranscriptMessage[], s: S
  * `sentiment` (VADER lexicon, no model): customer sentiment per user turn and its trajectory,
  * agent tone per assistant reply. label = the customer's overall sentiment
  * (overall = 0.6 × last user compound + 0.4 × mean user compound, ±0.05 cutoffs).
- * score (CSAT proxy) = (overall + 1) / 2 − spike_penalty × spikes − rude_penalty × rude agent
+ * score (CSAT proxy) = (overall + 1) / 2 − spike_penalty (0.1) × spikes − rude_penalty (0.5) × rude agent
  * replies, clamped to 0..1. Rude agent replies are evidence.
  */
 export const sentimentKind: GraderKind<typeof SentimentOptions> = {
@@ -111,7 +105,7 @@ export const sentimentKind: GraderKind<typeof SentimentOptions> = {
       polite: phraseMatcher({ all: definition.polite_markers ?? DEFAULT_POLITE_MARKERS }),
       spikeDrop: definition.spike_drop ?? 0.5,
       spikePenalty: definition.spike_penalty ?? 0.1,
-      rudePenalty: definition.rude_penalty ?? 0.25,
+      rudePenalty: definition.rude_penalty ?? 0.5,
       nonEnglishWeight: definition.non_english_weight ?? 0.5,
       rudeCompound: definition.rude_compound ?? -0.6,
     };

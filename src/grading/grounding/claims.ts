@@ -5,6 +5,7 @@ export type ClaimType =
   | 'url'
   | 'email'
   | 'date'
+  | 'time'
   | 'phone'
   | 'money'
   | 'percent'
@@ -26,7 +27,7 @@ export interface Claim {
   start: number;
   end: number;
   text: string;
-  /** Numeric value (money, percent, duration, number). */
+  /** Numeric value (money, percent, duration, number; minutes after midnight for a time). */
   value?: number;
   /** Candidate readings of a date (numeric dates can be day/month or month/day). */
   dates?: DateParts[];
@@ -72,6 +73,22 @@ export const DATE_PATTERNS: Array<{ re: RegExp; read: (m: RegExpMatchArray) => D
   { re: new RegExp(`\\b(${MONTH_RE})\\s+(\\d{4})\\b`, 'g'), read: (m) => [{ m: monthOf(m[1]!)!, y: +m[2]! }] },
 ];
 
+/** Clock times: `9 a.m.`, `1pm`, `13:00`, `9:30 PM` → minutes after midnight. */
+export const TIME_PATTERN = /\b(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?m\b\.?|\b(\d{1,2}):(\d{2})\b/gi;
+
+/** Minutes after midnight of a TIME_PATTERN match, or undefined when out of range. */
+export function timeOf(m: RegExpMatchArray): number | undefined {
+  if (m[3] !== undefined) {
+    const h = Number(m[1]);
+    if (h < 1 || h > 12) return undefined;
+    const hour = (h % 12) + (m[3].toLowerCase() === 'p' ? 12 : 0);
+    return hour * 60 + Number(m[2] ?? 0);
+  }
+  const h = Number(m[4]);
+  const min = Number(m[5]);
+  return h < 24 && min < 60 ? h * 60 + min : undefined;
+}
+
 type Extractor = { type: ClaimType; re: RegExp; make: (m: RegExpMatchArray) => Partial<Claim> | null };
 
 const EXTRACTORS: Extractor[] = [
@@ -83,6 +100,14 @@ const EXTRACTORS: Extractor[] = [
   { type: 'email', re: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, make: (m) => ({ norm: m[0].toLowerCase() }) },
   ...DATE_PATTERNS.map<Extractor>((p) => ({ type: 'date', re: p.re, make: (m) => ({ dates: p.read(m) }) })),
   {
+    type: 'time',
+    re: TIME_PATTERN,
+    make: (m) => {
+      const v = timeOf(m);
+      return v === undefined ? null : { value: v };
+    },
+  },
+  {
     type: 'phone',
     re: /(?<![\w-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}|\d{3}[ .-]\d{4})(?![\w-])/g,
     make: (m) => ({ norm: m[0].replace(/\D/g, '') }),
@@ -90,10 +115,10 @@ const EXTRACTORS: Extractor[] = [
   {
     type: 'money',
     re: new RegExp(
-      `(?:[$€£¥]|\\b(?:USD|EUR|GBP)\\s?)(${NUM_RE})|\\b(${NUM_RE}|${NUMBER_WORDS.source})\\s?(?:dollars?|euros?|pounds?|bucks|USD|EUR|GBP)\\b`,
+      `(?:[$€£¥]|\\b(?:USD|EUR|GBP)\\s?)(${NUM_RE})|\\b(${NUM_RE}|${NUMBER_WORDS.source})\\s?(?:dollars?|euros?|pounds?|bucks|USD|EUR|GBP)\\b|\\b(${NUM_RE})\\s?[$€£¥]`,
       'gi',
     ),
-    make: (m) => numberClaim(m[1] ?? m[2]!),
+    make: (m) => numberClaim(m[1] ?? m[2] ?? m[3]!),
   },
   {
     type: 'percent',

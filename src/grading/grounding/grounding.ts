@@ -5,9 +5,10 @@ import type { Grader, GraderKind } from '../grader.js';
 import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, type GradeStamp } from '../grade-helpers.js';
 import { extractClaims, type Claim, type ClaimType } from './claims.js';
 import { extractNames } from './names.js';
+import { isEnglishCase } from '../language.js';
 import { indexSources, isSupported, type SupportOptions } from './support.js';
 
-const CLAIM_TYPES = ['url', 'email', 'date', 'phone', 'money', 'percent', 'duration', 'id', 'number', 'name'] as const;
+const CLAIM_TYPES = ['url', 'email', 'date', 'time', 'phone', 'money', 'percent', 'duration', 'id', 'number', 'name'] as const;
 
 const GroundingOptions = definitionSchema({
   /** Claim types to check (default: all). */
@@ -16,6 +17,10 @@ const GroundingOptions = definitionSchema({
   name_word_share: z.number().min(0).max(1).optional(),
   /** Count the case's `system` text as a source (default true). */
   system_as_source: z.boolean().optional(),
+  /** Terms that are always supported: your own company and product names, mentioned without a source. */
+  known_terms: z.array(z.string().min(1)).optional(),
+  /** Check proper-noun phrases in cases tagged with a non-English `language` (default false: capitalisation rules differ). */
+  names_in_other_languages: z.boolean().optional(),
 });
 
 /** A claim of one reply, checked. */
@@ -27,19 +32,29 @@ export interface CheckedClaim extends Claim {
 export interface GroundingSettings extends SupportOptions {
   types: ReadonlySet<ClaimType>;
   systemAsSource: boolean;
+  knownTerms: readonly string[];
+  namesInOtherLanguages: boolean;
 }
 
 export const DEFAULT_GROUNDING: GroundingSettings = {
   types: new Set(CLAIM_TYPES),
   nameWordShare: 1,
   systemAsSource: true,
+  knownTerms: [],
+  namesInOtherLanguages: false,
 };
 
 /** The claims of `text`, each checked against the sources. */
-export function checkReply(text: string, sources: readonly string[], settings: GroundingSettings): CheckedClaim[] {
-  const index = indexSources(sources);
+export function checkReply(
+  text: string,
+  sources: readonly string[],
+  settings: GroundingSettings,
+  english = true,
+): CheckedClaim[] {
+  const index = indexSources([...sources, ...settings.knownTerms]);
   const claims = extractClaims(text);
-  const all = [...claims, ...extractNames(text, claims)].filter((c) => settings.types.has(c.type));
+  const names = english || settings.namesInOtherLanguages ? extractNames(text, claims) : [];
+  const all = [...claims, ...names].filter((c) => settings.types.has(c.type));
   return all.sort((a, b) => a.start - b.start).map((c) => ({ ...c, supported: isSupported(c, index, settings) }));
 }
 
@@ -77,16 +92,19 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
       types: new Set(definition.claims ?? CLAIM_TYPES),
       nameWordShare: definition.name_word_share ?? DEFAULT_GROUNDING.nameWordShare,
       systemAsSource: definition.system_as_source ?? true,
+      knownTerms: definition.known_terms ?? [],
+      namesInOtherLanguages: definition.names_in_other_languages ?? false,
     };
     return {
       ...stamp,
       appliesTo: (c: ResolvedCase) => c.turns !== undefined || (c.transcript ?? []).some((m) => m.role === 'assistant'),
       grade: ({ case: c, transcript }) =>
         safeGrade(stamp, () => {
+          const english = isEnglishCase(c);
           const replies = transcript.flatMap((m, i) => (m.role === 'assistant' && textOf(m).trim() !== '' ? [i] : []));
           const checked = replies.map((i) => ({
             i,
-            claims: checkReply(textOf(transcript[i]!), sourcesBefore(c, transcript, i, settings.systemAsSource), settings),
+            claims: checkReply(textOf(transcript[i]!), sourcesBefore(c, transcript, i, settings.systemAsSource), settings, english),
           }));
           const turns = checked.map(({ i, claims }) => {
             const ok = claims.filter((x) => x.supported).length;

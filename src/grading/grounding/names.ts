@@ -9,6 +9,7 @@ const COMMON = new Set(
   once after before since while during although though because first next finally today tomorrow yesterday
   monday tuesday wednesday thursday friday saturday sunday
   january february march april june july august september october november december
+  done noted understood alright cheers welcome exactly right correct awesome wonderful fantastic congratulations
   mr mrs ms dr`.split(/\s+/),
 );
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);

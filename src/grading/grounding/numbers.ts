@@ -42,8 +42,10 @@ export function wordsToNumber(phrase: string): number | undefined {
   return seen ? total + current : undefined;
 }
 
-/** Parses `1,234.50`, `49`, `05` → number (commas as thousands separators). */
+/** Parses `1,234.50`, `49`, `05`, `12,90` → number (`,dd` is a decimal comma, `,ddd` a thousands separator). */
 export function parseNumber(text: string): number {
+  // "12,90" (one or two digits after the comma) is a decimal comma, "1,200" a thousands separator
+  if (/^\d+,\d{1,2}$/.test(text)) return Number(text.replace(',', '.'));
   return Number(text.replace(/,/g, ''));
 }
 

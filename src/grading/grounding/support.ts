@@ -1,4 +1,4 @@
-import { DATE_PATTERNS, normUrl, squash, type Claim, type DateParts } from './claims.js';
+import { DATE_PATTERNS, normUrl, squash, TIME_PATTERN, timeOf, type Claim, type DateParts } from './claims.js';
 import { normName } from './names.js';
 import { digitiseWords, numbersIn } from './numbers.js';
 
@@ -6,6 +6,8 @@ import { digitiseWords, numbersIn } from './numbers.js';
 export interface SourceIndex {
   numbers: Set<number>;
   dates: DateParts[];
+  /** Clock times, in minutes after midnight. */
+  times: Set<number>;
   /** Lowercased text with URLs normalised. */
   lower: string;
   /** Space-joined normalised words, padded with spaces: ` arthur magazine 1844 `. */
@@ -26,11 +28,17 @@ export function indexSources(texts: readonly string[]): SourceIndex {
   for (const p of DATE_PATTERNS) {
     for (const m of text.matchAll(p.re)) dates.push(...p.read(m));
   }
+  const times = new Set<number>();
+  for (const m of text.matchAll(TIME_PATTERN)) {
+    const t = timeOf(m);
+    if (t !== undefined) times.add(t);
+  }
   const words = normName(text);
   const urls = [...raw.matchAll(/\b(?:https?:\/\/|www\.)\S+/gi)].map((m) => normUrl(m[0]));
   return {
     numbers,
     dates,
+    times,
     lower: `${raw.toLowerCase()}\n${urls.join('\n')}`,
     words: ` ${words} `,
     wordSet: new Set(words.split(' ')),
@@ -58,7 +66,7 @@ export interface SupportOptions {
 
 /**
  * Whether a claim is supported by the sources: numbers (money, percent, durations, plain
- * numbers) by value; dates by their parts in any written format; URLs, emails, phone numbers and
+ * numbers) by value; dates by their parts and times by the minute, in any written format; URLs, emails, phone numbers and
  * ids by normalised text; names by the phrase, or by enough of its words.
  */
 export function isSupported(claim: Claim, src: SourceIndex, options: SupportOptions): boolean {
@@ -71,6 +79,8 @@ export function isSupported(claim: Claim, src: SourceIndex, options: SupportOpti
       for (const n of src.numbers) if (close(n, v)) return true;
       return false;
     }
+    case 'time':
+      return src.times.has(claim.value!);
     case 'date':
       return dateSupported(claim.dates ?? [], src.dates);
     case 'url':
