@@ -14,6 +14,10 @@ function virtualClock() {
       sleeps.push(ms);
       t += ms;
     },
+    /** Records the wait without moving time (callers queued at the same instant). */
+    record: async (ms: number) => {
+      sleeps.push(ms);
+    },
     advance: (ms: number) => {
       t += ms;
     },
@@ -24,7 +28,7 @@ function virtualClock() {
 describe('createRateLimiter', () => {
   it('spaces requests evenly at rpm (burst 1)', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ rpm: 60, now: clock.now, sleep: async (ms) => clock.sleeps.push(ms) });
+    const limiter = createRateLimiter({ rpm: 60, now: clock.now, sleep: clock.record });
     await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
     // first goes at once; the next two reserve the following seconds
     expect(clock.sleeps).toEqual([1000, 2000]);
@@ -32,7 +36,7 @@ describe('createRateLimiter', () => {
 
   it('allows a burst, then refills with time', async () => {
     const clock = virtualClock();
-    const limiter = createRateLimiter({ rpm: 120, burst: 2, now: clock.now, sleep: async (ms) => clock.sleeps.push(ms) });
+    const limiter = createRateLimiter({ rpm: 120, burst: 2, now: clock.now, sleep: clock.record });
     await limiter.acquire();
     await limiter.acquire();
     await limiter.acquire();
@@ -72,7 +76,7 @@ describe('createRateLimiter', () => {
 describe('pool and wrapper', () => {
   it('shares one limiter per key and delays model calls', async () => {
     const clock = virtualClock();
-    const pool = createRateLimiterPool({ now: clock.now, sleep: async (ms) => clock.sleeps.push(ms) });
+    const pool = createRateLimiterPool({ now: clock.now, sleep: clock.record });
     expect(pool.get('openai', 60)).toBe(pool.get('openai', 30));
     expect(pool.get('anthropic', 60)).not.toBe(pool.get('openai', 60));
     let calls = 0;
