@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConvotestError, EXIT, exitCodeFor } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { importCommand } from './import.js';
+import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
@@ -18,7 +19,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [validateCommand, verifyCommand, importCommand];
+const commands: Array<(ctx: CliContext) => Command> = [runCommand, validateCommand, verifyCommand, importCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,9 @@ import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Message, ToolDefinition, Usage } from '../schema/message.js';
 import type { ResultError, TranscriptMessage } from '../schema/run-record.js';
 
+/** Agent kinds that call no provider: their replies cost nothing. */
+const FREE_KINDS = new Set(['baseline', 'transcript']);
+
 /** Turns usage into money and estimates usage the agent did not report. Injected by the caller. */
 export interface Meter {
   /** USD for `usage` on `model`; null when the model's price is unknown. */
@@ -57,7 +60,7 @@ export async function replayConversation(testCase: ResolvedCase, options: Conver
       const messages = transcript.map(toMessage);
       const usage = reply.usage ?? options.meter.estimate(messages, reply.content);
       const model = reply.model ?? options.agent.model;
-      const costUsd = options.meter.price(model, usage);
+      const costUsd = FREE_KINDS.has(options.agent.kind) ? 0 : options.meter.price(model, usage);
       transcript.push({
         role: 'assistant',
         content: reply.content,

@@ -1,0 +1,44 @@
+import { defineConfig } from './src/io/config.js';
+
+/**
+ * The project's own configuration, used by `npm run demo`.
+ * - `baseline` needs no model: retrieval over each case's knowledge. It always runs.
+ * - The model variants run when their API key is set (OPENAI_API_KEY / ANTHROPIC_API_KEY);
+ *   otherwise they are listed as skipped with the reason. Point OPENAI_BASE_URL /
+ *   ANTHROPIC_BASE_URL at any compatible server to use another endpoint.
+ */
+export default defineConfig({
+  goldenSets: ['golden-sets'],
+  graders: ['graders'],
+  defaultGraders: ['pii-leak', 'escalation', 'fallback', 'resolution', 'grounding', 'sentiment', 'support-quality', 'hallucination', 'accuracy'],
+  agents: {
+    baseline: { kind: 'baseline', description: 'BM25 retrieval over the case knowledge; the floor every model must beat' },
+    'gpt-concise': {
+      kind: 'model',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      systemFile: 'prompts/support-concise.md',
+      params: { temperature: 0.2, maxTokens: 400 },
+      tools: 'expected',
+    },
+    'gpt-detailed': {
+      kind: 'model',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      systemFile: 'prompts/support-detailed.md',
+      params: { temperature: 0.2, maxTokens: 700 },
+      tools: 'expected',
+    },
+    'claude-concise': {
+      kind: 'model',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      systemFile: 'prompts/support-concise.md',
+      params: { temperature: 0.2, maxTokens: 400 },
+      tools: 'expected',
+    },
+  },
+  judge: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0 },
+  concurrency: { agent: 8, judge: 8 },
+  outDir: 'runs',
+});

@@ -1,0 +1,130 @@
+import { Command, Option } from 'commander';
+import { ConvotestError, EXIT, InputError } from '../errors.js';
+import { readRunAll } from '../io/run-reader.js';
+import { progressReporter } from '../report/progress.js';
+import { prepareRun } from '../runner/prepare.js';
+import { executeRun } from '../runner/execute.js';
+import { estimateRun, formatDryRun } from '../runner/estimate.js';
+import { afterRun } from './run-after.js';
+import { parseFilters } from '../runner/selection.js';
+import type { CliContext } from './main.js';
+
+interface RunFlags {
+  config?: string;
+  agent?: string[];
+  graders?: string[];
+  out?: string;
+  repeat?: string;
+  filter?: string[];
+  case?: string[];
+  concurrency?: string;
+  cache: boolean;
+  cacheOnly?: boolean;
+  maxCost?: string;
+  dryRun?: boolean;
+  resume?: string;
+  baseline?: string;
+  html: boolean;
+  progress?: 'auto' | 'bar' | 'lines' | 'none';
+}
+
+/** `convotest run`: replay the golden set against the variants, grade, write the run record. */
+export function runCommand(ctx: CliContext): Command {
+  return new Command('run')
+    .description('replay golden conversations against agents, grade every reply, write a run record')
+    .argument('[golden...]', 'golden-set files or folders (default: the config\'s goldenSets)')
+    .option('-c, --config <file>', 'config file (default: convotest.config.{ts,yaml} here)')
+    .option('-a, --agent <names...>', 'variants to run: names from the config, or `baseline` / `transcript`')
+    .option('-g, --graders <names...>', 'graders applied to every case (replaces the config\'s defaults)')
+    .option('-o, --out <file>', 'run record path (default: <outDir>/<run-id>.jsonl)')
+    .option('-r, --repeat <k>', 'run each replayed case k times (nondeterminism)')
+    .option('-f, --filter <tag=value...>', 'only cases with this tag value (repeat the flag to combine)')
+    .option('--case <ids...>', 'only these case ids')
+    .option('--concurrency <n>', 'conversations in flight at once')
+    .option('--no-cache', 'call providers even when a recorded response exists')
+    .option('--cache-only', 'every call must come from the cache (deterministic CI); a miss is an error')
+    .option('--max-cost <usd>', 'budget for agent + judge cost; no new case starts once reached (exit 3)')
+    .option('--dry-run', 'print the planned calls and an estimated token and cost range; call nothing')
+    .option('--resume <run>', 'continue an interrupted run: its finished results are kept, not called again')
+    .option('--baseline <run>', 'gate the new run against this baseline run (exit 1 when it regressed)')
+    .option('--no-html', 'do not write the HTML report beside the run record')
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ convotest run                                   # everything the config names
+  $ convotest run golden-sets --agent baseline      # one-off run, no config needed
+  $ convotest run --agent gpt-concise --filter intent=refund --repeat 3
+  $ convotest run --cache-only --baseline runs/main.jsonl   # deterministic CI gate
+  $ convotest run --resume runs/2026-11-22T10-00-00-abc123.jsonl
+Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the run could not complete
+(interrupted, budget reached, or errors beyond failOnError); finished results are always kept.`,
+    )
+    .action(async (golden: string[], flags: RunFlags) => {
+      const cwd = process.cwd();
+      const previous = flags.resume ? await readRunAll(flags.resume) : undefined;
+      const prepared = await prepareRun({
+        ...(flags.config ? { configPath: flags.config } : {}),
+        cwd,
+        env: process.env,
+        goldenPaths: golden,
+        ...(flags.agent ? { agents: flags.agent } : {}),
+        ...(flags.graders ? { graders: flags.graders } : {}),
+        selection: { filters: parseFilters(flags.filter ?? []), caseIds: flags.case ?? [] },
+        ...(flags.repeat ? { repeat: positive(flags.repeat, '--repeat') } : {}),
+        ...(flags.concurrency ? { concurrency: positive(flags.concurrency, '--concurrency') } : {}),
+        cache: flags.cache,
+        cacheOnly: flags.cacheOnly === true,
+        ...(flags.maxCost ? { maxCost: positiveNumber(flags.maxCost, '--max-cost') } : {}),
+        ...(flags.out ? { outPath: flags.out } : {}),
+      });
+      if (flags.dryRun) {
+        ctx.stdout.write(formatDryRun(estimateRun(prepared)));
+        return;
+      }
+      const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
+      const warnings: string[] = [];
+      const warn = (message: string) => {
+        if (!warnings.includes(message)) {
+          warnings.push(message);
+          ctx.stderr.write(`warning: ${message}\n`);
+        }
+      };
+      for (const v of prepared.header.variants) if (v.skipped) ctx.stderr.write(`skipped variant ${v.name}: ${v.skipped}\n`);
+      for (const g of prepared.header.graders) if (g.skipped) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
+      const controller = new AbortController();
+      const onSigint = () => {
+        if (controller.signal.aborted) process.exit(EXIT.incomplete);
+        ctx.stderr.write('\ninterrupted: finishing the record (Ctrl-C again to quit at once)\n');
+        controller.abort(new ConvotestError('E_ABORTED', 'interrupted'));
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const reporters = mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })];
+        const { outcome, exitCode } = await executeRun(prepared, {
+          reporters,
+          signal: controller.signal,
+          warn,
+          ...(previous ? { resume: { path: flags.resume as string, runId: previous.header.runId, results: previous.results } } : {}),
+        });
+        await afterRun(prepared, outcome, { ...ctx, html: flags.html, ...(flags.baseline ? { baseline: flags.baseline } : {}) });
+        ctx.setExitCode(exitCode);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} ${text}: expected a whole number ≥ 1`);
+  return n;
+}
+
+function positiveNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`${flag} ${text}: expected a positive number`);
+  return n;
+}
+

@@ -1,0 +1,68 @@
+import type { KpiValue } from '../core/kpis.js';
+import type { Summary, VariantSummary } from '../core/summary.js';
+import type { RunHeader, RunStatus } from '../schema/run-record.js';
+
+/**
+ * The end-of-run summary on the console: per variant the cases, pass rate, overall score,
+ * per-grader means, outcome KPIs, tokens, cost and latency; then skipped variants and graders
+ * with their reasons, and the path of the run record.
+ */
+export function formatRunSummary(summary: Summary, header: RunHeader, outcome: { status: RunStatus; path: string; htmlPath?: string }): string {
+  const out: string[] = [];
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
+  const num = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '–' : v.toFixed(digits));
+  const kpi = (k: KpiValue) => (k.n === 0 ? '–' : pct(k.value));
+  const money = (v: number | null) => (v === null ? 'unknown' : `$${v < 0.01 && v > 0 ? v.toFixed(5) : v.toFixed(4)}`);
+
+  const variants = summary.variants;
+  const columns: Array<[string, (v: VariantSummary) => string]> = [
+    ['cases', (v) => String(v.cases)],
+    ['pass rate', (v) => `${pct(v.passRate.rate)} [${pct(v.passRate.lo)}–${pct(v.passRate.hi)}]`],
+    ['score', (v) => num(v.score.mean)],
+    ['resolved', (v) => kpi(v.kpis.resolutionRate)],
+    ['escalated', (v) => kpi(v.kpis.escalationRate)],
+    ['fallback', (v) => kpi(v.kpis.fallbackRate)],
+    ['CSAT', (v) => num(v.kpis.csat.value)],
+    ['tokens/conv', (v) => (v.kpis.tokensPerConversation === null ? '–' : Math.round(v.kpis.tokensPerConversation).toLocaleString('en-US'))],
+    ['cost', (v) => money(v.kpis.totalCostUsd)],
+    ['judge cost', (v) => money(v.kpis.totalJudgeCostUsd)],
+    ['p50/p95 turn', (v) => `${ms(v.kpis.latencyP50Ms)}/${ms(v.kpis.latencyP95Ms)}`],
+    ['errors', (v) => String(v.errors)],
+  ];
+  out.push(table(['variant', ...columns.map(([h]) => h)], variants.map((v) => [v.variant, ...columns.map(([, f]) => f(v))])));
+
+  const graders = [...new Set(variants.flatMap((v) => v.graders.map((g) => g.grader)))].sort();
+  if (graders.length > 0) {
+    out.push('', 'per grader (mean score · pass rate · errors):');
+    out.push(
+      table(
+        ['grader', ...variants.map((v) => v.variant)],
+        graders.map((name) => [
+          name,
+          ...variants.map((v) => {
+            const g = v.graders.find((x) => x.grader === name);
+            return g ? `${num(g.score.mean)} · ${pct(g.passRate.rate)}${g.errors ? ` · ${g.errors} err` : ''}` : '';
+          }),
+        ]),
+      ),
+    );
+  }
+  const flaky = variants.flatMap((v) => v.repeats.flaky?.map((f) => `${v.variant}:${f.caseId}`) ?? []);
+  if (flaky.length > 0) out.push('', `flaky cases (repeats disagree): ${flaky.slice(0, 10).join(', ')}${flaky.length > 10 ? ` … +${flaky.length - 10}` : ''}`);
+  for (const v of header.variants) if (v.skipped) out.push(`skipped variant ${v.name}: ${v.skipped}`);
+  for (const g of header.graders) if (g.skipped) out.push(`skipped grader ${g.name}: ${g.skipped}`);
+  out.push('', `${outcome.status === 'complete' ? 'run complete' : `run ${outcome.status}`}: ${outcome.path}`);
+  if (outcome.htmlPath) out.push(`HTML report: ${outcome.htmlPath}`);
+  return `${out.join('\n')}\n`;
+}
+
+function ms(v: number | null): string {
+  return v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(1)}s` : `${Math.round(v)}ms`;
+}
+
+/** Left-aligned text table with two spaces between columns. */
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,120 @@
+import { createPricer } from '../core/cost.js';
+import { builtinGraderKinds } from '../grading/registry.js';
+import { DEFAULT_PRICES } from '../models/pricing.js';
+import { TOKENS_PER_MESSAGE, countTokens } from '../models/tokenizer.js';
+import type { Usage } from '../schema/message.js';
+import { gradersFor } from './grade-conversation.js';
+import type { PreparedRun } from './prepare.js';
+
+/** Reply length bounds used when nothing is known about a reply (tokens). */
+const REPLY_TOKENS = { low: 20, high: 400 };
+/** A judge prompt's own text (rubric, instructions, schema) on top of the transcript, and its answer. */
+const JUDGE_PROMPT_TOKENS = 600;
+const JUDGE_REPLY_TOKENS = { low: 80, high: 500 };
+
+interface Range {
+  low: number;
+  high: number;
+}
+
+export interface RunEstimate {
+  conversations: number;
+  rows: Array<{ variant: string; model: string | undefined; conversations: number; calls: number; tokens: Range; costUsd: Range | null }>;
+  judge: { model: string | undefined; calls: number; tokens: Range; costUsd: Range | null } | undefined;
+  skipped: string[];
+}
+
+/**
+ * What `--dry-run` prints: for every planned conversation, the agent calls and the tokens they
+ * would take (the golden set's own text counted with the tokenizer; replies between 20 and
+ * maxTokens or 400 tokens), the judge calls of model-based graders, and the cost range.
+ */
+export function estimateRun(prepared: PreparedRun): RunEstimate {
+  const price = createPricer(DEFAULT_PRICES, prepared.config.pricing);
+  const repeat = prepared.header.repeat;
+  const judgeKinds = new Set(Object.entries(builtinGraderKinds).filter(([, k]) => k.needsJudge).map(([name]) => name));
+  const judgeGraders = prepared.graders.filter((g) => judgeKinds.has(g.kind));
+  const judge = { calls: 0, input: { low: 0, high: 0 }, output: { low: 0, high: 0 } };
+  const addJudge = (transcript: Range, graders: number) => {
+    judge.calls += graders;
+    judge.input.low += graders * (JUDGE_PROMPT_TOKENS + transcript.low);
+    judge.input.high += graders * (JUDGE_PROMPT_TOKENS + transcript.high);
+    judge.output.low += graders * JUDGE_REPLY_TOKENS.low;
+    judge.output.high += graders * JUDGE_REPLY_TOKENS.high;
+  };
+  const rows: RunEstimate['rows'] = [];
+  for (const variant of prepared.variants) {
+    const info = prepared.header.variants.find((v) => v.name === variant.name);
+    const config = prepared.config.agents[variant.name];
+    const replyHigh = config?.kind === 'model' ? (config.params.maxTokens ?? REPLY_TOKENS.high) : REPLY_TOKENS.high;
+    const row = { variant: variant.name, model: info?.model, conversations: 0, calls: 0, input: { low: 0, high: 0 }, output: { low: 0, high: 0 } };
+    for (const testCase of prepared.cases) {
+      if (!testCase.turns) continue;
+      const system = countTokens(testCase.system ?? '') + TOKENS_PER_MESSAGE;
+      let context: Range = { low: system, high: system };
+      for (const turn of testCase.turns) {
+        const user = countTokens(turn.user) + TOKENS_PER_MESSAGE;
+        context = { low: context.low + user, high: context.high + user };
+        row.input.low += context.low * repeat;
+        row.input.high += context.high * repeat;
+        row.output.low += REPLY_TOKENS.low * repeat;
+        row.output.high += replyHigh * repeat;
+        context = { low: context.low + REPLY_TOKENS.low, high: context.high + replyHigh };
+      }
+      row.conversations += repeat;
+      row.calls += testCase.turns.length * repeat;
+      const graders = gradersFor(testCase, judgeGraders, prepared.defaultGraders).length;
+      for (let r = 0; r < repeat; r++) addJudge(context, graders);
+    }
+    const cost = (u: Range, o: Range, pick: 'low' | 'high') => price(info?.model, usage(u[pick], o[pick]));
+    const low = cost(row.input, row.output, 'low');
+    const high = cost(row.input, row.output, 'high');
+    const free = config?.kind === 'baseline' || config?.kind === 'transcript' || config?.kind === 'module';
+    rows.push({
+      variant: row.variant,
+      model: row.model,
+      conversations: row.conversations,
+      calls: row.calls,
+      tokens: { low: row.input.low + row.output.low, high: row.input.high + row.output.high },
+      costUsd: free ? { low: 0, high: 0 } : low === null || high === null ? null : { low, high },
+    });
+  }
+  for (const testCase of prepared.cases) {
+    if (!testCase.transcript) continue;
+    const tokens = testCase.transcript.reduce((n, m) => n + countTokens(m.content ?? '') + TOKENS_PER_MESSAGE, 0);
+    addJudge({ low: tokens, high: tokens }, gradersFor(testCase, judgeGraders, prepared.defaultGraders).length);
+  }
+  const judgeModel = prepared.judge?.model;
+  const jLow = price(judgeModel, usage(judge.input.low, judge.output.low));
+  const jHigh = price(judgeModel, usage(judge.input.high, judge.output.high));
+  const judgeTokens = { low: judge.input.low + judge.output.low, high: judge.input.high + judge.output.high };
+  return {
+    conversations: rows.reduce((n, r) => n + r.conversations, 0) + prepared.cases.filter((c) => c.transcript).length,
+    rows,
+    judge: prepared.judge
+      ? { model: judgeModel, calls: judge.calls, tokens: judgeTokens, costUsd: jLow === null || jHigh === null ? null : { low: jLow, high: jHigh } }
+      : undefined,
+    skipped: [
+      ...prepared.header.variants.filter((v) => v.skipped).map((v) => `variant ${v.name}: ${v.skipped}`),
+      ...prepared.header.graders.filter((g) => g.skipped).map((g) => `grader ${g.name}: ${g.skipped}`),
+    ],
+  };
+}
+
+function usage(input: number, output: number): Usage {
+  return { input, output, cached: 0 };
+}
+
+/** The dry-run table. */
+export function formatDryRun(estimate: RunEstimate): string {
+  const money = (r: Range | null) => (r === null ? 'unknown price' : `$${r.low.toFixed(4)} – $${r.high.toFixed(4)}`);
+  const tokens = (r: Range) => `${r.low.toLocaleString('en-US')} – ${r.high.toLocaleString('en-US')}`;
+  const lines = [`dry run: ${estimate.conversations} conversations planned; nothing was called`, ''];
+  const head = ['variant', 'model', 'conversations', 'agent calls', 'tokens', 'cost'];
+  const body = estimate.rows.map((r) => [r.variant, r.model ?? '-', String(r.conversations), String(r.calls), tokens(r.tokens), money(r.costUsd)]);
+  if (estimate.judge) body.push(['(judge)', estimate.judge.model ?? '-', '', String(estimate.judge.calls), tokens(estimate.judge.tokens), money(estimate.judge.costUsd)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  for (const row of [head, ...body]) lines.push(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const s of estimate.skipped) lines.push(`skipped ${s}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,23 @@
+import { createPricer, type PriceTable } from '../core/cost.js';
+import { DEFAULT_PRICES } from '../models/pricing.js';
+import { estimateUsage } from '../models/tokenizer.js';
+import type { Usage } from '../schema/message.js';
+import type { Meter } from './conversation.js';
+
+/**
+ * Prices agent and judge usage from the pricing table (with the config's overrides) and
+ * estimates usage a bot did not report. An unknown model costs null, with one warning each.
+ */
+export function createMeter(
+  overrides: PriceTable,
+  warn: (message: string) => void,
+): Meter & { priceJudge(model: string, usage: Usage): number | null } {
+  const price = createPricer(DEFAULT_PRICES, overrides, (model) =>
+    warn(`no price known for model "${model}": its cost is shown as unknown (add it under pricing: in the config)`),
+  );
+  return {
+    price,
+    estimate: (messages, reply) => estimateUsage([...messages], reply),
+    priceJudge: (model, usage) => price(model, usage),
+  };
+}

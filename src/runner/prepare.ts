@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { ConvotestError, InputError } from '../errors.js';
+import type { Grader } from '../grading/grader.js';
+import { loadGraders } from '../grading/registry.js';
+import { loadConfig } from '../io/config.js';
+import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
+import { loadGraderFiles } from '../io/grader-files.js';
+import { sha256 } from '../io/hash-chain.js';
+import { createChatModel, missingKey } from '../models/index.js';
+import type { ChatModel } from '../models/chat.js';
+import { jsonSchemaOf } from '../models/structured.js';
+import { type AgentConfig, AgentConfigSchema, type Config } from '../schema/config.js';
+import type { ResolvedCase } from '../schema/golden-set.js';
+import { RUN_FORMAT_VERSION, type GraderInfo, type RunHeader, type VariantInfo } from '../schema/run-record.js';
+import { TOOL_VERSION } from '../version.js';
+import { createDiskCache } from './cache.js';
+import { type CachePolicy, cachedChatModel } from './cached-agent.js';
+import { gitState } from './git.js';
+import type { RunVariant } from './run.js';
+import { type Selection, selectCases } from './selection.js';
+import { buildVariants } from './variants.js';
+
+/** What the command line may say on top of (or instead of) the config file. */
+export interface RunRequest {
+  configPath?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  goldenPaths?: string[];
+  /** Variant names from the config, or agent kinds (`baseline`, `transcript`) for a one-off run. */
+  agents?: string[];
+  /** Grader names applied to every case (replaces the config's defaultGraders). */
+  graders?: string[];
+  selection?: Selection;
+  repeat?: number;
+  concurrency?: number;
+  cache?: boolean;
+  cacheOnly?: boolean;
+  maxCost?: number;
+  outPath?: string;
+  fetch?: typeof fetch;
+}
+
+export interface PreparedRun {
+  config: Config;
+  configDir: string;
+  cases: ResolvedCase[];
+  variants: RunVariant[];
+  graders: Grader[];
+  defaultGraders: Set<string>;
+  header: Omit<RunHeader, 'type' | 'prev'>;
+  outPath: string;
+  cache?: CachePolicy;
+  judge?: ChatModel;
+}
+
+/**
+ * Loads everything a run needs (config, golden sets, grader definitions, agents, judge) and
+ * builds its header. Bad input throws InputError (exit 2) before anything is called.
+ */
+export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
+  const { cwd, env } = request;
+  const loaded = await loadConfig(request.configPath, cwd);
+  const config = loaded.config;
+  const fromConfig = (p: string) => path.relative(cwd, path.resolve(loaded.dir, p)) || '.';
+
+  const graderPaths = config.graders.map(fromConfig).filter((p) => existsSync(path.resolve(cwd, p)));
+  const graderFiles = await loadGraderFiles(graderPaths, { cwd });
+  assertNoProblems(graderFiles.problems);
+  const knownGraders = new Set(graderFiles.graders.map((g) => String(g.definition['name'])));
+
+  const goldenPaths = request.goldenPaths?.length ? request.goldenPaths : config.goldenSets.map(fromConfig);
+  const golden = await loadGoldenSets(goldenPaths, { cwd, knownGraders });
+  assertNoProblems(golden.problems);
+  const cases = selectCases(golden.cases, request.selection ?? { filters: [], caseIds: [] });
+  if (cases.length === 0) throw new InputError(`no cases selected from ${goldenPaths.join(', ')}`);
+
+  const cacheOn = (request.cache ?? config.cache) || request.cacheOnly === true;
+  const cache: CachePolicy | undefined = cacheOn
+    ? { cache: createDiskCache(path.resolve(loaded.dir, config.cacheDir)), only: request.cacheOnly === true }
+    : undefined;
+
+  const judgeSkip = config.judge ? missingKey(config.judge, env) : 'no judge is configured';
+  let judge: ChatModel | undefined;
+  if (config.judge && !judgeSkip) {
+    const limit = pLimit(config.concurrency.judge);
+    const raw = createChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) });
+    const cached = cache ? cachedChatModel(raw, cache, (r) => (r.schema ? { name: r.schema.name, schema: jsonSchemaOf(r.schema.schema) } : null)) : raw;
+    judge = { provider: cached.provider, model: cached.model, chat: (r) => limit(() => cached.chat(r)) };
+  }
+  const graderSet = loadGraders(graderFiles.graders, {
+    ...(judge ? { judge } : {}),
+    cwd,
+    ...(config.judge ? { judgeParams: { temperature: config.judge.temperature, ...(config.judge.seed !== undefined ? { seed: config.judge.seed } : {}) } } : {}),
+  });
+  assertNoProblems(graderSet.problems);
+  // Say exactly why model-based graders were skipped (e.g. which key is missing).
+  const graderInfos = graderSet.infos.map((g) => (g.skipped && judgeSkip ? { ...g, skipped: `needs a judge model: ${judgeSkip}` } : g));
+  const defaultGraders = new Set(
+    request.graders ?? [...config.defaultGraders, ...graderFiles.graders.filter((g) => g.definition['default'] === true).map((g) => String(g.definition['name']))],
+  );
+  for (const name of defaultGraders) {
+    if (!knownGraders.has(name)) throw new InputError(`--graders: no grader named "${name}" (known: ${[...knownGraders].sort().join(', ')})`);
+  }
+
+  const agentEntries = chooseAgents(config, request.agents);
+  const built = await buildVariants(agentEntries, {
+    configDir: loaded.dir,
+    env,
+    ...(request.fetch ? { fetch: request.fetch } : {}),
+    ...(cache ? { cache } : {}),
+    readFile: (p) => readFile(path.resolve(loaded.dir, p), 'utf8'),
+  });
+  const needsVariants = cases.some((c) => c.turns);
+  if (needsVariants && built.variants.length === 0) {
+    const reasons = built.infos.map((v) => `${v.name}: ${v.skipped}`).join('; ');
+    throw new ConvotestError('E_CONFIG', `no variant can run${reasons ? ` (${reasons})` : ''}; add one, e.g. --agent baseline`);
+  }
+
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '')}-${randomBytes(3).toString('hex')}`;
+  const outPath = request.outPath ?? path.join(path.relative(cwd, path.resolve(loaded.dir, config.outDir)) || '.', `${runId}.jsonl`);
+  const git = await gitState(cwd);
+  const header: Omit<RunHeader, 'type' | 'prev'> = {
+    format: RUN_FORMAT_VERSION,
+    runId,
+    tool: { name: 'convotest', version: TOOL_VERSION },
+    startedAt: new Date().toISOString(),
+    ...(git ? { git } : {}),
+    config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+    hashes: {
+      config: sha256(loaded.source || JSON.stringify(config)),
+      goldenSets: Object.fromEntries(golden.files.map((f) => [f.path, f.sha256])),
+      graders: Object.fromEntries(graderInfos.map((g: GraderInfo) => [g.name, g.hash])),
+    },
+    variants: built.infos satisfies VariantInfo[],
+    graders: graderInfos,
+    ...(config.judge ? { judge: { provider: config.judge.provider, model: config.judge.model, temperature: config.judge.temperature, ...(config.judge.seed !== undefined ? { seed: config.judge.seed } : {}) } } : {}),
+    repeat: request.repeat ?? config.repeat,
+    ...(request.selection && (request.selection.filters.length || request.selection.caseIds.length) ? { selection: { ...request.selection } } : {}),
+  };
+  return {
+    config: { ...config, ...(request.maxCost !== undefined ? { maxCost: request.maxCost } : {}), ...(request.concurrency ? { concurrency: { ...config.concurrency, agent: request.concurrency } } : {}) },
+    configDir: loaded.dir,
+    cases,
+    variants: built.variants,
+    graders: graderSet.graders,
+    defaultGraders,
+    header,
+    outPath,
+    ...(cache ? { cache } : {}),
+    ...(judge ? { judge } : {}),
+  };
+}
+
+/** The variants to run: all configured ones, or those named; a bare agent kind makes a one-off variant. */
+function chooseAgents(config: Config, names: string[] | undefined): Array<[string, AgentConfig]> {
+  if (!names?.length) {
+    const all = Object.entries(config.agents);
+    return all.length > 0 ? all : [['baseline', AgentConfigSchema.parse({ kind: 'baseline' })]];
+  }
+  return names.map((name): [string, AgentConfig] => {
+    const configured = config.agents[name];
+    if (configured) return [name, configured];
+    if (name === 'baseline' || name === 'transcript') return [name, AgentConfigSchema.parse({ kind: name })];
+    const known = Object.keys(config.agents);
+    throw new InputError(
+      `--agent "${name}": not a variant in the config${known.length ? ` (variants: ${known.join(', ')})` : ''} nor a kind that needs no settings (baseline, transcript)`,
+    );
+  });
+}
