@@ -47,7 +47,7 @@ function texts(body: Record<string, unknown>): string[] {
 
 describe.each(PROVIDERS)('judge over %s', (provider) => {
   const create = (extra: Record<string, unknown> = {}) =>
-    judgeKind.create({ ...definition, ...extra }, { judge: judgeModel(llm, provider), baseDir: '.' });
+    judgeKind.create(judgeKind.options.parse({ ...definition, ...extra }), { judge: judgeModel(llm, provider), baseDir: '.' });
 
   it('grades every criterion in one structured call; pass is computed from the weighted score', async () => {
     llm.setScript([{ reply: { structured: good }, usage: { input: 1200, output: 150 } }]);
@@ -55,7 +55,9 @@ describe.each(PROVIDERS)('judge over %s', (provider) => {
     expect(llm.requests).toHaveLength(1);
     expect(GradeSchema.parse(grade)).toEqual(grade);
     // (1.0 * 1 + 0.5 * 2) / 3 = 0.6667 < 0.7
-    expect(grade).toMatchObject({ score: 0.6667, pass: false, threshold: 0.7, usage: { input: 1200, output: 150, cached: 0 }, costUsd: null });
+    expect(grade).toMatchObject({ score: 0.6667, pass: false, threshold: 0.7, usage: { input: 1200, output: 150, cached: 0 } });
+    // Priced by the runner (gradeConversation) from the judge model's price: left undefined here.
+    expect(grade.costUsd).toBeUndefined();
     expect(grade.reason).toBe('empathy 5/5, correctness 3/5. Kind, partly correct.');
     expect(grade.evidence).toEqual([
       { turn: 1, quote: 'Sorry about the wait.', span: [0, 21], note: 'empathy' },
@@ -170,11 +172,11 @@ describe.each(PROVIDERS)('judge over %s', (provider) => {
 
 describe('judge without a judge model', () => {
   it('returns E_NO_JUDGE, not a fail', async () => {
-    const grade = await judgeKind.create(definition, { baseDir: '.' }).grade(input());
+    const grade = await judgeKind.create(judgeKind.options.parse(definition), { baseDir: '.' }).grade(input());
     expect(grade).toMatchObject({ score: null, pass: null, error: { code: 'E_NO_JUDGE' } });
   });
 
   it('rejects a prompt without {{transcript}} when the grader is created', () => {
-    expect(() => judgeKind.create({ ...definition, prompt: 'Rate {{criteria}}' }, { baseDir: '.' })).toThrow(/\{\{transcript\}\}/);
+    expect(() => judgeKind.create(judgeKind.options.parse({ ...definition, prompt: 'Rate {{criteria}}' }), { baseDir: '.' })).toThrow(/\{\{transcript\}\}/);
   });
 });

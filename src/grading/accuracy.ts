@@ -112,7 +112,7 @@ export const accuracyKind: GraderKind<typeof AccuracyOptionsSchema> = {
             return errorGrade(grader, sampled.error, { usage: sampled.usage, details: { judge: info, attempts: sampled.attempts, pairs: overlap } });
           }
           verdicts.push(...sampled.verdicts);
-          extra = { usage: sampled.usage, costUsd: null };
+          extra = { usage: sampled.usage };
           sampleScores = sampled.verdicts.map((v) => spread(pairs.map((p) => (v.items[p.id] ? relationScore(v.items[p.id]!.relation) : 0))).mean);
           extra.details = { judge: { ...info, model: sampled.model || info?.model }, attempts: sampled.attempts };
         }
@@ -154,7 +154,7 @@ export const accuracyKind: GraderKind<typeof AccuracyOptionsSchema> = {
           evidence,
           ...(turns.length > 0 ? { turns } : {}),
           details,
-          ...(extra.usage ? { usage: extra.usage, costUsd: null } : {}),
+          ...(extra.usage ? { usage: extra.usage } : {}),
         };
       },
     };

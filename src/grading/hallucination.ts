@@ -125,7 +125,6 @@ export const hallucinationKind: GraderKind<typeof HallucinationOptionsSchema> = 
           turns,
           details,
           usage: sampled.usage,
-          costUsd: null,
         };
       },
     };

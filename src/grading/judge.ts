@@ -136,7 +136,6 @@ export const judgeKind: GraderKind<typeof RubricOptionsSchema> = {
           evidence,
           details,
           usage: sampled.usage,
-          costUsd: null,
         };
       },
     };

@@ -134,7 +134,6 @@ export const sentimentJudgeKind: GraderKind<typeof SentimentJudgeOptionsSchema> 
           turns,
           details,
           usage: sampled.usage,
-          costUsd: null,
         };
       },
     };

@@ -79,10 +79,7 @@ export function errorGrade(
     threshold: grader.threshold,
     error,
   };
-  if (extra.usage) {
-    grade.usage = extra.usage;
-    grade.costUsd = null;
-  }
+  if (extra.usage) grade.usage = extra.usage;
   if (extra.details) grade.details = extra.details;
   return grade;
 }
