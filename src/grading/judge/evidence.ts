@@ -34,7 +34,8 @@ export function locateEvidence(
   const evidence: Evidence[] = [];
   let dropped = 0;
   for (const c of cited) {
-    const quote = unneutralise(c.quote.trim().replace(/^["'“”‘’]+|["'“”‘’]+$/g, ''));
+    const raw = c.quote.trim().replace(/^["'“”‘’]+|["'“”‘’]+$/g, '');
+    const quote = unneutralise(raw);
     if (quote === '') {
       dropped += 1;
       continue;
@@ -43,7 +44,8 @@ export function locateEvidence(
     let found: Evidence | undefined;
     for (const turn of order) {
       const content = transcript[turn]?.content ?? '';
-      const span = find(content, quote);
+      // The judge saw neutralised text; fall back to the quote as given for texts that held escapes.
+      const span = find(content, quote) ?? (raw !== quote ? find(content, raw) : undefined);
       if (span) {
         found = { turn, quote: content.slice(span[0], span[1]), span };
         break;
