@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { FaultPlan } from './faults.js';
 import { matches, normalize } from './normalize.js';
 import { resolveReply, usageFor } from './reply.js';
+import { parseScriptFile } from './script-file.js';
 import type {
   FakeChatRequest,
   FakeLlmCounts,
@@ -102,9 +103,34 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (entry.rule) counts.byRule[entry.rule] = (counts.byRule[entry.rule] ?? 0) + 1;
   };
 
+  /** Control endpoints for a server in another process (not counted, not logged). */
+  function control(path: string, method: string, raw: string): { status: number; body: unknown } {
+    if (method === 'GET' && path === '/_fake/counts') return { status: 200, body: counts };
+    if (method === 'GET' && path === '/_fake/requests') return { status: 200, body: requests };
+    if (method === 'POST' && path === '/_fake/reset') {
+      requests.length = 0;
+      counts = emptyCounts();
+      return { status: 200, body: { ok: true } };
+    }
+    if (method === 'POST' && path === '/_fake/script') {
+      try {
+        const parsed = parseScriptFile(parseJson(raw) ?? {});
+        script = parsed.script;
+        ruleUses = new Map();
+        faults = new FaultPlan(parsed.faults);
+        if (parsed.latencyMs !== undefined) latencyMs = parsed.latencyMs;
+        return { status: 200, body: { ok: true } };
+      } catch (error) {
+        return { status: 400, body: { error: { message: String(error) } } };
+      }
+    }
+    return { status: 404, body: { error: { message: `no control endpoint ${method} ${path}` } } };
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path.startsWith('/_fake/')) return sendJson(res, control(path, req.method ?? 'GET', raw));
     const provider = ROUTES[path];
     const entry: LoggedRequest = {
       seq: ++seq,
