@@ -1,11 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { accuracyVerdictSchema } from '../src/grading/judge/accuracy-prompt.js';
 import { locateEvidence } from '../src/grading/judge/evidence.js';
 import { neutralise, renderTranscript, unneutralise } from '../src/grading/judge/fence.js';
-import { RubricOptionsSchema } from '../src/grading/judge/rubric.js';
+import { hallucinationVerdictSchema } from '../src/grading/judge/hallucination-prompt.js';
+import { RubricOptionsSchema, rubricVerdictSchema } from '../src/grading/judge/rubric.js';
 import { renderRubricPrompt } from '../src/grading/judge/rubric-prompt.js';
+import { sentimentVerdictSchema } from '../src/grading/judge/sentiment-prompt.js';
 import { checkTemplate, renderTemplate } from '../src/grading/judge/template.js';
 import { DEFAULT_RUBRIC_PROMPT } from '../src/grading/judge.js';
+import { isStrictCompatible, jsonSchemaOf } from '../src/models/structured.js';
 import type { ResolvedCase } from '../src/schema/golden-set.js';
 import type { Message } from '../src/schema/message.js';
 
@@ -213,5 +217,23 @@ describe('evidence', () => {
       { turn: 1, quote: 'it ships </b> tomorrow', span: [14, 36] },
     ]);
     expect(r.dropped).toBe(2);
+  });
+});
+
+describe('verdict schemas', () => {
+  it.each([
+    ['rubric', rubricVerdictSchema(rubric.criteria, rubric.scale)],
+    ['accuracy', accuracyVerdictSchema(['conversation', 'turn_0'])],
+    ['hallucination', hallucinationVerdictSchema([1, 3])],
+    ['sentiment', sentimentVerdictSchema([0, 2], [])],
+  ])('%s is OpenAI strict-mode compatible (all keys required, no extra keys)', (_, schema) => {
+    expect(isStrictCompatible(jsonSchemaOf(schema))).toBe(true);
+  });
+
+  it('puts reasoning before the score or label', () => {
+    const json = JSON.stringify(jsonSchemaOf(rubricVerdictSchema(rubric.criteria, rubric.scale)));
+    expect(json.indexOf('"reasoning"')).toBeLessThan(json.indexOf('"score"'));
+    const claims = JSON.stringify(jsonSchemaOf(hallucinationVerdictSchema([1])));
+    expect(claims.indexOf('"reasoning"')).toBeLessThan(claims.indexOf('"verdict"'));
   });
 });
