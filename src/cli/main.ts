@@ -5,6 +5,9 @@ import { importCommand } from './import.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
+import { reportCommand } from './report.js';
+import { viewCommand } from './view.js';
+import { agreementCommand } from './agreement.js';
 
 /** What a command needs from the program around it. */
 export interface CliContext {
@@ -19,7 +22,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [runCommand, validateCommand, verifyCommand, importCommand];
+const commands: Array<(ctx: CliContext) => Command> = [runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {

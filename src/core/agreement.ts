@@ -121,3 +121,45 @@ export function agreementByGrader(grades: Iterable<LabelledGradeRef>, labels: re
   }
   return out;
 }
+
+/** Pass rate of one grader in one variant, by the judge and with human labels overriding it. */
+export interface OverrideRate {
+  variant: string;
+  grader: string;
+  /** Grades with a verdict (errors excluded). */
+  verdicts: number;
+  judgePassed: number;
+  /** Passed after replacing labelled grades' verdicts with the reviewer's. */
+  humanPassed: number;
+  labelled: number;
+}
+
+/**
+ * Judge pass rates beside human-overridden ones, per (variant, grader): every labelled grade
+ * counts with the reviewer's verdict instead of the judge's.
+ */
+export function overriddenPassRates(
+  results: Iterable<{ caseId: string; variant: string; transcriptHash: string; grades: readonly Pick<Grade, 'grader' | 'pass'>[] }>,
+  labels: readonly Label[],
+): OverrideRate[] {
+  const index = indexLabels(labels);
+  const rates = new Map<string, OverrideRate>();
+  for (const r of results) {
+    for (const g of r.grades) {
+      if (g.pass === null) continue;
+      const key = `${r.variant}\u0000${g.grader}`;
+      let rate = rates.get(key);
+      if (!rate) {
+        rate = { variant: r.variant, grader: g.grader, verdicts: 0, judgePassed: 0, humanPassed: 0, labelled: 0 };
+        rates.set(key, rate);
+      }
+      const label = index.get(labelKey(r.caseId, g.grader, r.transcriptHash));
+      const human = label ? (humanPass(g, label) ?? g.pass) : g.pass;
+      rate.verdicts++;
+      if (g.pass) rate.judgePassed++;
+      if (human) rate.humanPassed++;
+      if (label) rate.labelled++;
+    }
+  }
+  return [...rates.values()];
+}

@@ -60,7 +60,7 @@ export function syntheticHeader(options: SyntheticOptions): Omit<RunHeader, 'typ
 }
 
 /** One result of a synthetic run (realistic shape: tool calls, per-turn usage, grades with evidence). */
-export type SyntheticResult = Omit<RunResult, 'type' | 'prev'> & { knowledge: Array<{ id: string; text: string }> };
+export type SyntheticResult = Omit<RunResult, 'type' | 'prev'>;
 
 export function syntheticResult(options: SyntheticOptions, index: number, variant: string): SyntheticResult {
   const seed = options.seed ?? 1;
@@ -172,7 +172,7 @@ export function syntheticResult(options: SyntheticOptions, index: number, varian
     startedAt: '2026-01-01T00:00:01.000Z',
     durationMs: 2100,
     grades: failed ? [] : grades,
-    knowledge: [{ id: 'refund-policy', text: 'Refunds are processed within 14 days of the request, to the original payment method.' }],
+    knowledge: [{ id: 'refund-policy', title: 'Refund policy', content: 'Refunds are processed within 14 days of the request, to the original payment method.' }],
     ...(failed ? { error: { code: 'E_PROVIDER', message: 'HTTP 503 after 2 retries', turn: 0, retries: 2 } } : {}),
   };
 }

@@ -1,0 +1,76 @@
+import { agreementByGrader, indexLabels, overriddenPassRates } from '../core/agreement.js';
+import { gate, gateRun, type Verdict } from '../core/gate.js';
+import { summarize } from '../core/summary.js';
+import { GateRulesSchema } from '../schema/gate.js';
+import type { Label } from '../schema/label.js';
+import type { RunHeader, RunResult } from '../schema/run-record.js';
+import { renderOverview } from './html/overview.js';
+import { buildPageData } from './html/page-data.js';
+import { renderPage } from './html/template.js';
+
+/** A run in memory, as the HTML report reads it. */
+export interface HtmlRun {
+  header: RunHeader;
+  results: readonly RunResult[];
+}
+
+export interface HtmlReportInput extends HtmlRun {
+  /** A baseline run: adds the gate verdict, the delta chart and flipped-case filters. */
+  baseline?: HtmlRun;
+  /** Human labels (`<run>.labels.jsonl`): shown per grade, in agreement and human-overridden rates. */
+  labels?: readonly Label[];
+  /** Set by `convotest view`: the page may POST labels to its own origin with this token. */
+  server?: { token: string; reviewer: string };
+  /** Bootstrap resamples for the summary intervals (default 1000). */
+  resamples?: number;
+}
+
+/**
+ * Renders the self-contained HTML report: one file with inline CSS, script and SVG charts,
+ * a strict Content-Security-Policy, no external request of any kind. The run's data is embedded
+ * as JSON and every transcript string is rendered as text.
+ *
+ * @example
+ * const run = await readRunAll('runs/r1.jsonl');
+ * await writeFile('runs/r1.html', renderHtmlReport({ header: run.header, results: run.results }));
+ */
+export function renderHtmlReport(input: HtmlReportInput): string {
+  const labels = [...indexLabels(input.labels ?? []).values()];
+  const options = { resamples: input.resamples ?? 1000 };
+  const summary = summarize(input.results, input.header, options);
+  let baseline: { header: RunHeader; summary: ReturnType<typeof summarize> } | undefined;
+  let verdict: Verdict | undefined;
+  if (input.baseline) {
+    baseline = { header: input.baseline.header, summary: summarize(input.baseline.results, input.baseline.header, options) };
+    const parsed = GateRulesSchema.safeParse(input.header.config?.gate ?? {});
+    const rules = parsed.success ? parsed.data : GateRulesSchema.parse({});
+    verdict = gate(gateRun(input.baseline.header, input.baseline.results), gateRun(input.header, input.results), rules, options);
+  }
+  const scores = new Map<string, Map<string, number[]>>();
+  const redactions: Record<string, number> = {};
+  for (const r of input.results) {
+    const byGrader = scores.get(r.variant) ?? new Map<string, number[]>();
+    scores.set(r.variant, byGrader);
+    for (const g of r.grades) {
+      if (g.score === null) continue;
+      const list = byGrader.get(g.grader) ?? [];
+      list.push(g.score);
+      byGrader.set(g.grader, list);
+    }
+    for (const [k, n] of Object.entries(r.redactions ?? {})) redactions[k] = (redactions[k] ?? 0) + n;
+  }
+  const refs = input.results.flatMap((r) => r.grades.map((grade) => ({ caseId: r.caseId, variant: r.variant, transcriptHash: r.transcriptHash, grade })));
+  const overview = renderOverview({
+    header: input.header,
+    summary,
+    scores,
+    ...(baseline ? { baseline } : {}),
+    ...(verdict ? { verdict } : {}),
+    agreement: agreementByGrader(refs, labels),
+    overrides: overriddenPassRates(input.results, labels),
+    labels: labels.length,
+    redactions,
+  });
+  const data = buildPageData({ ...input, labels });
+  return renderPage({ title: `convotest · ${input.header.runId}`, overview, data, server: input.server !== undefined });
+}
