@@ -133,6 +133,35 @@ describe.each(['openai', 'anthropic'] as const)('%s over the fake server', (prov
   });
 });
 
+describe('structured output details', () => {
+  it('turns strict mode off when the schema has optional fields', async () => {
+    llm.setScript([]);
+    const Loose = z.object({ score: z.number(), note: z.string().optional() });
+    const reply = await model('openai').chat({ messages: [{ role: 'user', content: 'g' }], schema: { name: 'v', schema: Loose } });
+    expect(reply.parsed).toEqual({ score: 1, note: 'fake' });
+    expect((lastBody().response_format as { json_schema: { strict: boolean } }).json_schema.strict).toBe(false);
+  });
+
+  it('accepts an Anthropic text answer that is valid JSON, and reports one that is not', async () => {
+    llm.setScript([{ times: 1, reply: { text: '{"reasoning":"r","score":1,"pass":false}' } }, { reply: { text: 'I think it passes.' } }]);
+    const ok = await model('anthropic').chat({ messages: [{ role: 'user', content: 'g' }], schema: { name: 'verdict', schema: Verdict } });
+    expect(ok.parsed).toEqual({ reasoning: 'r', score: 1, pass: false });
+    const error = await model('anthropic')
+      .chat({ messages: [{ role: 'user', content: 'g' }], schema: { name: 'verdict', schema: Verdict } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StructuredOutputError);
+    expect((error as StructuredOutputError).raw).toBe('I think it passes.');
+  });
+});
+
+describe('usage', () => {
+  it('is estimated with the tokenizer, and marked, when a compatible server reports none', async () => {
+    llm.setScript([{ reply: { text: 'hello world' }, omitUsage: true }]);
+    const reply = await model('openai').chat({ messages: [{ role: 'user', content: 'hello world' }] });
+    expect(reply.usage).toEqual({ input: 2 + 4 + 3, output: 2, cached: 0, estimated: true });
+  });
+});
+
 describe('configuration', () => {
   it('reports a missing key as a reason, and refuses to build without it', () => {
     expect(missingKey({ provider: 'openai', model: 'gpt-4o' }, {})).toBe('OPENAI_API_KEY is not set');

@@ -41,6 +41,7 @@ const RuleSchema = z.strictObject({
     .strictObject({ input: z.number().int().optional(), output: z.number().int().optional(), cached: z.number().int().optional() })
     .optional(),
   times: z.number().int().positive().optional(),
+  omitUsage: z.boolean().optional(),
 });
 
 const FaultSchema = z.strictObject({

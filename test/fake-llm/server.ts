@@ -174,6 +174,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       provider === 'openai'
         ? openAIResponse(reply, usage, model, entry.seq)
         : anthropicResponse(chat, reply, usage, model, entry.seq);
+    if (rule?.omitUsage) delete (payload as { usage?: unknown }).usage;
     sendJson(res, { status: 200, body: payload });
   }
 

@@ -76,6 +76,8 @@ export interface ScriptRule {
   usage?: { input?: number; output?: number; cached?: number };
   /** Stop matching after this many uses. */
   times?: number;
+  /** Leave `usage` out of the response, as some OpenAI-compatible servers do. */
+  omitUsage?: boolean;
 }
 
 /**
