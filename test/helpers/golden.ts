@@ -12,6 +12,8 @@ export async function syntheticProject(options: {
   baseURL?: string;
   provider?: 'openai' | 'anthropic';
   extraConfig?: string;
+  /** The model client's timeout per request (ms). */
+  timeoutMs?: number;
   /** Write the HTML report beside the record (default false: faster). */
   html?: boolean;
 }): Promise<string> {
@@ -35,7 +37,7 @@ agents:
     provider: ${provider}
     model: ${provider === 'openai' ? 'gpt-4o-mini' : 'claude-haiku-4-5'}
     maxRetries: 2
-    timeoutMs: 5000
+    timeoutMs: ${options.timeoutMs ?? 5000}
     system: You are a helpful support agent.
 ${options.baseURL ? `    baseURL: ${options.baseURL}\n` : ''}outDir: runs
 htmlReport: ${options.html === true}
