@@ -35,7 +35,10 @@ function addIssue(issue: Issue, prefix: PropertyKey[], ctx: IssueContext, out: P
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeysAt(ctx.schema, path);
-      for (const key of issue.keys) problem([...path, key], `unknown key "${key}"${didYouMean(key, known)}`, true);
+      for (const key of issue.keys) {
+        const hint = didYouMean(key, known) || nestedHint(ctx.schema, path, key, known);
+        problem([...path, key], `unknown key "${key}"${hint}`, true);
+      }
       return;
     }
     case 'invalid_type': {
@@ -75,6 +78,12 @@ function addIssue(issue: Issue, prefix: PropertyKey[], ctx: IssueContext, out: P
     default:
       problem(path, lowerFirst(issue.message));
   }
+}
+
+/** ` (did you mean "expect.outcome"?)` when the key belongs to an object one level down. */
+function nestedHint(schema: z.ZodType, path: PropertyKey[], key: string, known: readonly string[]): string {
+  const parent = known.find((k) => knownKeysAt(schema, [...path, k]).includes(key));
+  return parent === undefined ? '' : ` (did you mean "${parent}.${key}"?)`;
 }
 
 /** The keys a strict object at `path` accepts (from every union branch that reaches it). */
