@@ -6,6 +6,7 @@ import type { GraderKind } from '../src/grading/grader.js';
 import { hallucinationKind } from '../src/grading/hallucination.js';
 import { judgeKind } from '../src/grading/judge.js';
 import { sentimentJudgeKind } from '../src/grading/sentiment-judge.js';
+import { loadGraders } from '../src/grading/registry.js';
 import { loadGraderFiles } from '../src/io/grader-files.js';
 import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { bodyOf, input, judgeModel, makeCase } from './judge-fixtures.js';
@@ -71,5 +72,16 @@ describe('the judge grader files under graders/', () => {
         baseDir: root,
       }),
     ).toThrow(/cannot read promptFile/);
+  });
+
+  it('load through the registry: created with a judge, skipped with the reason without one', async () => {
+    const files = ['graders/support-quality.md', 'graders/accuracy.yaml', 'graders/hallucination.yaml', 'graders/sentiment-judge.yaml'];
+    const { graders: defs } = await loadGraderFiles(files, { cwd: root });
+    const with_ = loadGraders(defs, { kinds, cwd: root, judge: judgeModel(llm, 'anthropic') });
+    expect(with_.problems).toEqual([]);
+    expect(with_.graders.map((g) => g.name).sort()).toEqual(['accuracy', 'hallucination', 'sentiment-judge', 'support-quality']);
+    const without = loadGraders(defs, { kinds, cwd: root });
+    expect(without.graders).toEqual([]);
+    expect(without.infos.every((i) => i.skipped !== undefined)).toBe(true);
   });
 });
