@@ -1,0 +1,71 @@
+import type { CaseRecord } from './case-table.js';
+import { passShare } from './case-table.js';
+
+/** A case whose repeats disagree: reported apart from regressions. */
+export interface FlakyCase {
+  caseId: string;
+  variant: string;
+  /** Graders whose repeats disagree (some pass, some fail, i.e. scores straddle the threshold). */
+  graders: string[];
+  /** Share of repeats where every verdict passed. */
+  passRate: number;
+  repeats: number;
+}
+
+/** Repeat statistics of one variant (meaningful with `--repeat k`, k > 1). */
+export interface RepeatSummary {
+  /** Largest repeat count seen on a case. */
+  k: number;
+  /** Share of cases where every repeat passed (pass^k). */
+  passAllK: number | null;
+  /** Mean over cases of the per-case pass rate. */
+  meanCasePassRate: number | null;
+  /** The per-case threshold applied (`minCasePassRate`), when set. */
+  minCasePassRate?: number;
+  /** Cases whose pass rate over repeats is below `minCasePassRate`, with their rate. */
+  casesBelowMin: { caseId: string; passRate: number }[];
+  flaky: FlakyCase[];
+}
+
+/** Flaky graders of one case: repeats with both a pass and a fail. */
+export function flakyGraders(rec: CaseRecord): string[] {
+  const out: string[] = [];
+  for (const [name, tally] of rec.graders) {
+    const share = passShare(tally.passes);
+    if (share !== null && share > 0 && share < 1) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * pass^k, per-case pass rates and flaky cases over a variant's case records.
+ * @example repeatSummary(records, 0.8).casesBelowMin // cases passing fewer than 80 % of repeats
+ */
+export function repeatSummary(records: readonly CaseRecord[], minCasePassRate?: number): RepeatSummary {
+  let k = 0;
+  let allPass = 0;
+  let withVerdicts = 0;
+  let shareSum = 0;
+  const casesBelowMin: RepeatSummary['casesBelowMin'] = [];
+  const flaky: FlakyCase[] = [];
+  for (const rec of records) {
+    k = Math.max(k, rec.repeats);
+    const share = passShare(rec.overallPasses);
+    if (share === null) continue;
+    withVerdicts++;
+    shareSum += share;
+    if (share === 1 && rec.overallPasses.length === rec.repeats) allPass++;
+    if (minCasePassRate !== undefined && share < minCasePassRate) casesBelowMin.push({ caseId: rec.caseId, passRate: share });
+    const graders = flakyGraders(rec);
+    if (graders.length > 0) flaky.push({ caseId: rec.caseId, variant: rec.variant, graders, passRate: share, repeats: rec.repeats });
+  }
+  const summary: RepeatSummary = {
+    k,
+    passAllK: withVerdicts > 0 ? allPass / withVerdicts : null,
+    meanCasePassRate: withVerdicts > 0 ? shareSum / withVerdicts : null,
+    casesBelowMin,
+    flaky,
+  };
+  if (minCasePassRate !== undefined) summary.minCasePassRate = minCasePassRate;
+  return summary;
+}

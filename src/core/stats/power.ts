@@ -1,0 +1,66 @@
+import { normalQuantile } from './normal.js';
+
+/**
+ * Power arithmetic for paired tests of a drop. The normal approximation to a paired test:
+ * with per-case drop variance σ²₁, the observed mean drop D ~ N(d, σ²₁/N). The gate blocks when
+ * D is significant at one-sided level α AND D > threshold, so a true drop d is caught with
+ * probability `power` when d − z_power·σ ≥ max(z_α·σ, threshold).
+ */
+export interface PowerInput {
+  /** Cases compared (shared by both runs). */
+  n: number;
+  /**
+   * Variance of one case's drop under "no change". For pass/fail this is the discordance (share of
+   * cases whose verdict differs between the runs); under a drop d it grows to discordance + d.
+   */
+  variance: number;
+  /** true for pass/fail metrics: the variance grows with the drop (each lost case is a discordant pair). */
+  binary: boolean;
+  /** One-sided significance level (after any multiple-comparison correction). */
+  alpha: number;
+  /** The gate's drop threshold (absolute points). */
+  threshold: number;
+  /** Target power (default 0.8). */
+  power?: number;
+}
+
+/**
+ * The smallest true drop the gate catches with the target power (default 80 %).
+ * @example minimumDetectableDrop({ n: 200, variance: 0.095, binary: true, alpha: 0.05, threshold: 0.02 }) // ≈ 0.059
+ */
+export function minimumDetectableDrop(input: PowerInput): number {
+  if (input.n <= 0) return Number.POSITIVE_INFINITY;
+  const za = normalQuantile(1 - input.alpha);
+  const zb = normalQuantile(input.power ?? 0.8);
+  const sigma0 = Math.sqrt(Math.max(input.variance, 1e-12) / input.n);
+  const sigmaAt = (d: number) => Math.sqrt(Math.max(alternativeVariance(input, d), 1e-12) / input.n);
+  let d = input.threshold;
+  // Fixed point: the variance depends on d for pass/fail; converges in a few steps.
+  for (let i = 0; i < 50; i++) {
+    const next = Math.max(za * sigma0, input.threshold) + zb * sigmaAt(d);
+    if (Math.abs(next - d) < 1e-9) break;
+    d = next;
+  }
+  return Math.min(d, 1);
+}
+
+/**
+ * Cases needed for the gate to catch `targetDrop` with the target power, at the same per-case
+ * variance. Infinity when the threshold itself is at or above the target.
+ */
+export function casesNeeded(input: Omit<PowerInput, 'n'>, targetDrop: number): number {
+  const za = normalQuantile(1 - input.alpha);
+  const zb = normalQuantile(input.power ?? 0.8);
+  if (targetDrop <= input.threshold) return Number.POSITIVE_INFINITY;
+  const v0 = Math.max(input.variance, 1e-12);
+  const v1 = Math.max(alternativeVariance(input, targetDrop), 1e-12);
+  // Need d − zb·σ1 ≥ za·σ0 and d − zb·σ1 ≥ threshold, with σ = sqrt(v/N).
+  const nSig = (za * Math.sqrt(v0) + zb * Math.sqrt(v1)) ** 2 / targetDrop ** 2;
+  const nThr = (zb ** 2 * v1) / (targetDrop - input.threshold) ** 2;
+  return Math.ceil(Math.max(nSig, nThr));
+}
+
+/** Per-case drop variance under a true drop d: pass/fail gains d discordant pairs (δ + d − d²). */
+function alternativeVariance(input: Omit<PowerInput, 'n'>, d: number): number {
+  return input.binary ? input.variance + d - d * d : input.variance;
+}
