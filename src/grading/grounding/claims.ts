@@ -142,6 +142,15 @@ const EXTRACTORS: Extractor[] = [
         : { norm: squash(m[0]) },
   },
   {
+    // a decade: '70s, 70's → 1970
+    type: 'number',
+    re: /(?<![\w.,$€£¥#-])['’]?(\d0)(?:['’]s|s)\b/g,
+    make: (m) => {
+      const v = Number(m[1]);
+      return { value: v >= 30 ? 1900 + v : 2000 + v };
+    },
+  },
+  {
     type: 'number',
     re: /(?<![\w.,$€£¥#-])\d[\d,]*(?:\.\d+)?(?![\w-])/g,
     make: (m) => numberClaim(m[0].replace(/,$/, '')),

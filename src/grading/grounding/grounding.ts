@@ -79,14 +79,14 @@ export function sourcesBefore(c: ResolvedCase, transcript: readonly TranscriptMe
 export const groundingKind: GraderKind<typeof GroundingOptions> = {
   options: GroundingOptions,
   defaultScope: 'turn',
-  defaultThreshold: 0.75,
+  defaultThreshold: 1,
   needsJudge: false,
   create(definition): Grader {
     const stamp: GradeStamp = {
       name: definition.name,
       kind: definition.kind,
       scope: definition.scope ?? 'turn',
-      threshold: definition.threshold ?? 0.75,
+      threshold: definition.threshold ?? 1,
     };
     const settings: GroundingSettings = {
       types: new Set(definition.claims ?? CLAIM_TYPES),

@@ -10,6 +10,8 @@ const COMMON = new Set(
   monday tuesday wednesday thursday friday saturday sunday
   january february march april june july august september october november december
   done noted understood alright cheers welcome exactly right correct awesome wonderful fantastic congratulations
+  yea yeah yup nope wow oh ah well really actually maybe perhaps amazing interesting cool nice indeed
+  all many most some any every each both few several much more less other another such only even
   mr mrs ms dr`.split(/\s+/),
 );
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);
@@ -38,6 +40,9 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
   // true when the sentence opened by word i is that word alone ("Delhi.")
   const shortSentence = (i: number) => i + 1 >= words.length || sentenceStart(i + 1);
   const out: Claim[] = [];
+  // Text written in capitals (shouting) has no usable capitalisation.
+  const upper = words.filter((x) => /\p{L}/u.test(x.w) && x.w === x.w.toUpperCase()).length;
+  if (words.length >= 4 && upper / words.length > 0.5) return out;
   let i = 0;
   while (i < words.length) {
     const first = words[i]!;
@@ -55,7 +60,9 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
       else break;
     }
     let from = i;
-    while (from <= j && COMMON.has(words[from]!.w.toLowerCase().replace(/[’']s$/, ''))) from++;
+    const common = (k: number) => COMMON.has(words[k]!.w.toLowerCase().replace(/[’']s$/, ''));
+    while (from <= j && common(from)) from++;
+    while (j >= from && common(j)) j--;
     // A lone capitalised word opening a sentence is usually just a capitalised common word
     // ("Email us", "Booking confirmed"); it counts only when it is the whole sentence.
     if (from === i && from === j && sentenceStart(i) && !shortSentence(i)) from++;

@@ -13,6 +13,8 @@ export interface SourceIndex {
   /** Space-joined normalised words, padded with spaces: ` arthur magazine 1844 `. */
   words: string;
   wordSet: Set<string>;
+  /** Initials of capitalised word runs ("New York City" → "nyc"). */
+  acronyms: Set<string>;
   /** Alphanumerics only. */
   squashed: string;
   /** Digits-only forms of digit runs with separators (phone numbers). */
@@ -34,6 +36,12 @@ export function indexSources(texts: readonly string[]): SourceIndex {
     if (t !== undefined) times.add(t);
   }
   const words = normName(text);
+  const acronyms = new Set<string>();
+  for (const m of raw.matchAll(/\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+|the\s+|and\s+|&\s+)?\p{Lu}[\p{L}'’-]*)+/gu)) {
+    const all = m[0].split(/\s+/);
+    acronyms.add(all.map((w) => w[0]).join('').toLowerCase());
+    acronyms.add(all.filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]).join('').toLowerCase());
+  }
   const urls = [...raw.matchAll(/\b(?:https?:\/\/|www\.)\S+/gi)].map((m) => normUrl(m[0]));
   return {
     numbers,
@@ -42,9 +50,24 @@ export function indexSources(texts: readonly string[]): SourceIndex {
     lower: `${raw.toLowerCase()}\n${urls.join('\n')}`,
     words: ` ${words} `,
     wordSet: new Set(words.split(' ')),
+    acronyms,
     squashed: squash(raw),
     digitRuns: [...raw.matchAll(/\+?\d[\d\s().-]{5,}\d/g)].map((m) => m[0].replace(/\D/g, '')),
   };
+}
+
+/**
+ * A word, or a source word that extends it (or it extends) by at most 3 letters, the shorter
+ * having 6+ letters ("Christian" ~ "Christianity", "Adventure" ~ "Adventures"; not "India" ~ "Indian").
+ */
+function hasWord(src: SourceIndex, word: string): boolean {
+  if (src.wordSet.has(word)) return true;
+  if (word.length < 6) return false;
+  for (const w of src.wordSet) {
+    if (w.length < 6 || Math.abs(w.length - word.length) > 3) continue;
+    if (w.startsWith(word) || word.startsWith(w)) return true;
+  }
+  return false;
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
@@ -96,9 +119,10 @@ export function isSupported(claim: Claim, src: SourceIndex, options: SupportOpti
     case 'name': {
       const phrase = claim.norm!;
       if (phrase === '' || src.words.includes(` ${phrase} `)) return true;
+      if (/^\p{Lu}{2,6}$/u.test(claim.text) && src.acronyms.has(phrase)) return true;
       const parts = phrase.split(' ').filter((w) => w.length > 1);
       if (parts.length === 0) return true;
-      const found = parts.filter((w) => src.wordSet.has(w)).length;
+      const found = parts.filter((w) => hasWord(src, w)).length;
       return found / parts.length >= options.nameWordShare;
     }
   }

@@ -72,16 +72,21 @@ export interface HandoffDetection {
 }
 
 /**
- * Looks for a handoff to a human: a call of a handoff tool, or a handoff phrase in an assistant
- * message. `usePhrases`/`useTools` switch either signal off (the benchmark measures phrases alone).
+ * Looks for a handoff to a human: a call of a handoff tool, a handoff phrase in an assistant
+ * message, or a handoff offer that the next user message accepts ("Would you like me to transfer
+ * you…?" → "Yes please"). `use.tools` / `use.phrases` switch a signal off (the benchmark
+ * measures phrases alone).
  */
 export function detectHandoff(
   transcript: readonly TranscriptMessage[],
-  lexicon: Pick<OutcomeLexicon, 'handoff_tools' | 'handoff_phrases'>,
+  lexicon: Pick<OutcomeLexicon, 'handoff_tools' | 'handoff_phrases' | 'handoff_offer_phrases' | 'affirmative_phrases'>,
   use: { tools?: boolean; phrases?: boolean } = {},
 ): HandoffDetection {
+  const usePhrases = use.phrases !== false;
   const tools = use.tools === false ? [] : lexicon.handoff_tools.map(globToRegex);
-  const phrases = phraseMatcher(use.phrases === false ? {} : lexicon.handoff_phrases);
+  const phrases = phraseMatcher(usePhrases ? lexicon.handoff_phrases : {});
+  const offers = phraseMatcher(usePhrases ? lexicon.handoff_offer_phrases : {});
+  const yes = phraseMatcher(usePhrases ? lexicon.affirmative_phrases : {});
   const evidence: Evidence[] = [];
   const via = new Set<'tool' | 'phrase'>();
   let first: number | null = null;
@@ -93,6 +98,14 @@ export function detectHandoff(
       via.add('phrase');
       evidence.push(spanEvidence(i, text, hit.start, hit.end, 'handoff phrase'));
       first ??= i;
+    } else {
+      const offer = offers.find(text);
+      const reply = transcript.slice(i + 1).find((n) => n.role === 'user' || (n.role === 'assistant' && textOf(n) !== ''));
+      if (offer && reply?.role === 'user' && yes.find(textOf(reply))) {
+        via.add('phrase');
+        evidence.push(spanEvidence(i, text, offer.start, offer.end, 'handoff offer, accepted'));
+        first ??= i;
+      }
     }
     for (const call of m.tool_calls ?? []) {
       if (tools.some((re) => re.test(call.function.name))) {

@@ -14,6 +14,10 @@ export const OutcomeLexiconShape = {
   handoff_tools: z.array(z.string().min(1)).optional(),
   /** Assistant phrases announcing a handoff to a human. */
   handoff_phrases: PhraseGroups.optional(),
+  /** Assistant offers of a handoff; an offer the user accepts counts as a handoff. */
+  handoff_offer_phrases: PhraseGroups.optional(),
+  /** A user reply that accepts an offer (matched at the start of the reply). */
+  affirmative_phrases: PhraseGroups.optional(),
   /** Assistant replies that mean "I didn't understand". */
   fallback_phrases: PhraseGroups.optional(),
   /** Assistant confirmations that the request was done ("has been cancelled"...). */
@@ -29,13 +33,17 @@ export type OutcomeLexiconOptions = { [K in keyof typeof OutcomeLexiconShape]?: 
 /** A lexicon with every list present. */
 export type OutcomeLexicon = { [K in keyof OutcomeLexiconOptions]-?: NonNullable<OutcomeLexiconOptions[K]> };
 
+const NOT_AN_OFFER =
+  "(?<!\\b(?:like me to|want me to|I can|I could|can I|could I|should I|shall I|may I|I may|able to|option to|happy to) )";
+
 /** The built-in lists (English, Spanish, German, French). */
 export const DEFAULT_LEXICON: OutcomeLexicon = {
   handoff_tools: ['transfer_to_human*', 'transfer_to_agent*', 'escalate*', 'handoff*', 'hand_off*', 'human_handoff*'],
   handoff_phrases: {
+    // An offer ("Would you like me to transfer you…?", "I can transfer you") is not a handoff.
     en: [
-      "\\btransfer(?:ring)? you (?:over )?to (?:a |an |one of our )?(?:human|live|real|customer service|support)?\\s?(?:agent|representative|specialist|colleague|person|team)",
-      "\\bconnect(?:ing)? you (?:with|to) (?:a |an |one of our )?(?:human|live|real)?\\s?(?:agent|representative|specialist|colleague|person)",
+      `${NOT_AN_OFFER}\\btransfer(?:ring)? you (?:over )?to (?:a |an |one of our )?(?:human|live|real|customer service|support)?\\s?(?:agent|representative|specialist|colleague|person|team)`,
+      `${NOT_AN_OFFER}\\bconnect(?:ing)? you (?:with|to) (?:a |an |one of our )?(?:human|live|real)?\\s?(?:agent|representative|specialist|colleague|person)`,
       "\\b(?:hand(?:ing)?|pass(?:ing)?) (?:you|this|your (?:case|request)) (?:over )?to (?:a |an |one of our )?(?:human|colleague|specialist|agent|supervisor|team)",
       "\\bescalat(?:e|ed|ing) (?:this|your (?:case|request|issue|ticket|complaint))",
       "\\b(?:a|an) (?:human|live) (?:agent|representative) will\\b",
@@ -52,6 +60,22 @@ export const DEFAULT_LEXICON: OutcomeLexicon = {
       "\\bje vous (?:transf[eè]re|mets en relation|passe) (?:à|avec) (?:un|une) (?:conseill[eè]re?|agent|humain|coll[eè]gue)",
       "\\bun conseiller (?:humain )?va (?:prendre le relais|vous (?:contacter|rappeler))",
     ],
+  },
+  handoff_offer_phrases: {
+    en: [
+      "\\b(?:would you like|do you want|shall|should|can|may) (?:me to |I )?(?:transfer|connect) you (?:over )?(?:to|with) (?:a |an |one of our )?(?:human|live|real|agent|representative|specialist|supervisor|colleague)",
+      "\\bI (?:can|could) (?:transfer|connect) you (?:over )?(?:to|with) (?:a |an |one of our )?(?:human|live|real|agent|representative|specialist|supervisor|colleague)",
+      "\\bwould you like to (?:speak|talk) (?:to|with) (?:a |an )?(?:human|agent|person|representative|supervisor)",
+    ],
+    es: ["\\b(?:quieres|desea|le gustaría|te gustaría) que (?:te|le) (?:transfiera|pase|comunique) con"],
+    de: ["\\b(?:soll ich|möchten Sie, dass ich) Sie (?:mit|an) .{0,40}(?:verbinde|weiterleite|weiterleiten|verbinden)"],
+    fr: ["\\b(?:voulez-vous|souhaitez-vous) que je vous (?:transf[eè]re|mette en relation|passe)"],
+  },
+  affirmative_phrases: {
+    en: ["^\\W*(?:yes|yeah|yep|sure|ok(?:ay)?|please|go ahead|do it|do that|that would be|sounds good|i would|i'd like)\\b"],
+    es: ["^\\W*(?:sí|si|claro|vale|por favor)\\b"],
+    de: ["^\\W*(?:ja|gerne|bitte|okay)\\b"],
+    fr: ["^\\W*(?:oui|d'accord|volontiers|s'il vous plaît)"],
   },
   fallback_phrases: {
     en: [
@@ -103,6 +127,8 @@ export function resolveLexicon(options: OutcomeLexiconOptions): OutcomeLexicon {
   return {
     handoff_tools: options.handoff_tools ?? DEFAULT_LEXICON.handoff_tools,
     handoff_phrases: options.handoff_phrases ?? DEFAULT_LEXICON.handoff_phrases,
+    handoff_offer_phrases: options.handoff_offer_phrases ?? DEFAULT_LEXICON.handoff_offer_phrases,
+    affirmative_phrases: options.affirmative_phrases ?? DEFAULT_LEXICON.affirmative_phrases,
     fallback_phrases: options.fallback_phrases ?? DEFAULT_LEXICON.fallback_phrases,
     resolution_phrases: options.resolution_phrases ?? DEFAULT_LEXICON.resolution_phrases,
     conversion_phrases: options.conversion_phrases ?? DEFAULT_LEXICON.conversion_phrases,
