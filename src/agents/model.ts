@@ -23,7 +23,6 @@ type ModelAgentConfig = Extract<AgentConfig, { kind: 'model' }>;
 export async function createModelAgent(name: string, config: ModelAgentConfig, deps: AgentDeps): Promise<Agent> {
   const variantSystem = config.system ?? (config.systemFile ? await readSystemFile(name, config.systemFile, deps) : undefined);
   const chat = await buildChatModel(refOf(config), deps);
-  const now = deps.now ?? (() => performance.now());
 
   return {
     name,
@@ -35,7 +34,6 @@ export async function createModelAgent(name: string, config: ModelAgentConfig, d
       const system = variantSystem ?? input.system ?? input.case.system;
       const messages: Message[] = system ? [{ role: 'system', content: system }, ...input.messages] : input.messages;
       const tools = input.tools ?? offeredTools(config.tools, input.case);
-      const started = now();
       try {
         const response = await chat.chat({
           messages,
@@ -47,7 +45,7 @@ export async function createModelAgent(name: string, config: ModelAgentConfig, d
           content: response.content,
           ...(response.toolCalls.length > 0 ? { toolCalls: response.toolCalls } : {}),
           usage: response.usage,
-          latencyMs: response.latencyMs ?? Math.max(0, now() - started),
+          latencyMs: response.latencyMs,
           model: response.model,
         };
       } catch (error) {
@@ -75,5 +73,9 @@ async function readSystemFile(name: string, file: string, deps: AgentDeps): Prom
 async function buildChatModel(ref: ModelRef, deps: AgentDeps): Promise<ChatModel> {
   if (deps.createChatModel) return deps.createChatModel(ref);
   const models = await import('../models/index.js');
-  return models.createChatModel(ref, { env: deps.env, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  return models.createChatModel(ref, {
+    env: deps.env,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
 }
