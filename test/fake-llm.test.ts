@@ -210,6 +210,16 @@ describe('server', () => {
     expect(performance.now() - started).toBeLessThan(75);
   });
 
+  it('reports dated model ids when asked', async () => {
+    const other = await startFakeLlm({ modelIds: { 'gpt-4o': 'gpt-4o-2024-08-06' } });
+    const res = await fetch(`${other.openaiBaseURL}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4o', ...user('x') }),
+    });
+    expect(((await res.json()) as Wire).model).toBe('gpt-4o-2024-08-06');
+    await other.close();
+  });
+
   it('closes promptly even with a request hanging', async () => {
     const other = await startFakeLlm({ faults: [{ kind: 'timeout' }] });
     const pending = fetch(`${other.openaiBaseURL}/chat/completions`, { method: 'POST', body: JSON.stringify(user('x')) }).catch(

@@ -60,6 +60,7 @@ export const ScriptFileSchema = z.strictObject({
   faults: z.array(FaultSchema).default([]),
   latencyMs: z.number().nonnegative().optional(),
   log: z.boolean().optional(),
+  modelIds: z.record(z.string(), z.string()).optional(),
   port: z.number().int().min(0).max(65535).optional(),
 });
 export type ScriptFile = z.input<typeof ScriptFileSchema>;
@@ -90,6 +91,7 @@ export function parseScriptFile(json: unknown): FakeLlmOptions & { script: Scrip
     faults: file.faults.map(({ match: m, ...fault }) => ({ ...fault, match: match(m) })),
     ...(file.latencyMs !== undefined ? { latencyMs: file.latencyMs } : {}),
     ...(file.log !== undefined ? { log: file.log } : {}),
+    ...(file.modelIds !== undefined ? { modelIds: file.modelIds } : {}),
     ...(file.port !== undefined ? { port: file.port } : {}),
   };
 }

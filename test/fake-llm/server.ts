@@ -169,7 +169,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (res.destroyed) return;
     const reply = resolveReply(rule, chat, entry.seq);
     const usage = usageFor(rule, chat, reply);
-    const model = rule?.model ?? chat.model;
+    const model = rule?.model ?? options.modelIds?.[chat.model] ?? chat.model;
     const payload =
       provider === 'openai'
         ? openAIResponse(reply, usage, model, entry.seq)

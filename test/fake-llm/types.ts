@@ -132,6 +132,8 @@ export interface FakeLlmOptions {
   latencyMs?: number;
   /** Keep the request log (default true; turn off for long benches). */
   log?: boolean;
+  /** Model ids to report per requested id (e.g. `{ 'gpt-4o': 'gpt-4o-2024-08-06' }`); a rule's `model` wins. */
+  modelIds?: Record<string, string>;
   /** Port to listen on (default 0: a random free port). */
   port?: number;
 }
