@@ -152,6 +152,19 @@ describe.each(PROVIDERS)('judge over %s', (provider) => {
     if (provider === 'openai') expect([0, 1, 2].map((i) => bodyOf(llm, i)['seed'])).toEqual([7, 8, 9]);
   });
 
+  it('split: true grades each criterion in its own call', async () => {
+    llm.setScript([
+      { times: 1, reply: { structured: { criteria: { empathy: good.criteria.empathy }, summary: 'Kind.' } }, usage: { input: 100, output: 10 } },
+      { times: 1, reply: { structured: { criteria: { correctness: good.criteria.correctness }, summary: 'Partly correct.' } }, usage: { input: 120, output: 12 } },
+    ]);
+    const grade = await create({ split: true }).grade(input());
+    expect(llm.requests).toHaveLength(2);
+    expect(grade).toMatchObject({ score: 0.6667, pass: false, usage: { input: 220, output: 22 } });
+    expect(grade.reason).toBe('empathy 5/5, correctness 3/5. Kind. Partly correct.');
+    expect(texts(bodyOf(llm, 0)).at(-1)).toContain('Grade every criterion in one answer: empathy.');
+    expect(texts(bodyOf(llm, 1)).at(-1)).toContain('Grade every criterion in one answer: correctness.');
+  });
+
   it('a provider error is an error grade with its code', async () => {
     llm.setFaults([{ kind: 'server_error' }]);
     const grade = await create().grade(input());

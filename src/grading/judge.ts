@@ -1,6 +1,6 @@
 import type { Grade } from '../schema/grade.js';
 import type { Grader, GraderKind } from './grader.js';
-import { askJudge } from './judge/ask.js';
+import { addUsage, askJudge, type JudgeAnswer, ZERO_USAGE } from './judge/ask.js';
 import { errorGrade, judgeInfo, judgeParams, noJudgeGrade, round4, spread } from './judge/common.js';
 import { locateEvidence } from './judge/evidence.js';
 import { resolvePrompt } from './judge/prompt-source.js';
@@ -37,7 +37,8 @@ Grade the agent's replies in this customer-support conversation against the rubr
 /**
  * `judge`: an LLM grades a whole conversation against a rubric (criteria, integer scale,
  * few-shot examples, prompt template; usually a `graders/*.md` file). All criteria are graded
- * in ONE call; each gets reasoning, verbatim evidence and a score, mapped to 0..1 by the scale.
+ * in ONE call (`split: true`: one call per criterion); each gets reasoning, verbatim evidence
+ * and a score, mapped to 0..1 by the scale.
  * The grade's score is the weighted mean; `pass` = score ≥ threshold (default 0.7), computed
  * here, never taken from the judge. `samples: k` asks k times: the score is the mean and
  * `details.samples` holds every sample's score and the spread.
@@ -58,7 +59,9 @@ export const judgeKind: GraderKind<typeof RubricOptionsSchema> = {
     const o: RubricOptions = RubricOptionsSchema.parse(definition);
     const template = resolvePrompt(o.name, o, deps.baseDir, DEFAULT_RUBRIC_PROMPT);
     checkTemplate(o.name, template, RUBRIC_PLACEHOLDERS, ['transcript']);
-    const schema = rubricVerdictSchema(o.criteria, o.scale);
+    // One call with every criterion, or (`split: true`) one call per criterion.
+    const groups = o.split ? o.criteria.map((c) => [c]) : [o.criteria];
+    const schemas = groups.map((g) => rubricVerdictSchema(g, o.scale));
     const grader: Grader = {
       name: o.name,
       kind: o.kind,
@@ -68,22 +71,35 @@ export const judgeKind: GraderKind<typeof RubricOptionsSchema> = {
       async grade(input): Promise<Grade> {
         if (!deps.judge) return noJudgeGrade(grader);
         const judge = deps.judge;
-        const messages = renderRubricPrompt(
-          { criteria: o.criteria, scale: o.scale, examples: o.examples, template },
-          input.case,
-          input.transcript,
-          deps.redactForJudge,
+        const prompts = groups.map((g) =>
+          renderRubricPrompt({ criteria: g, scale: o.scale, examples: o.examples, template }, input.case, input.transcript, deps.redactForJudge),
         );
         const info = judgeInfo(o, deps);
-        const sampled = await sample(o.samples, (i) =>
-          askJudge<RubricVerdict>(judge, {
-            messages,
-            schema: { name: 'rubric_verdict', schema },
-            params: judgeParams(o, deps, i),
-            sample: i,
-            signal: input.signal,
-          }),
-        );
+        const askAll = async (i: number): Promise<JudgeAnswer<RubricVerdict>> => {
+          const merged: RubricVerdict = { criteria: {}, summary: '' };
+          const summaries: string[] = [];
+          let usage = ZERO_USAGE;
+          let attempts = 0;
+          let model = '';
+          for (const [k, messages] of prompts.entries()) {
+            const answer = await askJudge<RubricVerdict>(judge, {
+              messages,
+              schema: { name: 'rubric_verdict', schema: schemas[k]! },
+              params: judgeParams(o, deps, i),
+              sample: i,
+              signal: input.signal,
+            });
+            usage = addUsage(usage, answer.usage);
+            attempts += answer.attempts;
+            if (!answer.ok) return { ...answer, usage, attempts };
+            Object.assign(merged.criteria, answer.verdict.criteria);
+            summaries.push(answer.verdict.summary);
+            model ||= answer.model;
+          }
+          merged.summary = summaries.join(' ');
+          return { ok: true, verdict: merged, usage, attempts, model };
+        };
+        const sampled = await sample(o.samples, askAll);
         if (!sampled.ok) {
           return errorGrade(grader, sampled.error, { usage: sampled.usage, details: { judge: info, attempts: sampled.attempts } });
         }

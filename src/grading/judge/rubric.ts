@@ -52,6 +52,8 @@ export const RubricOptionsSchema = GraderDefinitionBaseSchema.extend({
   criteria: z.array(CriterionSchema).min(1),
   scale: ScaleSchema.default({ min: 1, max: 5, labels: {} }),
   examples: z.array(ExampleSchema).default([]),
+  /** Grade each criterion in its own call (default: all criteria in one call). */
+  split: z.boolean().default(false),
   ...judgeCallShape,
 })
   .strict()
