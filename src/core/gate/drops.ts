@@ -2,6 +2,7 @@ import type { CaseRecord } from '../case-table.js';
 import { inSlice, type SliceId, sliceName } from '../slices.js';
 import { signTestOneSided } from '../stats/binomial.js';
 import { pairedBootstrap } from '../stats/bootstrap.js';
+import { signFlipTest } from '../stats/sign-flip.js';
 import type { Rng } from '../stats/prng.js';
 import type { MetricDef } from './metrics.js';
 import type { RuleOutcome } from './types.js';
@@ -35,8 +36,9 @@ export interface DropTest {
 /**
  * Tests one metric for a drop over paired cases: per case, drop = baseline − candidate (or the
  * reverse for lower-is-better metrics). Pass/fail metrics use the exact one-sided sign test on
- * the cases that changed (McNemar's test for single verdicts); scores use the paired bootstrap.
- * The interval (of candidate − baseline) always comes from the paired bootstrap.
+ * the cases that changed (McNemar's test for single verdicts); scores use the paired sign-flip
+ * randomisation test of the mean drop. The interval (of candidate − baseline) comes from the
+ * paired bootstrap of the mean drop.
  */
 export function testDrop(spec: DropSpec, pairs: readonly CasePair[], ctx: StatContext): DropTest {
   const drops: number[] = [];
@@ -56,7 +58,6 @@ export function testDrop(spec: DropSpec, pairs: readonly CasePair[], ctx: StatCo
   const meanB = n > 0 ? sumB / n : null;
   const meanC = n > 0 ? sumC / n : null;
   const boot = pairedBootstrap(drops, ctx);
-  let p = boot.p;
   let worse = 0;
   let better = 0;
   let squares = 0;
@@ -65,8 +66,8 @@ export function testDrop(spec: DropSpec, pairs: readonly CasePair[], ctx: StatCo
     else if (d < 0) better++;
     squares += d * d;
   }
-  if (spec.def.test === 'sign') p = signTestOneSided(worse, better);
-  if (n === 0) p = 1;
+  const p =
+    n === 0 ? 1 : spec.def.test === 'sign' ? signTestOneSided(worse, better) : signFlipTest(drops, { rng: ctx.rng, resamples: ctx.resamples });
   const drop = boot.drop;
   const exceeded =
     n > 0 && (spec.relative ? meanB !== null && meanB > 0 && drop / meanB > spec.maxDrop + 1e-12 : drop > spec.maxDrop + 1e-12);

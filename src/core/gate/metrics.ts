@@ -10,8 +10,8 @@ export interface MetricDef {
   name: string;
   /** Per-case value, or null when the case has none (no verdict, errors only). */
   value(rec: CaseRecord): number | null;
-  /** `pass` metrics are shares of verdicts: tested with the exact sign test; `score` with the paired bootstrap. */
-  test: 'sign' | 'bootstrap';
+  /** `sign`: shares of verdicts, tested with the exact sign test; `mean`: scores, tested with the sign-flip test of the mean drop. */
+  test: 'sign' | 'mean';
   /** true when a higher value is worse (escalation, fallback): a "drop" is then an increase. */
   lowerIsBetter: boolean;
 }
@@ -22,9 +22,9 @@ const KPI_METRICS: Record<string, Omit<MetricDef, 'name'>> = {
   resolutionRate: { value: (r) => ratio(r.kpi.resolved, r.kpi.resolutionGraded), test: 'sign', lowerIsBetter: false },
   firstContactResolution: { value: (r) => ratio(r.kpi.firstContactResolved, r.kpi.resolutionGraded), test: 'sign', lowerIsBetter: false },
   escalationRate: { value: (r) => ratio(r.kpi.escalated, r.kpi.escalationGraded), test: 'sign', lowerIsBetter: true },
-  fallbackRate: { value: (r) => ratio(r.kpi.fallbacks, r.kpi.fallbackTurns), test: 'bootstrap', lowerIsBetter: true },
+  fallbackRate: { value: (r) => ratio(r.kpi.fallbacks, r.kpi.fallbackTurns), test: 'mean', lowerIsBetter: true },
   goalCompletion: { value: (r) => ratio(r.kpi.goalCompleted, r.kpi.goalGraded), test: 'sign', lowerIsBetter: false },
-  csat: { value: (r) => ratio(r.kpi.csatSum, r.kpi.csatN), test: 'bootstrap', lowerIsBetter: false },
+  csat: { value: (r) => ratio(r.kpi.csatSum, r.kpi.csatN), test: 'mean', lowerIsBetter: false },
 };
 
 /** Names of the KPI metrics a rule may use. */
@@ -35,7 +35,7 @@ export const KPI_METRIC_NAMES = Object.keys(KPI_METRICS);
  * @example metricDef('hallucination.passRate')
  */
 export function metricDef(name: string): MetricDef | undefined {
-  if (name === 'score') return { name, value: (r) => meanOrNull(r.overallScores), test: 'bootstrap', lowerIsBetter: false };
+  if (name === 'score') return { name, value: (r) => meanOrNull(r.overallScores), test: 'mean', lowerIsBetter: false };
   if (name === 'passRate') return { name, value: (r) => passShare(r.overallPasses), test: 'sign', lowerIsBetter: false };
   const kpi = KPI_METRICS[name];
   if (kpi) return { name, ...kpi };
@@ -44,7 +44,7 @@ export function metricDef(name: string): MetricDef | undefined {
   const grader = name.slice(0, dot);
   const field = name.slice(dot + 1);
   if (field === 'score') {
-    return { name, value: (r) => meanOrNull(r.graders.get(grader)?.scores ?? []), test: 'bootstrap', lowerIsBetter: false };
+    return { name, value: (r) => meanOrNull(r.graders.get(grader)?.scores ?? []), test: 'mean', lowerIsBetter: false };
   }
   if (field === 'passRate') {
     return { name, value: (r) => passShare(r.graders.get(grader)?.passes ?? []), test: 'sign', lowerIsBetter: false };

@@ -1,0 +1,164 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { binomialUpperTail, mcnemarExact, signTestOneSided } from '../src/core/stats/binomial.js';
+import { bootstrapMean, pairedBootstrap, quantile } from '../src/core/stats/bootstrap.js';
+import { holm } from '../src/core/stats/holm.js';
+import { normalCdf, normalQuantile } from '../src/core/stats/normal.js';
+import { casesNeeded, minimumDetectableDrop } from '../src/core/stats/power.js';
+import { createRng } from '../src/core/stats/prng.js';
+import { signFlipTest } from '../src/core/stats/sign-flip.js';
+import { wilson } from '../src/core/stats/wilson.js';
+
+describe('Wilson interval', () => {
+  // Reference: Newcombe (1998), "Two-sided confidence intervals for the single proportion",
+  // Statistics in Medicine 17:857-872, Table I, method 3 (Wilson score without continuity correction).
+  it.each([
+    [8, 10, 0.4902, 0.9433],
+    [0, 10, 0, 0.2775],
+    [10, 10, 0.7225, 1],
+    [81, 263, 0.2553, 0.3662],
+    [15, 148, 0.0624, 0.1605],
+  ])('%i/%i at 95 %% → [%f, %f]', (k, n, lo, hi) => {
+    const w = wilson(k, n);
+    expect(w.lo).toBeCloseTo(lo, 4);
+    expect(w.hi).toBeCloseTo(hi, 4);
+  });
+  it('is uninformative with no data', () => expect(wilson(0, 0)).toEqual({ lo: 0, hi: 1 }));
+});
+
+describe('binomial tails and exact tests', () => {
+  // Exact values by counting: C(10,8)+C(10,9)+C(10,10) = 56 of 1024, etc.
+  it.each([
+    [8, 10, 0.5, 56 / 1024],
+    [0, 10, 0.5, 1],
+    [11, 10, 0.5, 0],
+    [20, 25, 0.5, 68406 / 33554432],
+    [3, 5, 0.2, 0.05792], // R: pbinom(2, 5, 0.2, lower.tail = FALSE)
+  ])('P(X ≥ %i | n=%i, p=%f) = %f', (k, n, p, expected) => {
+    expect(binomialUpperTail(k, n, p)).toBeCloseTo(expected, 5);
+  });
+
+  // Exact McNemar: p = 2·P(X ≥ max(b,c)), X ~ Bin(b+c, ½). Reference values from
+  // R `binom.test(b, b + c)$p.value` (Fagerland, Lydersen & Laake 2013, BMC Med Res Methodol 13:91).
+  it.each([
+    [10, 2, 0.03857422],
+    [2, 10, 0.03857422],
+    [5, 5, 1],
+    [0, 0, 1],
+    [6, 0, 0.03125],
+    [12, 4, 0.07681274],
+  ])('McNemar exact b=%i c=%i → p=%f', (b, c, p) => {
+    expect(mcnemarExact(b, c)).toBeCloseTo(p, 6);
+  });
+
+  it.each([
+    [8, 2, 0.0546875],
+    [5, 0, 0.03125],
+    [0, 5, 1],
+    [1500, 1400, 0.0329937], // R: binom.test(1500, 2900, alternative = "greater")
+  ])('one-sided sign test %i worse / %i better → %f', (w, b, p) => {
+    expect(signTestOneSided(w, b)).toBeCloseTo(p, 5);
+  });
+});
+
+describe('normal distribution', () => {
+  it.each([
+    [0.975, 1.959964],
+    [0.95, 1.644854],
+    [0.8, 0.841621],
+    [0.5, 0],
+    [0.001, -3.090232],
+  ])('Φ⁻¹(%f) = %f (tables of the standard normal)', (p, z) => {
+    expect(normalQuantile(p)).toBeCloseTo(z, 5);
+    expect(normalCdf(z)).toBeCloseTo(p, 6);
+  });
+});
+
+describe('Holm correction', () => {
+  // Holm (1979): sorted p·(m − rank), made monotone.
+  it.each([
+    [[0.01, 0.04, 0.03], [0.03, 0.06, 0.06]],
+    [[0.01], [0.01]],
+    [[0.5, 0.2, 0.001, 0.04], [0.5, 0.4, 0.004, 0.12]],
+  ])('holm(%j) = %j', (ps, adjusted) => {
+    holm(ps).forEach((p, i) => expect(p).toBeCloseTo(adjusted[i]!, 10));
+  });
+});
+
+describe('quantiles', () => {
+  // Type 7 (R's default, numpy's linear).
+  it.each([
+    [[1, 2, 3, 4], 0.5, 2.5],
+    [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95, 9.55],
+    [[42], 0.95, 42],
+  ])('quantile(%j, %f) = %f', (xs, q, v) => expect(quantile(xs, q)).toBeCloseTo(v, 10));
+});
+
+describe('bootstrap', () => {
+  it('is reproducible from its seed and brackets the mean', () => {
+    const xs = [0.2, 0.9, 0.7, 0.4, 1, 0.6, 0.8, 0.3];
+    const a = bootstrapMean(xs, { rng: createRng(7) });
+    const b = bootstrapMean(xs, { rng: createRng(7) });
+    expect(a).toEqual(b);
+    expect(a.mean).toBeCloseTo(0.6125, 10);
+    expect(a.lo).toBeLessThan(a.mean);
+    expect(a.hi).toBeGreaterThan(a.mean);
+    // The normal-theory 95 % interval is 0.6125 ± 1.96·0.0972 ≈ [0.42, 0.80]; the bootstrap is close.
+    expect(a.lo).toBeGreaterThan(0.38);
+    expect(a.hi).toBeLessThan(0.84);
+  });
+
+  it('bounds stay inside the data range and p is in (0, 1] (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 2, maxLength: 40 }), fc.integer(), (xs, seed) => {
+        const r = pairedBootstrap(xs, { rng: createRng(seed), resamples: 200 });
+        const min = Math.min(...xs);
+        const max = Math.max(...xs);
+        return r.lo >= min - 1e-12 && r.hi <= max + 1e-12 && r.lo <= r.hi && r.p > 0 && r.p <= 1;
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a clear drop has a small one-sided p, no drop a large one', () => {
+    const drops = Array.from({ length: 100 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    expect(pairedBootstrap(drops, { rng: createRng(1) }).p).toBeLessThan(0.01);
+    const none = Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 0.5 : -0.5));
+    expect(pairedBootstrap(none, { rng: createRng(1) }).p).toBeGreaterThan(0.3);
+  });
+});
+
+describe('power', () => {
+  // Normal approximation: MDD = z_α·σ0 + z_β·σ1 with σ = sqrt(variance/N) (Connor 1987 for
+  // paired proportions): N=200, discordance 0.095, α=0.05 → 1.645·0.0218 + 0.842·0.0275 ≈ 0.059.
+  it.each([
+    [200, 0.095, 0.05, 0.02, 0.0589],
+    [60, 0.2, 0.025, 0.02, 0.177], // 1.96·0.0577 + 0.842·0.0759
+    [10000, 0.095, 0.05, 0.02, 0.0229], // the threshold binds: 0.02 + 0.842·0.00343
+  ])('MDD n=%i discordance=%f α=%f threshold=%f ≈ %f', (n, v, alpha, threshold, mdd) => {
+    expect(minimumDetectableDrop({ n, variance: v, binary: true, alpha, threshold })).toBeCloseTo(mdd, 3);
+  });
+
+  it('casesNeeded inverts the MDD', () => {
+    const need = casesNeeded({ variance: 0.095, binary: true, alpha: 0.05, threshold: 0.02 }, 0.05);
+    const at = minimumDetectableDrop({ n: need, variance: 0.095, binary: true, alpha: 0.05, threshold: 0.02 });
+    expect(at).toBeLessThanOrEqual(0.0501);
+    expect(casesNeeded({ variance: 0.1, binary: true, alpha: 0.05, threshold: 0.05 }, 0.05)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('sign-flip randomisation test', () => {
+  it.each([
+    // 0/1 drops: it is the sign test, exact p = P(X ≥ w | n, ½).
+    [[1, 1, 1, 1, 1, 0, 0], 1 / 32],
+    [[1, 1, 1, 1, 1, 1, 1, 1, -1, -1], 0.0546875],
+    [[0, 0, 0], 1],
+    [[-1, -0.5, 0.2], 1],
+  ])('p(%j) ≈ %f', (drops, p) => {
+    expect(signFlipTest(drops, { rng: createRng(3), resamples: 20000 })).toBeCloseTo(p, 2);
+  });
+  it('uses the normal approximation with the exact variance beyond 200 changed cases', () => {
+    const drops = Array.from({ length: 400 }, (_, i) => (i < 220 ? 1 : -1)); // S=40, Σd²=400 → z=2
+    expect(signFlipTest(drops, { rng: createRng(1) })).toBeCloseTo(1 - 0.97725, 4);
+  });
+});
