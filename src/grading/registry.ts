@@ -9,6 +9,7 @@ import { accuracyKind } from './accuracy.js';
 import { customKind } from './custom.js';
 import type { Grader, GraderDeps, GraderKind } from './grader.js';
 import { groundingKind } from './grounding/grounding.js';
+import { hallucinationKind } from './hallucination.js';
 import { judgeKind } from './judge.js';
 import { escalationKind } from './outcomes/escalation.js';
 import { fallbackKind } from './outcomes/fallback.js';
@@ -17,6 +18,7 @@ import { turnsToResolutionKind } from './outcomes/turns-to-resolution.js';
 import { regexKind } from './regex.js';
 import { rulesKind } from './rules.js';
 import { sentimentKind } from './sentiment.js';
+import { sentimentJudgeKind } from './sentiment-judge.js';
 
 /** Names of the grader kinds that ship with convotest. */
 export type BuiltinGraderKind =
@@ -30,7 +32,9 @@ export type BuiltinGraderKind =
   | 'sentiment'
   | 'custom'
   | 'judge'
-  | 'accuracy';
+  | 'accuracy'
+  | 'hallucination'
+  | 'sentiment-judge';
 
 /** The built-in grader kinds by name (a missing entry fails to compile). */
 export const builtinGraderKinds: Record<BuiltinGraderKind, GraderKind> = {
@@ -45,6 +49,8 @@ export const builtinGraderKinds: Record<BuiltinGraderKind, GraderKind> = {
   custom: customKind,
   judge: judgeKind,
   accuracy: accuracyKind,
+  hallucination: hallucinationKind,
+  'sentiment-judge': sentimentJudgeKind,
 };
 
 /** A grader definition and where it was written (src/io/grader-files.ts returns these). */
