@@ -155,7 +155,7 @@ describe('grader definition files', () => {
       ['test/fixtures/golden/graders/rules.yaml', 'rules', 2],
       ['test/fixtures/golden/graders/rules.yaml', 'tool-use', 4],
     ]);
-    expect(found[0]!.definition['prompt']).toBe('Rate how helpful the assistant was.\n\nAnswer with a score from 0 to 1.');
+    expect(found[0]!.definition['prompt']).toBe('Rate how helpful the assistant was in this conversation.\n\n{{transcript}}\n\nCriteria:\n{{criteria}}');
     expect(found[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect([...(await listGraderNames(['test/fixtures/golden/graders'], { cwd: root }))].sort()).toEqual([
       'helpfulness',

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -59,6 +60,15 @@ describe('convotest validate on good files', () => {
     expect(glob.stdout).toBe('ok: 2 cases in 1 file\n');
     const missing = await cli(['validate', 'no-such-folder', '--graders', 'test/fixtures/golden/graders']);
     expect(missing).toMatchObject({ code: 2, stdout: 'no-such-folder  no such file or folder\n1 problem in 1 file\n' });
+  });
+
+  it('also checks the grader definitions it reads (kind options by the registry)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convotest-validate-'));
+    await writeFile(join(dir, 'tone.yaml'), 'name: tone\nkind: rubrik\n');
+    const { code, stdout } = await cli(['validate', 'test/fixtures/golden/sets/extra', '--graders', dir]);
+    expect(code).toBe(2);
+    expect(stdout).toContain(`${join(dir, 'tone.yaml')}:2:7  kind  unknown grader kind "rubrik"`);
+    expect(stdout).toContain('unknown grader "rules"');
   });
 
   it('shows examples in --help', async () => {

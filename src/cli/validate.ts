@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { EXIT } from '../errors.js';
+import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { loadGoldenSets } from '../io/golden-sets.js';
 import { loadGraderFiles } from '../io/grader-files.js';
-import { formatProblem } from '../io/problems.js';
+import { formatProblem, sortProblems } from '../io/problems.js';
 import type { CliContext } from './main.js';
 
 interface ValidateOptions {
@@ -48,7 +49,9 @@ Exit codes: 0 valid, 2 any problem.`,
       const graders = graderPaths.length > 0 ? await loadGraderFiles(graderPaths, { cwd }) : undefined;
       const knownGraders = graders ? new Set(graders.graders.map((g) => String(g.definition['name']))) : undefined;
       const loaded = await loadGoldenSets(paths, { cwd, knownGraders });
-      const problems = [...(graders?.problems ?? []), ...loaded.problems];
+      // Kind-specific options and duplicate names are the registry's to check (no judge needed).
+      const kindProblems = graders ? loadGraders(graders.graders, { cwd }).problems : [];
+      const problems = [...sortProblems([...(graders?.problems ?? []), ...kindProblems]), ...loaded.problems];
       for (const problem of problems) ctx.stdout.write(`${formatProblem(problem)}\n`);
       if (problems.length > 0) {
         const files = new Set(problems.map((p) => p.file)).size;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
 import { displayPath, findFiles } from './golden-files.js';
-import { fieldPath, type Problem, sortProblems } from './problems.js';
+import { type Problem, sortProblems } from './problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
 
@@ -31,7 +31,8 @@ export interface GraderFile {
  * Finds grader definition files (`.yaml`, `.yml`, `.md` in the given files, folders or globs)
  * and parses them. A YAML file holds one definition or a list under `graders:`. A Markdown
  * file's YAML front matter (between `---` lines) is the definition and its body is the
- * definition's `prompt`. Only the common keys (GraderDefinitionBaseSchema) are checked here.
+ * definition's `prompt`. Only the common keys (GraderDefinitionBaseSchema) are checked here;
+ * kind options and duplicate names are checked by `loadGraders` in src/grading/registry.ts.
  *
  * @example
  * const { graders, problems } = await loadGraderFiles(['graders']);
@@ -55,19 +56,6 @@ export async function loadGraderFiles(
     const parsed = parseGraderFile(file, bytes.toString('utf8'));
     problems.push(...parsed.problems);
     for (const entry of parsed.definitions) graders.push({ file, sha256, ...entry });
-  }
-  const seen = new Map<string, GraderFile>();
-  for (const grader of graders) {
-    const name = String(grader.definition['name']);
-    const earlier = seen.get(name);
-    if (earlier) {
-      problems.push({
-        file: grader.file,
-        ...grader.locate(['name']),
-        field: fieldPath([...grader.path, 'name']),
-        message: `duplicate grader name "${name}" (also at ${earlier.file}:${earlier.line})`,
-      });
-    } else seen.set(name, grader);
   }
   return { graders, problems: sortProblems(problems) };
 }
