@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { formatJsonPath, getJsonPath, parseJsonPath } from '../src/core/json-path.js';
 import { renderTemplate, TemplateError, templatePlaceholders } from '../src/core/template.js';
 
@@ -65,5 +66,39 @@ describe('body templates', () => {
 
   it('lists placeholders in order of first use', () => {
     expect(templatePlaceholders({ a: '{{x}} {{y}}', b: ['{{x}}', { c: '{{z}}' }] })).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('properties', () => {
+  const segment = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 8 }).filter((s) => !/['"\]]/.test(s) && s.trim() === s && !/^-?\d+$/.test(s)),
+    fc.nat({ max: 4 }),
+  );
+
+  it('a formatted path reads back the value placed at it', () => {
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.jsonValue(), (segments, leaf) => {
+        let root: unknown = leaf;
+        for (const seg of [...segments].reverse()) {
+          if (typeof seg === 'number') {
+            const arr: unknown[] = Array.from({ length: seg + 1 }, () => null);
+            arr[seg] = root;
+            root = arr;
+          } else root = { [seg]: root };
+        }
+        const path = formatJsonPath(segments);
+        expect(parseJsonPath(path)).toEqual(segments);
+        expect(getJsonPath(root, path)).toEqual({ found: true, value: leaf });
+      }),
+    );
+  });
+
+  it('a template without placeholders renders to itself', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        fc.pre(templatePlaceholders(value).length === 0 && !JSON.stringify(value).includes('{{'));
+        expect(renderTemplate(value, {})).toEqual(value);
+      }),
+    );
   });
 });

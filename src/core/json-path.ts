@@ -14,7 +14,8 @@ export type PathSegment = string | number;
  */
 export function parseJsonPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
-  const text = path.startsWith('$') ? path.slice(1) : path;
+  // A leading `$` is the root (JSONPath style) only when a segment follows: `$.a`, `$[0]`.
+  const text = /^\$(?=[.[])/.test(path) ? path.slice(1) : path;
   let i = 0;
   const fail = (why: string): never => {
     throw new TypeError(`invalid JSON path "${path}": ${why}`);
@@ -31,7 +32,7 @@ export function parseJsonPath(path: string): PathSegment[] {
       if (close < 0) fail('unclosed "["');
       const inner = text.slice(i + 1, close).trim();
       const quoted = /^(['"])(.*)\1$/.exec(inner);
-      if (quoted) segments.push(quoted[2] ?? '');
+      if (quoted) segments.push(quoted[1] === '"' ? unquote(inner) : (quoted[2] ?? ''));
       else if (/^-?\d+$/.test(inner)) segments.push(Number(inner));
       else if (inner.length > 0) segments.push(inner);
       else fail('empty brackets');
@@ -45,6 +46,14 @@ export function parseJsonPath(path: string): PathSegment[] {
   }
   if (segments.length === 0) fail('empty path');
   return segments;
+}
+
+function unquote(inner: string): string {
+  try {
+    return JSON.parse(inner) as string;
+  } catch {
+    return inner.slice(1, -1);
+  }
 }
 
 /** The result of a lookup: `found` is false when any segment was missing. */
@@ -86,7 +95,7 @@ export function formatJsonPath(segments: PathSegment[]): string {
     .map((seg, k) =>
       typeof seg === 'number'
         ? `[${seg}]`
-        : /^[A-Za-z_$][\w$-]*$/.test(seg)
+        : /^[A-Za-z_][\w$-]*$/.test(seg)
           ? `${k === 0 ? '' : '.'}${seg}`
           : `[${JSON.stringify(seg)}]`,
     )
