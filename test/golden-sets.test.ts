@@ -91,6 +91,11 @@ describe('parseGoldenFile', () => {
     expect(parseGoldenFile('t.jsonl', text).problems.map(formatProblem)).toEqual(['t.jsonl:2:28  turns[0].user  expected string, got number 7']);
   });
 
+  it('reads files with a byte-order mark and Windows line ends', () => {
+    expect(parseGoldenFile('t.yaml', '\uFEFFcases:\r\n  - id: a\r\n    turns: [{ user: hi }]\r\n').problems).toEqual([]);
+    expect(parseGoldenFile('t.jsonl', '\uFEFF{"id":"a","turns":[{"user":"hi"}]}\r\n{"id":"b","turns":[{"user":"yo"}]}\r\n').cases).toHaveLength(2);
+  });
+
   it('accepts transcripts that reuse a tool call id once it was answered', () => {
     const call = (id: string) => ({ role: 'assistant', content: null, tool_calls: [{ id, function: { name: 'f', arguments: '{}' } }] });
     const transcript = [{ role: 'user', content: 'go' }, call('c1'), { role: 'tool', tool_call_id: 'c1', content: '1' }, call('c1'), { role: 'tool', tool_call_id: 'c1', content: '2' }];

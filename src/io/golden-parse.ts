@@ -38,6 +38,7 @@ export interface ParsedGoldenFile {
  * case. `file` is the name used in problems.
  */
 export function parseGoldenFile(file: string, text: string, knownGraders?: ReadonlySet<string>): ParsedGoldenFile {
+  text = text.replace(/^\uFEFF/, ''); // a byte-order mark is not content
   return file.toLowerCase().endsWith('.jsonl') ? parseJsonl(file, text, knownGraders) : parseYaml(file, text, knownGraders);
 }
 
