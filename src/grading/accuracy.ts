@@ -17,7 +17,7 @@ import {
   renderAccuracyPrompt,
 } from './judge/accuracy-prompt.js';
 import { askJudge } from './judge/ask.js';
-import { errorGrade, judgeCallShape, judgeInfo, judgeParams, majority, noJudgeGrade, round4, spread } from './judge/common.js';
+import { errorGrade, judgeCallShape, judgeInfo, judgeParams, majority, noJudgeGrade, round4, samplesDetails, spread } from './judge/common.js';
 import { locateEvidence } from './judge/evidence.js';
 import { resolvePrompt } from './judge/prompt-source.js';
 import { sample } from './judge/samples.js';
@@ -96,6 +96,7 @@ export const accuracyKind: GraderKind<typeof AccuracyOptionsSchema> = {
         const verdicts: AccuracyVerdict[] = [];
         let extra: Partial<Grade> = {};
         let sampleScores: number[] = [];
+        let failed = 0;
         if (asked.length > 0) {
           const messages = renderAccuracyPrompt(
             template,
@@ -112,6 +113,7 @@ export const accuracyKind: GraderKind<typeof AccuracyOptionsSchema> = {
             return errorGrade(grader, sampled.error, { usage: sampled.usage, details: { judge: info, attempts: sampled.attempts, pairs: overlap } });
           }
           verdicts.push(...sampled.verdicts);
+          failed = sampled.failed;
           extra = { usage: sampled.usage };
           sampleScores = sampled.verdicts.map((v) => spread(pairs.map((p) => (v.items[p.id] ? relationScore(v.items[p.id]!.relation) : 0))).mean);
           extra.details = { judge: { ...info, model: sampled.model || info?.model }, attempts: sampled.attempts };
@@ -138,10 +140,7 @@ export const accuracyKind: GraderKind<typeof AccuracyOptionsSchema> = {
           .filter((r) => r.id.startsWith('turn_') && r.messages.length > 0)
           .map((r) => ({ turn: r.messages.at(-1)!, score: r.score, pass: r.score >= (o.threshold ?? accuracyKind.defaultThreshold), label: r.relation, reason: r.reasoning }));
         const details: Record<string, unknown> = { ...(extra.details ?? { judge: info }), answer: o.answer, pairs: results, evidenceDropped: dropped };
-        if (o.samples > 1 && sampleScores.length > 0) {
-          const s = spread(sampleScores);
-          details['samples'] = { k: o.samples, answered: verdicts.length, scores: sampleScores.map(round4), mean: round4(s.mean), stdev: round4(s.stdev), min: round4(s.min), max: round4(s.max) };
-        }
+        if (o.samples > 1 && sampleScores.length > 0) details['samples'] = samplesDetails(o.samples, failed, sampleScores);
         return {
           grader: grader.name,
           kind: grader.kind,

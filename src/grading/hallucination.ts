@@ -4,7 +4,7 @@ import type { ResolvedCase } from '../schema/golden-set.js';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
 import type { Grader, GraderKind } from './grader.js';
 import { askJudge } from './judge/ask.js';
-import { errorGrade, judgeCallShape, judgeInfo, judgeParams, noJudgeGrade, round4, spread } from './judge/common.js';
+import { errorGrade, judgeCallShape, judgeInfo, judgeParams, noJudgeGrade, round4, samplesDetails, spread } from './judge/common.js';
 import { locateEvidence } from './judge/evidence.js';
 import {
   type Claim,
@@ -111,10 +111,7 @@ export const hallucinationKind: GraderKind<typeof HallucinationOptionsSchema> = 
           claims,
           evidenceDropped: dropped,
         };
-        if (o.samples > 1) {
-          const s = spread(scores);
-          details['samples'] = { k: o.samples, answered: sampled.verdicts.length, failed: sampled.failed, scores: scores.map(round4), mean: round4(s.mean), stdev: round4(s.stdev), min: round4(s.min), max: round4(s.max) };
-        }
+        if (o.samples > 1) details['samples'] = samplesDetails(o.samples, sampled.failed, scores);
         return {
           ...base,
           score,

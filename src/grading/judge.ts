@@ -1,7 +1,7 @@
 import type { Grade } from '../schema/grade.js';
 import type { Grader, GraderKind } from './grader.js';
 import { addUsage, askJudge, type JudgeAnswer, ZERO_USAGE } from './judge/ask.js';
-import { errorGrade, judgeInfo, judgeParams, noJudgeGrade, round4, spread } from './judge/common.js';
+import { errorGrade, judgeInfo, judgeParams, noJudgeGrade, round4, samplesDetails, spread } from './judge/common.js';
 import { locateEvidence } from './judge/evidence.js';
 import { resolvePrompt } from './judge/prompt-source.js';
 import {
@@ -128,19 +128,7 @@ export const judgeKind: GraderKind<typeof RubricOptionsSchema> = {
           attempts: sampled.attempts,
           evidenceDropped: dropped,
         };
-        if (o.samples > 1) {
-          const s = spread(scores);
-          details['samples'] = {
-            k: o.samples,
-            answered: verdicts.length,
-            failed: sampled.failed,
-            scores: scores.map(round4),
-            mean: round4(s.mean),
-            stdev: round4(s.stdev),
-            min: round4(s.min),
-            max: round4(s.max),
-          };
-        }
+        if (o.samples > 1) details['samples'] = samplesDetails(o.samples, sampled.failed, scores);
         return {
           grader: grader.name,
           kind: grader.kind,

@@ -3,7 +3,7 @@ import type { Grade, TurnGrade } from '../schema/grade.js';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
 import type { Grader, GraderKind } from './grader.js';
 import { askJudge } from './judge/ask.js';
-import { errorGrade, judgeCallShape, judgeInfo, judgeParams, majority, noJudgeGrade, round4, spread } from './judge/common.js';
+import { errorGrade, judgeCallShape, judgeInfo, judgeParams, majority, noJudgeGrade, round4, samplesDetails, spread } from './judge/common.js';
 import { locateEvidence } from './judge/evidence.js';
 import { messageKey } from './judge/context.js';
 import { resolvePrompt } from './judge/prompt-source.js';
@@ -105,18 +105,7 @@ export const sentimentJudgeKind: GraderKind<typeof SentimentJudgeOptionsSchema> 
           evidenceDropped: dropped,
         };
         if (o.samples > 1) {
-          const s = spread(scores);
-          details['samples'] = {
-            k: o.samples,
-            answered: sampled.verdicts.length,
-            failed: sampled.failed,
-            labels: sampled.verdicts.map((v) => v.overall.sentiment),
-            scores: scores.map(round4),
-            mean: round4(s.mean),
-            stdev: round4(s.stdev),
-            min: round4(s.min),
-            max: round4(s.max),
-          };
+          details['samples'] = samplesDetails(o.samples, sampled.failed, scores, { labels: sampled.verdicts.map((v) => v.overall.sentiment) });
         }
         const parts = [`customer ${label}, ${first.trajectory.direction}, CSAT ${first.overall.csat}/5`];
         if (spikes.length > 0) parts.push(`${spikes.length} frustration spike(s)`);

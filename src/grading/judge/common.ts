@@ -119,3 +119,19 @@ export function majority<T>(values: readonly T[]): T | undefined {
 export function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
+
+/** `details.samples` of a grade asked `k` times: every sample's score and their spread. */
+export function samplesDetails(k: number, failed: number, scores: readonly number[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const s = spread(scores);
+  return {
+    k,
+    answered: scores.length,
+    failed,
+    ...extra,
+    scores: scores.map(round4),
+    mean: round4(s.mean),
+    stdev: round4(s.stdev),
+    min: round4(s.min),
+    max: round4(s.max),
+  };
+}
