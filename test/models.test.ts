@@ -162,6 +162,43 @@ describe('usage', () => {
   });
 });
 
+describe('parameters a model refuses', () => {
+  it('drops temperature and swaps max_tokens when the OpenAI API refuses them, once per model', async () => {
+    const strict = await startFakeLlm({ rejectParams: ['temperature', 'max_tokens'] });
+    try {
+      const m = createChatModel(
+        { provider: 'openai', model: 'o4-mini', baseURL: strict.openaiBaseURL, temperature: 0 },
+        { env: { OPENAI_API_KEY: 'k' } },
+      );
+      const first = await m.chat({ messages: [{ role: 'user', content: 'hi' }], params: { maxTokens: 50 } });
+      expect(first.content).toBe('echo: hi');
+      const second = await m.chat({ messages: [{ role: 'user', content: 'again' }], params: { maxTokens: 50 } });
+      expect(second.content).toBe('echo: again');
+      expect(strict.requests.map((r) => r.outcome)).toEqual(['bad_request', 'bad_request', 'ok', 'ok']);
+      const last = strict.requests.at(-1)?.body as Record<string, unknown>;
+      expect(last.temperature).toBeUndefined();
+      expect(last.max_completion_tokens).toBe(50);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('still fails with E_PROVIDER on a 400 it cannot adapt', async () => {
+    const strict = await startFakeLlm({ rejectParams: ['tools'] });
+    try {
+      const m = createChatModel({ provider: 'openai', model: 'x', baseURL: strict.openaiBaseURL }, { env: { OPENAI_API_KEY: 'k' } });
+      const error = await m
+        .chat({ messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 't', parameters: {} }] })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'E_PROVIDER' });
+      expect((error as Error).message).toContain('HTTP 400 invalid_request_error');
+      expect(strict.counts.requests).toBe(1);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('configuration', () => {
   it('reports a missing key as a reason, and refuses to build without it', () => {
     expect(missingKey({ provider: 'openai', model: 'gpt-4o' }, {})).toBe('OPENAI_API_KEY is not set');

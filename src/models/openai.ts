@@ -7,6 +7,7 @@ import type {
 } from 'openai/resources/chat/completions';
 import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
+import { type AdaptableParam, adaptBody, rejectedParam } from './openai-params.js';
 import { type CallContext, type FailureKind, toConvotestError } from './errors.js';
 import {
   baseURLOf,
@@ -79,6 +80,21 @@ export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: Chat
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const ctx: CallContext = { provider: 'openai', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
+  /** Parameters this model refused once (see openai-params.ts), adapted on every later call. */
+  const adapted = new Set<AdaptableParam>();
+
+  const create = async (body: ChatCompletionCreateParamsNonStreaming, signal?: AbortSignal): Promise<ChatCompletion> => {
+    for (const param of adapted) adaptBody(body, param);
+    for (;;) {
+      try {
+        return await client.chat.completions.create(body, { ...(signal ? { signal } : {}) });
+      } catch (error) {
+        const param = rejectedParam(error);
+        if (!param || adapted.has(param) || !adaptBody(body, param)) throw error;
+        adapted.add(param);
+      }
+    }
+  };
 
   return {
     provider: 'openai',
@@ -111,9 +127,7 @@ export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: Chat
       const started = now();
       let completion: ChatCompletion;
       try {
-        completion = await client.chat.completions.create(body, {
-          ...(request.signal ? { signal: request.signal } : {}),
-        });
+        completion = await create(body, request.signal);
       } catch (error) {
         throw toConvotestError(error, request.signal?.aborted ? 'aborted' : classify(error), ctx);
       }

@@ -61,6 +61,7 @@ export const ScriptFileSchema = z.strictObject({
   latencyMs: z.number().nonnegative().optional(),
   log: z.boolean().optional(),
   modelIds: z.record(z.string(), z.string()).optional(),
+  rejectParams: z.array(z.string()).optional(),
   port: z.number().int().min(0).max(65535).optional(),
 });
 export type ScriptFile = z.input<typeof ScriptFileSchema>;
@@ -92,6 +93,7 @@ export function parseScriptFile(json: unknown): FakeLlmOptions & { script: Scrip
     ...(file.latencyMs !== undefined ? { latencyMs: file.latencyMs } : {}),
     ...(file.log !== undefined ? { log: file.log } : {}),
     ...(file.modelIds !== undefined ? { modelIds: file.modelIds } : {}),
+    ...(file.rejectParams !== undefined ? { rejectParams: file.rejectParams } : {}),
     ...(file.port !== undefined ? { port: file.port } : {}),
   };
 }

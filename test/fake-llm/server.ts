@@ -15,7 +15,7 @@ import type {
   Outcome,
   ScriptRule,
 } from './types.js';
-import { anthropicResponse, errorResponse, openAIResponse } from './wire.js';
+import { anthropicResponse, errorResponse, openAIResponse, unsupportedParam } from './wire.js';
 
 export * from './types.js';
 export { JUDGE_MARKER } from './normalize.js';
@@ -153,6 +153,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       entry.outcome = 'bad_request';
       count(entry);
       return sendJson(res, errorResponse(provider, 'bad_request', 'Request body is not a JSON object.'));
+    }
+    const rejected = provider === 'openai' ? options.rejectParams?.find((p) => Object.hasOwn(body, p)) : undefined;
+    if (rejected) {
+      entry.outcome = 'bad_request';
+      count(entry);
+      return sendJson(res, unsupportedParam(rejected));
     }
     const chat = normalize(provider, body as Record<string, unknown>);
     const fault = faults.next(chat);

@@ -134,6 +134,11 @@ export interface FakeLlmOptions {
   log?: boolean;
   /** Model ids to report per requested id (e.g. `{ 'gpt-4o': 'gpt-4o-2024-08-06' }`); a rule's `model` wins. */
   modelIds?: Record<string, string>;
+  /**
+   * OpenAI body parameters to refuse with a 400 naming them in `param`, as the real API does for
+   * e.g. `temperature` on reasoning models or `max_tokens` on newer ones.
+   */
+  rejectParams?: string[];
   /** Port to listen on (default 0: a random free port). */
   port?: number;
 }

@@ -91,3 +91,18 @@ export function errorResponse(
   }
   return { status: table.status, body: { error: { message: text, type: table.openai, param: null, code: table.openai } } };
 }
+
+/** OpenAI's 400 for a parameter the model does not support. */
+export function unsupportedParam(param: string): { status: number; body: unknown } {
+  return {
+    status: 400,
+    body: {
+      error: {
+        message: `Unsupported parameter: '${param}' is not supported with this model.`,
+        type: 'invalid_request_error',
+        param,
+        code: 'unsupported_parameter',
+      },
+    },
+  };
+}
