@@ -147,6 +147,14 @@ describe('module agent', () => {
     });
   });
 
+  it('wraps an error the function throws as E_AGENT naming the file', async () => {
+    const agent = await createAgent('t', parse({ kind: 'module', path: 'test/fixtures/agents/throws.ts' }), deps());
+    await expect(agent.reply(makeInput(makeCase(), [user('a')]))).rejects.toMatchObject({
+      code: 'E_AGENT',
+      message: expect.stringMatching(/throws\.ts threw: knowledge base unavailable$/),
+    });
+  });
+
   it.each([
     ['test/fixtures/agents/nope.ts', 'default', /module file .*nope\.ts does not exist/],
     ['test/fixtures/agents/not-a-function.ts', 'answer', /not-a-function\.ts has no function export "answer" \(exports: answer\)/],

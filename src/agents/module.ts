@@ -40,11 +40,14 @@ export async function createModuleAgent(name: string, config: ModuleAgentConfig,
     async reply(input: AgentInput): Promise<AgentReply> {
       throwIfAborted(name, input.signal);
       const started = now();
-      const raw = await raceAbort(
-        name,
-        input.signal,
-        Promise.resolve().then(() => fn({ ...input, options: config.options })),
-      );
+      const call = Promise.resolve()
+        .then(() => fn({ ...input, options: config.options }))
+        .catch((error: unknown) => {
+          if (error instanceof ConvotestError) throw error;
+          const why = error instanceof Error ? error.message : String(error);
+          throw new ConvotestError('E_AGENT', `agent "${name}": ${file} threw: ${why}`, { cause: error });
+        });
+      const raw = await raceAbort(name, input.signal, call);
       const latencyMs = Math.max(0, now() - started);
       const parsed = ModuleReplySchema.safeParse(raw);
       if (!parsed.success) {
