@@ -28,7 +28,7 @@ export function checkCase(c: GoldenCase, ctx: CaseCheckContext, report: Report):
   if (c.expect) checkExpect(c.expect, ctx, (path, message, o) => report(['expect', ...path], message, o));
   c.knowledge?.forEach((ref, i) => {
     if (typeof ref === 'string' && !ctx.knowledgeIds.has(ref)) {
-      const defined = ctx.knowledgeIds.size > 0 ? didYouMean(ref, ctx.knowledgeIds) : ' (this file defines no `knowledge`)';
+      const defined = ctx.knowledgeIds.size > 0 ? didYouMean(ref, ctx.knowledgeIds) : ' (this file defines no `knowledge`; a JSONL case needs inline documents)';
       report(['knowledge', i], `unknown knowledge document "${ref}"${defined}`);
     }
   });
