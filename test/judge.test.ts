@@ -183,6 +183,35 @@ describe.each(PROVIDERS)('judge over %s', (provider) => {
   });
 });
 
+describe('judge samples and cancellation', () => {
+  const create = (extra: Record<string, unknown> = {}) =>
+    judgeKind.create(judgeKind.options.parse({ ...definition, ...extra }), { judge: judgeModel(llm, 'openai'), baseDir: '.' });
+
+  it('is an error when only a minority of samples answered', async () => {
+    llm.setScript([{ times: 4, reply: { text: 'no JSON here' } }, { reply: { structured: good } }]);
+    const grade = await create({ samples: 3 }).grade(input());
+    // samples 1 and 2: answer + repair, both bad; sample 3 answers.
+    expect(llm.requests).toHaveLength(5);
+    expect(grade).toMatchObject({ score: null, pass: null, error: { code: 'E_JUDGE_PARSE' } });
+    expect(grade.error!.message).toMatch(/^1 of 3 judge samples answered/);
+  });
+
+  it('uses the answered majority and reports the failed sample', async () => {
+    llm.setScript([{ times: 2, reply: { text: 'no JSON here' } }, { reply: { structured: good } }]);
+    const grade = await create({ samples: 3 }).grade(input());
+    expect(llm.requests).toHaveLength(4);
+    expect(grade.score).toBe(0.6667);
+    expect(grade.details?.['samples']).toMatchObject({ k: 3, answered: 2, failed: 1 });
+  });
+
+  it('an aborted signal stops grading with the abort, not a grade', async () => {
+    llm.setScript([{ reply: { structured: good } }]);
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(create().grade({ ...input(), signal: controller.signal })).rejects.toThrow();
+  });
+});
+
 describe('judge without a judge model', () => {
   it('returns E_NO_JUDGE, not a fail', async () => {
     const grade = await judgeKind.create(judgeKind.options.parse(definition), { baseDir: '.' }).grade(input());
