@@ -375,4 +375,5 @@ window.addEventListener('hashchange', route);
 route();
 document.body.setAttribute('data-ready', '1');
 window.__convotestTimings.readyMs = performance.now() - t0;
+window.__convotestTimings.readyAt = performance.now();
 })();`;
