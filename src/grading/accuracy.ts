@@ -24,8 +24,11 @@ import { sample } from './judge/samples.js';
 import { checkTemplate } from './judge/template.js';
 
 export const AccuracyOptionsSchema = GraderDefinitionBaseSchema.extend({
-  /** Which assistant text is compared with a reference: the last message of the turn/conversation, or all of them. */
-  answer: z.enum(['last', 'all']).default('last'),
+  /**
+   * Which assistant text is compared with a reference: `all` (default) the assistant messages of
+   * the conversation (or of the turn, for a per-turn reference), joined; `last` only the last one.
+   */
+  answer: z.enum(['last', 'all']).default('all'),
   /** Score of each relation, overriding the defaults (same 1, superset 0.8, subset 0.5, contradicts 0, irrelevant 0). */
   scores: z.strictObject(Object.fromEntries(RELATIONS.map((r) => [r, z.number().min(0).max(1).optional()]))).optional(),
   ...judgeCallShape,
