@@ -8,6 +8,7 @@ import { verifyCommand } from './verify.js';
 import { reportCommand } from './report.js';
 import { viewCommand } from './view.js';
 import { agreementCommand } from './agreement.js';
+import { gateCommand } from './gate.js';
 
 /** What a command needs from the program around it. */
 export interface CliContext {
@@ -22,7 +23,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand];
+const commands: Array<(ctx: CliContext) => Command> = [runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
