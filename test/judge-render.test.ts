@@ -147,6 +147,11 @@ describe('rubric prompt', () => {
     expect(out).toContain('<message index="1" role="tool" name="lookup">');
   });
 
+  it('counts a recorded system prompt as knowledge', () => {
+    const [, user] = renderRubricPrompt({ ...rubric, template: '{{knowledge}} {{transcript}}' }, { ...baseCase, system: 'Shipping is free over $50.' }, []);
+    expect(user!.content).toContain('<document id="system-prompt" title="Agent system prompt">\nShipping is free over $50.\n</document>');
+  });
+
   it('applies the judge redaction to message text', () => {
     const out = renderTranscript([{ role: 'user', content: 'mail me at a@b.com' }], { redact: (t) => t.replace(/\S+@\S+/g, '[EMAIL]') });
     expect(out).toContain('mail me at [EMAIL]');

@@ -33,7 +33,10 @@ export function contextValues(
 ): Record<string, string> {
   const values: Record<string, string> = {
     transcript: renderTranscript(transcript, redact ? { redact } : {}),
-    knowledge: renderKnowledge(testCase.knowledge),
+    // A recorded system prompt (imported transcripts) is knowledge the agent had, too.
+    knowledge: renderKnowledge(
+      testCase.system ? [...testCase.knowledge, { id: 'system-prompt', title: 'Agent system prompt', content: testCase.system }] : testCase.knowledge,
+    ),
     reference: fence('reference', testCase.expect?.reference ?? '(no reference answer)'),
     'case.id': inline(testCase.id),
     'case.description': fence('case_description', testCase.description ?? ''),
