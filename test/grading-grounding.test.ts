@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { checkReply, DEFAULT_GROUNDING } from '../src/grading/grounding/grounding.js';
+import { chat, graderOf, run, testCase } from './grading-helpers.js';
+
+const KNOWLEDGE =
+  'The Pro plan costs 49 dollars per month. Refunds are accepted within thirty days. Support: help@acme.example, ' +
+  '+1 415 555 0132, https://acme.example/help. Order ORD-12345 shipped on 2024-05-20. The Berlin office opens at 9 a.m. ' +
+  'Discounts go up to 15 percent. New York City customers get free delivery.';
+
+const unsupported = (reply: string, sources = [KNOWLEDGE]) =>
+  checkReply(reply, sources, DEFAULT_GROUNDING)
+    .filter((c) => !c.supported)
+    .map((c) => `${c.type}:${c.text}`);
+
+describe('grounding claims and normalisation', () => {
+  it.each([
+    'The Pro plan is $49.00 a month.',
+    'It costs 49 USD.',
+    'You have 30 days to return it.',
+    'You can return it within 30-day window.',
+    'Your order ORD-12345 shipped on May 20th, 2024.',
+    'It shipped on 20 May 2024.',
+    'It shipped on 05/20/2024.',
+    'Write to help@acme.example or call (415) 555-0132.',
+    'See https://www.acme.example/help/ for more.',
+    'The Berlin office opens at 9:00.',
+    'You can save up to 15%.',
+    'NYC customers get free delivery.',
+    '1. Open the app\n2. Tap the orders tab',
+  ])('supported: %j', (reply) => expect(unsupported(reply)).toEqual([]));
+
+  it.each([
+    ['The Pro plan is $59 a month.', 'money:$59'],
+    ['You have 14 days to return it.', 'duration:14 days'],
+    ['It shipped on May 21, 2024.', 'date:May 21, 2024'],
+    ['Order ORD-99999 is late.', 'id:ORD-99999'],
+    ['Email sales@acme.example.', 'email:sales@acme.example'],
+    ['Our Munich office can help.', 'name:Munich'],
+    ['The office opens at 8 a.m.', 'time:8 a.m.'],
+    ['Discounts go up to 25%.', 'percent:25%'],
+  ])('unsupported: %j', (reply, claim) => expect(unsupported(reply)).toEqual([claim]));
+
+  it('the conversation before the reply is a source', () => {
+    expect(unsupported('Thanks Maria, order 7781 is noted.', [KNOWLEDGE, 'I am Maria, my order is 7781'])).toEqual([]);
+  });
+
+  it('capitalised common words and shouting are not names', () => {
+    expect(unsupported('Sure! Unfortunately That is all. Done.')).toEqual([]);
+    expect(unsupported('YES! THIS IS WHAT I WANTED TO KNOW')).toEqual([]);
+  });
+});
+
+describe('grounding grader', () => {
+  const g = graderOf({ name: 'grounding', kind: 'grounding' });
+  const c = testCase({ knowledge: [{ id: 'k', content: KNOWLEDGE }] });
+
+  it('scores each reply by its supported share; the conversation by the minimum; unsupported claims are evidence', async () => {
+    const transcript = chat('How much is Pro?', 'Pro is $49 per month.', 'And refunds?', 'Refunds within 30 days, or 60 days for members.');
+    const grade = await run(g, transcript, c);
+    expect(grade.turns!.map((t) => [t.turn, t.score])).toEqual([
+      [1, 1],
+      [3, 0.5],
+    ]);
+    expect(grade).toMatchObject({ score: 0.5, pass: false, label: 'unsupported' });
+    expect(grade.evidence).toEqual([{ turn: 3, quote: '60 days', span: [27, 34], note: 'unsupported duration' }]);
+  });
+
+  it('a reply without checkable claims scores 1; knowledge-less cases still check against the conversation', async () => {
+    expect(await run(g, chat('hi', 'Hello! How can I help?'), c)).toMatchObject({ score: 1, pass: true, label: 'grounded' });
+    expect(await run(g, chat('my order is 5512', 'Order 5512 is on its way.'), testCase())).toMatchObject({ pass: true });
+  });
+
+  it('tool results and the case system text are sources; known_terms are always supported', async () => {
+    const transcript = [
+      { role: 'user' as const, content: 'status?' },
+      { role: 'assistant' as const, content: null, tool_calls: [{ id: 't', type: 'function' as const, function: { name: 'lookup', arguments: '{}' } }] },
+      { role: 'tool' as const, content: '{"eta":"2024-06-02"}', tool_call_id: 't' },
+      { role: 'assistant' as const, content: 'Acme Cloud says it arrives on June 2, within 3 days.' },
+    ];
+    const sys = testCase({ system: 'Deliveries take 3 days.' });
+    const known = graderOf({ name: 'g2', kind: 'grounding', known_terms: ['Acme Cloud'] });
+    expect((await run(known, transcript, sys)).pass).toBe(true);
+    expect((await run(g, transcript, sys)).evidence?.map((e) => e.quote)).toEqual(['Acme Cloud']);
+  });
+
+  it('names are not checked in non-English cases unless asked', async () => {
+    const de = testCase({ tags: { language: 'de' } });
+    expect((await run(g, chat('Hallo', 'Gerne helfe ich Ihnen bei Ihrer Frage.'), de)).pass).toBe(true);
+  });
+});
