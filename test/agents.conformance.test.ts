@@ -172,7 +172,7 @@ describe.each(kinds)('agent conformance: $label', (spec) => {
     await expect(setup.agent.reply(makeInput(setup.testCase, firstTurn, { signal: controller.signal }))).rejects.toMatchObject({
       code: 'E_ABORTED',
     });
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('rejects promptly with E_ABORTED when aborted mid-reply', async (ctx) => {
@@ -186,7 +186,7 @@ describe.each(kinds)('agent conformance: $label', (spec) => {
     await expect(setup.slow.reply(makeInput(setup.testCase, firstTurn, { signal: controller.signal }))).rejects.toMatchObject({
       code: 'E_ABORTED',
     });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(2_500);
   });
 
   it.runIf(spec.deterministic)('is deterministic: the same input gives the same reply', async () => {

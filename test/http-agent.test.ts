@@ -207,7 +207,7 @@ describe('http agent', () => {
     expect(error).toMatchObject({ code: 'E_TIMEOUT', attempts: 1 });
     expect((error as Error).message).toMatch(/no response within 200 ms/);
     expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(1_500);
+    expect(elapsed).toBeLessThan(3_000);
     expect(b.requests).toHaveLength(1);
   });
 
@@ -218,7 +218,7 @@ describe('http agent', () => {
     setTimeout(() => controller.abort(), 50);
     const started = performance.now();
     await expect(agent.reply(makeInput(makeCase(), [user('hi')], { signal: controller.signal }))).rejects.toMatchObject({ code: 'E_ABORTED' });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(2_500);
 
     const second = new AbortController();
     setTimeout(() => second.abort(), 100);
