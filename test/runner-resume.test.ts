@@ -25,6 +25,31 @@ async function resultLines(path: string): Promise<number> {
   }
 }
 
+describe('Ctrl-C', () => {
+  it('stops starting cases, keeps what finished, and marks the record interrupted (exit 3)', async () => {
+    llm.reset();
+    llm.setScript([{ reply: { text: 'Noted.' } }]);
+    const dir = await syntheticProject({ cases: 60, turns: 2, baseURL: llm.openaiBaseURL, extraConfig: 'concurrency: { agent: 2, judge: 2 }\n' });
+    const out = join(dir, 'runs/r.jsonl');
+    const child = spawnCli(['run', '--no-cache', '--progress', 'none', '--out', out], { cwd: dir, cleanEnv: true, env });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await resultLines(out)) < 5 && Date.now() < deadline) await sleep(20);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(3);
+    expect(stderr).toContain('interrupted');
+    const run = await readRunAll(out);
+    expect(run.status).toBe('interrupted');
+    expect(run.results.length).toBeGreaterThanOrEqual(5);
+    expect(run.results.length).toBeLessThan(60);
+    expect(run.results.every((r) => !r.error)).toBe(true);
+  }, 120_000);
+});
+
 describe('--resume after a SIGKILL', () => {
   it('ends with every case exactly once and calls only what was not finished', async () => {
     llm.reset();
