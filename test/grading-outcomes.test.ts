@@ -77,15 +77,23 @@ describe('resolution and turns-to-resolution', () => {
     ];
     const grade = await run(resolution, transcript, refundCase);
     expect(grade).toMatchObject({ score: 1, pass: true, label: 'resolved' });
-    expect(grade.details).toMatchObject({ detectedOutcome: 'resolved', expectedOutcome: 'resolved', toolsMatched: true, missingTools: [], extraTools: [] });
+    expect(grade.details).toMatchObject({
+      detectedOutcome: 'resolved',
+      expectedOutcome: 'resolved',
+      toolsMatched: true,
+      goalCompleted: true,
+      expectedTools: ['refund'],
+      missingTools: [],
+      extraTools: [],
+    });
     const t = await run(turns, transcript, refundCase);
-    expect(t).toMatchObject({ label: '2', score: 0.5, details: { turnsToResolution: 2, userTurns: 2 } });
+    expect(t).toMatchObject({ label: '2', score: 0.5, details: { turns: 2, userTurns: 2 } });
   });
 
   it('lists missing tools (and when only the arguments differ) and extra tools', async () => {
     const transcript: TranscriptMessage[] = [...chat('refund A-1'), call('lookup', {}), call('refund', { order_id: 'B-2', amount: 20 }, 'r2')];
     const grade = await run(resolution, transcript, refundCase);
-    expect(grade.details).toMatchObject({ toolsMatched: false, missingTools: [{ name: 'refund', argumentsDiffer: true }], extraTools: ['lookup'] });
+    expect(grade.details).toMatchObject({ toolsMatched: false, goalCompleted: false, missingTools: [{ name: 'refund', argumentsDiffer: true }], extraTools: ['lookup'] });
     expect(grade.pass).toBe(false);
     expect(grade.reason).toContain('refund (arguments differ)');
   });

@@ -52,7 +52,12 @@ export const resolutionKind: GraderKind<typeof ResolutionOptions> = {
               expectedOutcome,
               outcomeMatched: outcomeOk,
               toolsExpected: expectedCount,
+              expectedTools: facts.expectedTools.map((t) => t.name),
               toolsMatched: expectedCount === 0 ? null : facts.tools.allMatched,
+              goalCompleted:
+                expectedCount > 0
+                  ? facts.tools.allMatched
+                  : facts.detectedOutcome === 'resolved' || facts.detectedOutcome === 'converted',
               matchedTools: facts.tools.matched.map((m) => m.name),
               missingTools: facts.tools.missing,
               extraTools: facts.tools.extra,

@@ -48,7 +48,7 @@ export const turnsToResolutionKind: GraderKind<typeof TurnsOptions> = {
                 : `resolved after ${turns} user turn${turns === 1 ? '' : 's'} (target ${target})`,
             evidence: facts.evidence,
             details: {
-              turnsToResolution: turns,
+              turns,
               resolvingTurn: at,
               userTurns,
               targetTurns: target,
