@@ -71,6 +71,14 @@ describe('convotest validate on good files', () => {
     expect(stdout).toContain('unknown grader "rules"');
   });
 
+  it('reads paths and grader folders from --config, and checks its defaultGraders', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convotest-validate-'));
+    const config = join(dir, 'convotest.config.yaml');
+    await writeFile(config, `goldenSets: [${resolve(root, 'test/fixtures/golden/sets')}]\ngraders: [${resolve(root, 'test/fixtures/golden/graders')}]\ndefaultGraders: [rulez]\n`);
+    const { code, stdout } = await cli(['validate', '--config', config]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: `${config}  defaultGraders[0]  unknown grader "rulez" (did you mean "rules"?)\n1 problem in 1 file\n` });
+  });
+
   it('shows examples in --help', async () => {
     const { code, stdout } = await cli(['validate', '--help']);
     expect(code).toBe(0);

@@ -6,7 +6,9 @@ import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { loadGoldenSets } from '../io/golden-sets.js';
 import { loadGraderFiles } from '../io/grader-files.js';
-import { formatProblem, sortProblems } from '../io/problems.js';
+import { checkGraderNames } from '../io/golden-checks.js';
+import { displayPath } from '../io/golden-files.js';
+import { fieldPath, formatProblem, type Problem, sortProblems } from '../io/problems.js';
 import type { CliContext } from './main.js';
 
 interface ValidateOptions {
@@ -41,7 +43,9 @@ Exit codes: 0 valid, 2 any problem.`,
       const cwd = process.cwd();
       // The config is only read for what the command line leaves out.
       const needsConfig = args.length === 0 || options.graders === undefined || options.config !== undefined;
-      const { config, dir } = needsConfig ? await loadConfig(options.config, cwd) : { config: undefined, dir: cwd };
+      const loadedConfig = needsConfig ? await loadConfig(options.config, cwd) : undefined;
+      const config = loadedConfig?.config;
+      const dir = loadedConfig?.dir ?? cwd;
       const fromConfig = (p: string) => path.relative(cwd, path.resolve(dir, p)) || '.';
       const paths = args.length > 0 ? args : (config?.goldenSets ?? ['golden-sets']).map(fromConfig);
       const graderPaths =
@@ -51,7 +55,14 @@ Exit codes: 0 valid, 2 any problem.`,
       const loaded = await loadGoldenSets(paths, { cwd, knownGraders });
       // Kind-specific options and duplicate names are the registry's to check (no judge needed).
       const kindProblems = graders ? loadGraders(graders.graders, { cwd }).problems : [];
-      const problems = [...sortProblems([...(graders?.problems ?? []), ...kindProblems]), ...loaded.problems];
+      const configProblems: Problem[] = [];
+      if (loadedConfig?.path && config) {
+        const file = displayPath(loadedConfig.path, cwd);
+        checkGraderNames(config.defaultGraders, knownGraders, (at, message) =>
+          configProblems.push({ file, field: fieldPath(['defaultGraders', ...at]), message }),
+        );
+      }
+      const problems = [...configProblems, ...sortProblems([...(graders?.problems ?? []), ...kindProblems]), ...loaded.problems];
       for (const problem of problems) ctx.stdout.write(`${formatProblem(problem)}\n`);
       if (problems.length > 0) {
         const files = new Set(problems.map((p) => p.file)).size;
