@@ -122,6 +122,18 @@ describe.each(['openai', 'anthropic'] as const)('%s over the fake server', (prov
     }
   });
 
+  it('keeps a refusal as the reply, and reports it as unparsable structured output', async () => {
+    llm.setScript([{ reply: { refusal: 'I cannot help with that.' } }]);
+    const m = model(provider);
+    const reply = await m.chat({ messages: [{ role: 'user', content: 'x' }] });
+    expect(reply.content).toBe('I cannot help with that.');
+    expect(reply.finishReason).toBe(provider === 'openai' ? 'stop' : 'refusal');
+    const error = await m
+      .chat({ messages: [{ role: 'user', content: 'Grade.' }], schema: { name: 'verdict', schema: Verdict } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_JUDGE_PARSE', raw: 'I cannot help with that.' });
+  });
+
   it('throws E_JUDGE_PARSE with the raw text when the answer does not fit the schema', async () => {
     llm.setScript([{ match: { judge: true }, reply: { structured: { reasoning: 'x', score: 7, pass: true } } }]);
     const error = await model(provider)

@@ -8,7 +8,7 @@ import type {
 import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
 import { type AdaptableParam, adaptBody, rejectedParam } from './openai-params.js';
-import { type CallContext, type FailureKind, toConvotestError } from './errors.js';
+import { type CallContext, type FailureKind, StructuredOutputError, toConvotestError } from './errors.js';
 import {
   baseURLOf,
   type ChatModelDeps,
@@ -141,7 +141,9 @@ function fromCompletion(completion: ChatCompletion, request: ChatRequest, latenc
   const who = `${ctx.provider} ${ctx.model}`;
   const choice = completion.choices?.[0];
   if (!choice) throw toConvotestError(new Error('no choices in the response'), 'other', ctx);
-  const content = choice.message.content ?? '';
+  // A refusal is what the model said: keep it as the reply text.
+  const refusal = choice.message.refusal ?? undefined;
+  const content = choice.message.content ?? refusal ?? '';
   const toolCalls: ToolCall[] = [];
   for (const call of choice.message.tool_calls ?? []) {
     if (call.type !== 'function') continue;
@@ -163,6 +165,11 @@ function fromCompletion(completion: ChatCompletion, request: ChatRequest, latenc
     model: completion.model || ctx.model,
     ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
   };
-  if (request.schema) response.parsed = parseStructured(content, request.schema.schema, who);
+  if (request.schema) {
+    if (refusal && !choice.message.content) {
+      throw new StructuredOutputError(`${who}: the model refused: ${refusal}`, refusal);
+    }
+    response.parsed = parseStructured(content, request.schema.schema, who);
+  }
   return response;
 }

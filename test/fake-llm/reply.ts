@@ -48,6 +48,7 @@ export interface ResolvedReply {
   toolCalls: { id: string; name: string; input: unknown; arguments: string }[];
   structured?: unknown;
   hasStructured: boolean;
+  refusal?: string;
 }
 
 function argsOf(call: FakeToolCall): { input: unknown; arguments: string } {
@@ -67,6 +68,7 @@ function argsOf(call: FakeToolCall): { input: unknown; arguments: string } {
 export function resolveReply(rule: ScriptRule | undefined, req: FakeChatRequest, seq: number): ResolvedReply {
   const spec = rule?.reply ?? defaultReply;
   const reply = typeof spec === 'function' ? spec(req) : spec;
+  if ('refusal' in reply) return { text: reply.refusal, toolCalls: [], hasStructured: false, refusal: reply.refusal };
   if ('structured' in reply) {
     return { text: JSON.stringify(reply.structured), toolCalls: [], structured: reply.structured, hasStructured: true };
   }

@@ -29,6 +29,7 @@ const ReplySchema = z.union([
     text: z.string().optional(),
   }),
   z.strictObject({ structured: z.unknown() }),
+  z.strictObject({ refusal: z.string() }),
 ]);
 
 const RuleSchema = z.strictObject({

@@ -15,11 +15,15 @@ export interface FakeToolCall {
   id?: string;
 }
 
-/** What the fake model answers: plain text, tool calls (optionally with text), or a structured object. */
+/**
+ * What the fake model answers: plain text, tool calls (optionally with text), a structured
+ * object, or a refusal (OpenAI `message.refusal`; Anthropic text with stop_reason `refusal`).
+ */
 export type FakeReply =
   | { text: string }
   | { toolCalls: FakeToolCall[]; text?: string }
-  | { structured: unknown };
+  | { structured: unknown }
+  | { refusal: string };
 
 /** A reply, or a function of the request returning one (called once per request). */
 export type ReplySpec = FakeReply | ((request: FakeChatRequest) => FakeReply);

@@ -21,8 +21,8 @@ export function openAIResponse(reply: ResolvedReply, usage: Usage, model: string
         index: 0,
         message: {
           role: 'assistant',
-          content: toolCalls.length > 0 && !reply.text ? null : reply.text,
-          refusal: null,
+          content: reply.refusal !== undefined || (toolCalls.length > 0 && !reply.text) ? null : reply.text,
+          refusal: reply.refusal ?? null,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
         },
         logprobs: null,
@@ -55,7 +55,7 @@ export function anthropicResponse(req: FakeChatRequest, reply: ResolvedReply, us
     role: 'assistant',
     model,
     content,
-    stop_reason: usesTool ? 'tool_use' : 'end_turn',
+    stop_reason: reply.refusal !== undefined ? 'refusal' : usesTool ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: {
       input_tokens: usage.input - usage.cached,

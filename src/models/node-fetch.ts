@@ -1,0 +1,80 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/**
+ * A `fetch` for provider SDKs over `node:http` with keep-alive agents. Node's built-in fetch
+ * (undici with WHATWG streams) costs about 3–4× the CPU of a plain `node:http` request per call
+ * (bench/overhead.ts), which dominates the harness's own cost at high concurrency. This covers
+ * what the SDKs use: method, headers, a string or byte body, an AbortSignal, and a buffered
+ * response. A dropped connection rejects with a TypeError (as fetch does), so the SDKs retry it.
+ */
+export function createNodeFetch(options: { maxSockets?: number } = {}): typeof fetch {
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+  };
+  const nodeFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    if (typeof Request !== 'undefined' && input instanceof Request) return fetch(input, init);
+    const url = new URL(String(input));
+    const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+    if (!transport) return fetch(input, init);
+    const body = await bodyBytes(init.body);
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) throw abortReason(signal);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, key) => {
+      headers[key] = value;
+    });
+    if (body && headers['content-length'] === undefined) headers['content-length'] = String(body.byteLength);
+
+    return new Promise<Response>((resolve, reject) => {
+      const request = transport.request(
+        url,
+        { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('aborted', () => fail(new TypeError('fetch failed', { cause: new Error('connection closed mid-body') })));
+          response.on('error', (error) => fail(new TypeError('fetch failed', { cause: error })));
+          response.on('end', () => {
+            if (settled) return;
+            settled = true;
+            signal?.removeEventListener('abort', onAbort);
+            const status = response.statusCode ?? 0;
+            const responseHeaders = new Headers();
+            for (const [key, value] of Object.entries(response.headers)) {
+              if (value !== undefined) responseHeaders.set(key, Array.isArray(value) ? value.join(', ') : value);
+            }
+            const noBody = status === 204 || status === 304 || (init.method ?? 'GET') === 'HEAD';
+            resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+          });
+        },
+      );
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        request.destroy();
+        reject(error);
+      };
+      const onAbort = () => fail(abortReason(signal as AbortSignal));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      request.on('error', (error) => fail(new TypeError('fetch failed', { cause: error })));
+      request.end(body);
+    });
+  };
+  return nodeFetch as typeof fetch;
+}
+
+async function bodyBytes(body: RequestInit['body']): Promise<Uint8Array | undefined> {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return new Uint8Array(await new Response(body).arrayBuffer());
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
