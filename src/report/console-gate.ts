@@ -11,7 +11,9 @@ export function palette(color: boolean) {
 /** Pads columns to their widest cell. */
 export function alignColumns(rows: string[][], rightAlign: ReadonlySet<number> = new Set()): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, [...cell].length);
+  }
   return rows.map((row) =>
     row
       .map((cell, i) => {
