@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConvotestError, EXIT, exitCodeFor } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { importCommand } from './import.js';
+import { initCommand } from './init.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
@@ -23,7 +24,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand];
+const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -43,6 +44,13 @@ export async function main(argv: string[]): Promise<number> {
   };
   for (const make of commands) program.addCommand(make(ctx).exitOverride());
 
+  // `convotest ... | head` closes the pipe early: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(exitCode.value);
+      throw error;
+    });
+  }
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
