@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accuracyVerdictSchema } from '../src/grading/judge/accuracy-prompt.js';
+import { accuracyVerdictSchema, DEFAULT_ACCURACY_PROMPT, renderAccuracyPrompt } from '../src/grading/judge/accuracy-prompt.js';
 import { locateEvidence } from '../src/grading/judge/evidence.js';
 import { neutralise, renderTranscript, unneutralise } from '../src/grading/judge/fence.js';
-import { hallucinationVerdictSchema } from '../src/grading/judge/hallucination-prompt.js';
+import { DEFAULT_HALLUCINATION_PROMPT, hallucinationVerdictSchema, renderHallucinationPrompt } from '../src/grading/judge/hallucination-prompt.js';
 import { RubricOptionsSchema, rubricVerdictSchema } from '../src/grading/judge/rubric.js';
 import { renderRubricPrompt } from '../src/grading/judge/rubric-prompt.js';
-import { sentimentVerdictSchema } from '../src/grading/judge/sentiment-prompt.js';
+import { DEFAULT_SENTIMENT_PROMPT, renderSentimentPrompt, sentimentVerdictSchema } from '../src/grading/judge/sentiment-prompt.js';
 import { checkTemplate, renderTemplate } from '../src/grading/judge/template.js';
 import { DEFAULT_RUBRIC_PROMPT } from '../src/grading/judge.js';
 import { isStrictCompatible, jsonSchemaOf } from '../src/models/structured.js';
@@ -240,5 +240,85 @@ describe('verdict schemas', () => {
     expect(json.indexOf('"reasoning"')).toBeLessThan(json.indexOf('"score"'));
     const claims = JSON.stringify(jsonSchemaOf(hallucinationVerdictSchema([1])));
     expect(claims.indexOf('"reasoning"')).toBeLessThan(claims.indexOf('"verdict"'));
+  });
+});
+
+describe('built-in prompts of the other judge kinds', () => {
+  const transcript: Message[] = [
+    { role: 'user', content: 'How long do refunds take?' },
+    { role: 'assistant', content: 'Within 14 days.' },
+  ];
+  const testCase = { ...baseCase, expect: { reference: 'Refunds take 14 days.' } };
+
+  it('accuracy', () => {
+    const [, user] = renderAccuracyPrompt(
+      DEFAULT_ACCURACY_PROMPT,
+      [{ id: 'conversation', reference: 'Refunds take 14 days.', answer: 'Within 14 days.', messages: [1] }],
+      testCase,
+      transcript,
+    );
+    expect(user!.content!.slice(user!.content!.indexOf('## Items'))).toMatchInlineSnapshot(`
+      "## Items
+      <item id="conversation">
+      <reference>
+      Refunds take 14 days.
+      </reference>
+      <answer messages="1">
+      Within 14 days.
+      </answer>
+      </item>
+
+      ## Conversation, for context
+      <transcript>
+      <message index="0" role="user">
+      How long do refunds take?
+      </message>
+      <message index="1" role="assistant">
+      Within 14 days.
+      </message>
+      </transcript>
+
+      ## How to answer
+      Give a verdict for every item: conversation.
+      For each: first your reasoning (list the reference facts and whether the answer states, omits or contradicts each), then evidence (short quotes copied verbatim from the answer, with the transcript \`index\` of the message they come from), then the relation."
+    `);
+  });
+
+  it('hallucination', () => {
+    const [, user] = renderHallucinationPrompt(DEFAULT_HALLUCINATION_PROMPT, [1], testCase, transcript);
+    expect(user!.content!.slice(user!.content!.indexOf('## Knowledge'))).toMatchInlineSnapshot(`
+      "## Knowledge the agent had
+      <knowledge>
+      <document id="policy" title="Refunds">
+      Refunds within 30 days.
+      </document>
+      </knowledge>
+
+      ## Conversation (tool results are messages with role="tool")
+      <transcript>
+      <message index="0" role="user">
+      How long do refunds take?
+      </message>
+      <message index="1" role="assistant">
+      Within 14 days.
+      </message>
+      </transcript>
+
+      ## How to answer
+      Answer for every assistant message: message_1 (the number is the message's index).
+      Give an empty claims list for a message that makes no factual claim.
+      For each claim: the claim in your own words, the quote (copied verbatim from that message), your reasoning, the source you checked (e.g. "document refunds", "message 4", or "none"), then the verdict.
+      Only the knowledge, earlier messages and tool results can support a claim; a claim does not support itself."
+    `);
+  });
+
+  it('sentiment-judge', () => {
+    const [, user] = renderSentimentPrompt(DEFAULT_SENTIMENT_PROMPT, [0], [1], testCase, transcript);
+    expect(user!.content!.slice(user!.content!.indexOf('## How to answer'))).toMatchInlineSnapshot(`
+      "## How to answer
+      user_messages: one entry for each of message_0.
+      agent_messages: one entry for each of message_1; \`quote\` is copied verbatim from that message for a curt or rude tone, else "".
+      Give your reasoning before each label, then the trajectory and the overall verdict."
+    `);
   });
 });

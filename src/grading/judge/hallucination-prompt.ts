@@ -66,7 +66,7 @@ export function renderHallucinationPrompt(
     `Answer for every assistant message: ${indices.map(messageKey).join(', ')} (the number is the message's index).`,
     'Give an empty claims list for a message that makes no factual claim.',
     'For each claim: the claim in your own words, the quote (copied verbatim from that message), your reasoning, the source you checked (e.g. "document refunds", "message 4", or "none"), then the verdict.',
-    'Only earlier messages and tool results can support a claim; a claim does not support itself.',
+    'Only the knowledge, earlier messages and tool results can support a claim; a claim does not support itself.',
   ].join('\n');
   return [
     { role: 'system', content: JUDGE_SYSTEM_PROMPT },
