@@ -69,10 +69,10 @@ export const hallucinationKind: GraderKind<typeof HallucinationOptionsSchema> = 
           (i) => input.transcript[i]!.role === 'assistant' && (input.transcript[i]!.content ?? '').trim() !== '',
         );
         const base = { grader: grader.name, kind: grader.kind, scope: grader.scope, threshold };
+        if (!deps.judge) return noJudgeGrade(grader);
         if (indices.length === 0) {
           return { ...base, score: 1, pass: true, label: 'no-claims', reason: 'no assistant text to check', details: { claims: [] } };
         }
-        if (!deps.judge) return noJudgeGrade(grader);
         const judge = deps.judge;
         const info = judgeInfo(o, deps);
         const messages = renderHallucinationPrompt(template, indices, input.case, input.transcript, deps.redactForJudge);
