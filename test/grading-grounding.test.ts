@@ -59,9 +59,9 @@ describe('grounding grader', () => {
     const grade = await run(g, transcript, c);
     expect(grade.turns!.map((t) => [t.turn, t.score])).toEqual([
       [1, 1],
-      [3, 0.5],
+      [3, 2 / 3],
     ]);
-    expect(grade).toMatchObject({ score: 0.5, pass: false, label: 'unsupported' });
+    expect(grade).toMatchObject({ score: 2 / 3, pass: false, label: 'unsupported' });
     expect(grade.evidence).toEqual([{ turn: 3, quote: '60 days', span: [27, 34], note: 'unsupported duration' }]);
   });
 

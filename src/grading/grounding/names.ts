@@ -12,6 +12,12 @@ const COMMON = new Set(
   done noted understood alright cheers welcome exactly right correct awesome wonderful fantastic congratulations
   yea yeah yup nope wow oh ah well really actually maybe perhaps amazing interesting cool nice indeed
   all many most some any every each both few several much more less other another such only even
+  see write open tap click select call email contact check visit go try make use send keep leave switch hold press
+  enter follow reply feel note remember choose add remove update reset restart turn log sign find look read ask wait
+  take bring return pick share provide confirm type scroll download install tell give get start stop plug unplug
+  charge place pay book cancel change just simply happy glad
+  anything something everything nothing anyone someone everyone nobody there's here's what's that's let's
+  whatever however whenever wherever also still very
   mr mrs ms dr`.split(/\s+/),
 );
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);
@@ -22,8 +28,10 @@ const isCapitalised = (w: string) => /^\p{Lu}/u.test(w);
 
 /**
  * Proper-noun phrases: runs of capitalised words, joined by short connectors ("Bank of
- * America"). Common words opening a phrase ("Sure", "The") are dropped; a single capitalised
- * word opening a sentence counts only when it is the whole sentence ("Delhi.").
+ * America"). Common words at either end of a run ("Sure", "The", imperative verbs such as
+ * "Call" or "Tap") are dropped, so a capitalised sentence opener is a name only when it is not
+ * one of them; its support check is case-insensitive ("Shipping is free" is supported by
+ * "free shipping").
  */
 export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'start' | 'end'>> = []): Claim[] {
   const words = [...text.matchAll(WORD)].map((m) => ({
@@ -37,8 +45,6 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
     const gap = text.slice(words[i - 1]!.end, words[i]!.start);
     return /[.!?:\n]/.test(gap) || /[.!?]$/.test(text.slice(words[i - 1]!.start, words[i - 1]!.end + 1));
   };
-  // true when the sentence opened by word i is that word alone ("Delhi.")
-  const shortSentence = (i: number) => i + 1 >= words.length || sentenceStart(i + 1);
   const out: Claim[] = [];
   // Text written in capitals (shouting) has no usable capitalisation.
   const upper = words.filter((x) => /\p{L}/u.test(x.w) && x.w === x.w.toUpperCase()).length;
@@ -60,12 +66,15 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
       else break;
     }
     let from = i;
-    const common = (k: number) => COMMON.has(words[k]!.w.toLowerCase().replace(/[’']s$/, ''));
+    const common = (k: number) => {
+      const w = words[k]!.w.toLowerCase();
+      if (COMMON.has(w.replace(/[’']s$/, '')) || /[’'](?:ll|ve|re|d|m|t)$/.test(w)) return true;
+      // a sentence adverb: "Originally, ..."
+      return sentenceStart(k) && w.endsWith('ly') && text[words[k]!.end] === ',';
+    };
     while (from <= j && common(from)) from++;
     while (j >= from && common(j)) j--;
-    // A lone capitalised word opening a sentence is usually just a capitalised common word
-    // ("Email us", "Booking confirmed"); it counts only when it is the whole sentence.
-    if (from === i && from === j && sentenceStart(i) && !shortSentence(i)) from++;
+
     if (from <= j) {
       const start = words[from]!.start;
       const end = words[j]!.end;
