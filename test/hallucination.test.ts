@@ -91,6 +91,12 @@ describe.each(PROVIDERS)('hallucination over %s', (provider) => {
     expect(grade.evidence?.[0]?.note).toMatch(/^contradicted: /);
   });
 
+  it('a conversation without assistant text has nothing to verify: score 1, no call', async () => {
+    const grade = await create().grade(input(undefined, [{ role: 'user', content: 'Hello?' }]));
+    expect(llm.requests).toHaveLength(0);
+    expect(grade).toMatchObject({ score: 1, pass: true, label: 'no-claims' });
+  });
+
   it('a verdict that skips an assistant message is repaired, then an error', async () => {
     llm.setScript([{ reply: { structured: { messages: { message_1: { claims: [] } } } } }]);
     const grade = await create().grade(input());
