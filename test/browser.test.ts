@@ -177,7 +177,7 @@ describe('view server in Chromium', () => {
     expect(stdout).toMatch(/helpfulness\s+1\s/);
     expect(stdout).toContain(`${flipped.caseId} [${flipped.variant}] judge`);
     expect(stdout).toContain('judge missed the refund amount');
-  });
+  }, 120_000);
 });
 
 describe('5,000-case report', () => {

@@ -91,7 +91,7 @@ describe('page data', () => {
 });
 
 describe('convotest report', () => {
-  it('writes <run>.html beside the run, and json on request', async () => {
+  it('writes <run>.html beside the run; json, junit and markdown (needs a baseline) on request', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string }>((done) =>
         execFile(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { cwd: root }, (e, stdout) => done({ code: e ? Number(e.code) : 0, stdout })),
@@ -102,5 +102,9 @@ describe('convotest report', () => {
     expect(await readFile(join(dir, 'cand.html'), 'utf8')).toContain('Gate verdict');
     const json = await run(['report', join(dir, 'cand.jsonl'), '--format', 'json']);
     expect(JSON.parse(json.stdout).summary.variants).toHaveLength(2);
-  });
+    const junit = await run(['report', join(dir, 'cand.jsonl'), '--format', 'junit']);
+    expect(junit.stdout).toContain('<testsuite');
+    const md = await run(['report', join(dir, 'cand.jsonl'), '--format', 'markdown']);
+    expect(md.code).toBe(2);
+  }, 180_000);
 });

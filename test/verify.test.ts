@@ -125,5 +125,5 @@ describe('convotest verify', () => {
     const missing = await cli(['verify', join(dir, 'nope.jsonl')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('cannot read');
-  });
+  }, 180_000);
 });

@@ -1,23 +1,35 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { gate, gateRun } from '../core/gate.js';
-import { summarize } from '../core/summary.js';
+import { gateRun } from '../core/gate.js';
 import { InputError } from '../errors.js';
 import { labelsPathFor, readLabels } from '../io/labels.js';
 import { readRunAll } from '../io/run-reader.js';
-import { renderHtmlReport } from '../report/html.js';
-import { GateRulesSchema } from '../schema/gate.js';
+import { analyseForReport, type HtmlReportInput, type ReportAnalysis, renderHtmlReport, storedSummary } from '../report/html.js';
+import { junitReport } from '../report/junit.js';
+import { gateMarkdown } from '../report/markdown-gate.js';
 import type { CliContext } from './main.js';
 
 /** `runs/r1.jsonl` → `runs/r1.html` */
 export const htmlPathFor = (runPath: string): string => `${runPath.replace(/\.jsonl$/, '')}.html`;
+
+/** The non-HTML formats, through the gate reporters (Markdown needs a baseline: it renders the verdict). */
+function formatOther(format: 'json' | 'markdown' | 'junit', input: HtmlReportInput, analysis: ReportAnalysis, path: string, status: string): string {
+  if (format === 'json') {
+    return `${JSON.stringify({ runId: input.header.runId, status, summary: analysis.summary, ...(analysis.verdict ? { verdict: analysis.verdict } : {}) }, null, 2)}\n`;
+  }
+  if (format === 'junit') {
+    return junitReport(gateRun(input.header, input.results).records.values(), { name: input.header.runId, ...(analysis.verdict ? { verdict: analysis.verdict } : {}) });
+  }
+  if (!analysis.verdict) throw new InputError('--format markdown renders a gate verdict: give --baseline <run>', { file: path });
+  return gateMarkdown(analysis.verdict);
+}
 
 /** `convotest report <run>`: renders a run record as a self-contained HTML report (or JSON). */
 export function reportCommand(ctx: CliContext): Command {
   return new Command('report')
     .description('Render a run record as a report (self-contained HTML by default)')
     .argument('<run>', 'run record (runs/<id>.jsonl)')
-    .addOption(new Option('--format <format>', 'output format').choices(['html', 'json']).default('html'))
+    .addOption(new Option('--format <format>', 'output format').choices(['html', 'json', 'markdown', 'junit']).default('html'))
     .option('--baseline <run>', 'baseline run: adds the gate verdict, deltas and flipped cases')
     .option('--labels <file>', 'human labels (default: <run>.labels.jsonl when present)')
     .option('--out <file>', 'output file (html default: <run>.html; json default: stdout)')
@@ -28,33 +40,34 @@ Examples:
   convotest report runs/r1.jsonl                       # writes runs/r1.html
   convotest report runs/r2.jsonl --baseline runs/r1.jsonl --out review.html
   convotest report runs/r1.jsonl --format json > summary.json
+  convotest report runs/r2.jsonl --baseline runs/r1.jsonl --format markdown >> $GITHUB_STEP_SUMMARY
+  convotest report runs/r1.jsonl --format junit --out junit.xml
 
 The HTML file works offline: no CDN, no external request, strict Content-Security-Policy.`,
     )
-    .action(async (run: string, opts: { format: 'html' | 'json'; baseline?: string; labels?: string; out?: string }) => {
+    .action(async (run: string, opts: { format: 'html' | 'json' | 'markdown' | 'junit'; baseline?: string; labels?: string; out?: string }) => {
       const record = await readRunAll(run);
       const baseline = opts.baseline ? await readRunAll(opts.baseline) : undefined;
       const { labels, warnings } = await readLabels(opts.labels ?? labelsPathFor(run));
       for (const w of [...record.warnings, ...(baseline?.warnings ?? []), ...warnings]) ctx.stderr.write(`warning: ${w}\n`);
       if (record.results.length === 0) throw new InputError('the run has no results to report', { file: run });
 
-      if (opts.format === 'json') {
-        const summary = summarize(record.results, record.header);
-        const rules = GateRulesSchema.safeParse(record.header.config?.gate ?? {});
-        const verdict = baseline
-          ? gate(gateRun(baseline.header, baseline.results), gateRun(record.header, record.results), rules.success ? rules.data : GateRulesSchema.parse({}))
-          : undefined;
-        const text = `${JSON.stringify({ runId: record.header.runId, status: record.status, summary, ...(verdict ? { verdict } : {}) }, null, 2)}\n`;
+      const summary = storedSummary(record.summaryLine);
+      const baselineSummary = storedSummary(baseline?.summaryLine);
+      const input: HtmlReportInput = {
+        header: record.header,
+        results: record.results,
+        labels,
+        ...(summary ? { summary } : {}),
+        ...(baseline ? { baseline: { header: baseline.header, results: baseline.results, ...(baselineSummary ? { summary: baselineSummary } : {}) } } : {}),
+      };
+      if (opts.format !== 'html') {
+        const text = formatOther(opts.format, input, analyseForReport(input), run, record.status);
         if (opts.out) await writeFile(opts.out, text);
         else ctx.stdout.write(text);
         return;
       }
-      const html = renderHtmlReport({
-        header: record.header,
-        results: record.results,
-        ...(baseline ? { baseline: { header: baseline.header, results: baseline.results } } : {}),
-        labels,
-      });
+      const html = renderHtmlReport(input);
       const out = opts.out ?? htmlPathFor(run);
       await writeFile(out, html);
       ctx.stdout.write(`wrote ${out} (${(html.length / 1024).toFixed(0)} KB, ${record.results.length} results${labels.length ? `, ${labels.length} labels` : ''})\n`);

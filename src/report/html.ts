@@ -1,6 +1,6 @@
 import { agreementByGrader, indexLabels, overriddenPassRates } from '../core/agreement.js';
 import { gate, gateRun, type Verdict } from '../core/gate.js';
-import { summarize } from '../core/summary.js';
+import { type Summary, summarize } from '../core/summary.js';
 import { GateRulesSchema } from '../schema/gate.js';
 import type { Label } from '../schema/label.js';
 import type { RunHeader, RunResult } from '../schema/run-record.js';
@@ -16,13 +16,45 @@ export interface HtmlRun {
 
 export interface HtmlReportInput extends HtmlRun {
   /** A baseline run: adds the gate verdict, the delta chart and flipped-case filters. */
-  baseline?: HtmlRun;
+  baseline?: HtmlRun & { summary?: Summary };
   /** Human labels (`<run>.labels.jsonl`): shown per grade, in agreement and human-overridden rates. */
   labels?: readonly Label[];
   /** Set by `convotest view`: the page may POST labels to its own origin with this token. */
   server?: { token: string; reviewer: string };
   /** Bootstrap resamples for the summary intervals (default 1000). */
   resamples?: number;
+  /** A summary computed already (e.g. the one in the record's summary line). */
+  summary?: Summary;
+  /** Figures computed already by `analyseForReport` (the viewer renders many times). */
+  analysis?: ReportAnalysis;
+}
+
+/** The costly figures of a report (summary with bootstrap intervals, gate verdict), computed once. */
+export interface ReportAnalysis {
+  summary: Summary;
+  baselineSummary?: Summary;
+  verdict?: Verdict;
+}
+
+/** A summary stored in a record's summary line, when it has the shape the report reads. */
+export function storedSummary(line: { summary?: Record<string, unknown> } | undefined): Summary | undefined {
+  const s = line?.summary;
+  return s && Array.isArray(s.variants) && typeof s.runId === 'string' ? (s as unknown as Summary) : undefined;
+}
+
+/**
+ * Summarises the run (and the baseline) and runs the gate with the rules in the run's own
+ * config. Pass the result as `analysis` to render several times (the viewer does) without redoing it.
+ */
+export function analyseForReport(input: HtmlReportInput): ReportAnalysis {
+  const options = { resamples: input.resamples ?? 1000 };
+  const summary = input.summary ?? summarize(input.results, input.header, options);
+  if (!input.baseline) return { summary };
+  const baselineSummary = input.baseline.summary ?? summarize(input.baseline.results, input.baseline.header, options);
+  const parsed = GateRulesSchema.safeParse(input.header.config?.gate ?? {});
+  const rules = parsed.success ? parsed.data : GateRulesSchema.parse({});
+  const verdict = gate(gateRun(input.baseline.header, input.baseline.results), gateRun(input.header, input.results), rules, options);
+  return { summary, baselineSummary, verdict };
 }
 
 /**
@@ -36,16 +68,8 @@ export interface HtmlReportInput extends HtmlRun {
  */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const labels = [...indexLabels(input.labels ?? []).values()];
-  const options = { resamples: input.resamples ?? 1000 };
-  const summary = summarize(input.results, input.header, options);
-  let baseline: { header: RunHeader; summary: ReturnType<typeof summarize> } | undefined;
-  let verdict: Verdict | undefined;
-  if (input.baseline) {
-    baseline = { header: input.baseline.header, summary: summarize(input.baseline.results, input.baseline.header, options) };
-    const parsed = GateRulesSchema.safeParse(input.header.config?.gate ?? {});
-    const rules = parsed.success ? parsed.data : GateRulesSchema.parse({});
-    verdict = gate(gateRun(input.baseline.header, input.baseline.results), gateRun(input.header, input.results), rules, options);
-  }
+  const { summary, baselineSummary, verdict } = input.analysis ?? analyseForReport(input);
+  const baseline = input.baseline && baselineSummary ? { header: input.baseline.header, summary: baselineSummary } : undefined;
   const scores = new Map<string, Map<string, number[]>>();
   const redactions: Record<string, number> = {};
   for (const r of input.results) {

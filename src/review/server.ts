@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { labelKey } from '../core/agreement.js';
 import { labelsPathFor, openLabels, readLabels } from '../io/labels.js';
 import { readRunAll } from '../io/run-reader.js';
-import { renderHtmlReport } from '../report/html.js';
+import { analyseForReport, type HtmlReportInput, renderHtmlReport, storedSummary } from '../report/html.js';
 import { LabelInputSchema } from '../schema/label.js';
 import { allowedHosts, checkHost, checkWrite, readBody } from './guard.js';
 
@@ -48,6 +48,16 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   const run = await readRunAll(options.runPath);
   const baseline = options.baselinePath ? await readRunAll(options.baselinePath) : undefined;
   const labelsPath = options.labelsPath ?? labelsPathFor(options.runPath);
+  const summary = storedSummary(run.summaryLine);
+  const baselineSummary = storedSummary(baseline?.summaryLine);
+  const input: HtmlReportInput = {
+    header: run.header,
+    results: run.results,
+    ...(summary ? { summary } : {}),
+    ...(baseline ? { baseline: { header: baseline.header, results: baseline.results, ...(baselineSummary ? { summary: baselineSummary } : {}) } } : {}),
+  };
+  // Summary intervals and the gate are computed once; each page load only re-reads the labels.
+  const analysis = analyseForReport(input);
   const known = new Set(run.results.flatMap((r) => r.grades.map((g) => labelKey(r.caseId, g.grader, r.transcriptHash))));
   const appender = await openLabels(labelsPath, { reviewer: options.reviewer, runId: run.header.runId, now: options.now ?? (() => new Date()) });
   const token = randomBytes(32).toString('hex');
@@ -66,13 +76,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
       const { labels } = await readLabels(labelsPath);
-      const html = renderHtmlReport({
-        header: run.header,
-        results: run.results,
-        ...(baseline ? { baseline: { header: baseline.header, results: baseline.results } } : {}),
-        labels,
-        server: { token, reviewer: options.reviewer },
-      });
+      const html = renderHtmlReport({ ...input, analysis, labels, server: { token, reviewer: options.reviewer } });
       return send(res, 200, html, 'text/html; charset=utf-8');
     }
     if (path === '/api/labels') {
