@@ -140,6 +140,19 @@ describe('accuracy edge cases', () => {
     expect(grade).toMatchObject({ score: 0, pass: false, label: 'irrelevant' });
   });
 
+  it('redacts the transcript and the answer before they reach the judge', async () => {
+    llm.setScript([{ reply: { structured: { items: { conversation: { reasoning: 'r', evidence: [], relation: 'same' } } } } }]);
+    const g = accuracyKind.create(accuracyKind.options.parse({ name: 'accuracy', kind: 'accuracy' }), {
+      judge: judgeModel(llm, 'anthropic'),
+      baseDir: '.',
+      redactForJudge: (t) => t.replace(/\S+@\S+/g, '[EMAIL_1]'),
+    });
+    await g.grade(input(withReference, [{ role: 'user', content: 'I am jo@example.com' }, { role: 'assistant', content: 'Noted, jo@example.com.' }]));
+    const sent = JSON.stringify(bodyOf(llm, 0));
+    expect(sent).not.toContain('jo@example.com');
+    expect(sent).toContain('Noted, [EMAIL_1].');
+  });
+
   it('rejects unknown keys', () => {
     expect(accuracyKind.options.safeParse({ name: 'a', kind: 'accuracy', criteria: [] }).success).toBe(false);
   });
