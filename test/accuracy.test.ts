@@ -150,7 +150,7 @@ describe('accuracy edge cases', () => {
     await g.grade(input(withReference, [{ role: 'user', content: 'I am jo@example.com' }, { role: 'assistant', content: 'Noted, jo@example.com.' }]));
     const sent = JSON.stringify(bodyOf(llm, 0));
     expect(sent).not.toContain('jo@example.com');
-    expect(sent).toContain('Noted, [EMAIL_1].');
+    expect(sent).toContain('Noted, [EMAIL_1]\\n</answer>');
   });
 
   it('rejects unknown keys', () => {
