@@ -6,7 +6,10 @@ import { type ChatModelDeps, keyEnvOf, missingKey, type ModelRefInput } from './
 
 export type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
 export { StructuredOutputError, redactSecrets } from './errors.js';
+export { DEFAULT_PRICES, PRICES_TAKEN_ON } from './pricing.js';
+export { createRateLimiter, createRateLimiterPool, type RateLimiter, withRateLimit } from './rate-limit.js';
 export { type ChatModelDeps, missingKey, type ModelRefInput, PROVIDER_DEFAULTS } from './settings.js';
+export { countTokens, createTokenizer, estimateUsage, type Tokenizer } from './tokenizer.js';
 
 /**
  * The chat model for a model reference (a model agent's config, a `ModelRef` or the judge

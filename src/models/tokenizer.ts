@@ -1,5 +1,5 @@
-import { Tiktoken } from 'js-tiktoken/lite';
-import o200k from 'js-tiktoken/ranks/o200k_base';
+import { createRequire } from 'node:module';
+import { Tiktoken, type TiktokenBPE } from 'js-tiktoken/lite';
 import type { Message, ToolCall, Usage } from '../schema/message.js';
 
 /** Tokens OpenAI adds around every message (role, separators), and to prime the reply. */
@@ -27,7 +27,8 @@ const MEMO_SIZE = 2048;
  */
 let sharedEncoder: Tiktoken | undefined;
 function encoder(): Tiktoken {
-  sharedEncoder ??= new Tiktoken(o200k);
+  // The 2.3 MB ranks module is loaded on first use only, so importing this file stays cheap.
+  sharedEncoder ??= new Tiktoken(createRequire(import.meta.url)('js-tiktoken/ranks/o200k_base') as TiktokenBPE);
   return sharedEncoder;
 }
 
