@@ -10,6 +10,7 @@ import { reportCommand } from './report.js';
 import { viewCommand } from './view.js';
 import { agreementCommand } from './agreement.js';
 import { gateCommand } from './gate.js';
+import { compareCommand } from './compare.js';
 
 /** What a command needs from the program around it. */
 export interface CliContext {
@@ -24,7 +25,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand];
+const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand, compareCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {

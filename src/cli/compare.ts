@@ -1,0 +1,43 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { compare } from '../core/compare.js';
+import { ConvotestError, InputError } from '../errors.js';
+import { compareConsole } from '../report/console-compare.js';
+import { compareMarkdown } from '../report/markdown-compare.js';
+import { loadGateRun } from './gate.js';
+import type { CliContext } from './main.js';
+
+/** `convotest compare <run> [<run>…]` */
+export function compareCommand(ctx: CliContext): Command {
+  return new Command('compare')
+    .description('Compare variants (of one run, or across runs): leaderboard, win/tie/loss, slice winners, quality vs cost')
+    .argument('<runs...>', 'run records (JSONL); one run with several variants works too')
+    .addOption(new Option('--format <format>', 'output format').choices(['console', 'markdown']).default('console'))
+    .option('--slice <keys>', 'tag keys to find slice winners for, comma-separated (default: every tag key)')
+    .option('--out <file>', 'write the output to a file instead of stdout')
+    .option('--seed <n>', 'seed of the bootstrap intervals', (v) => Number.parseInt(v, 10), 1)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ convotest compare runs/prompt-variants.jsonl
+  $ convotest compare runs/gpt.jsonl runs/claude.jsonl --format markdown --out compare.md
+  $ convotest compare runs/variants.jsonl --slice intent,language`,
+    )
+    .action(async (paths: string[], opts: { format: 'console' | 'markdown'; slice?: string; out?: string; seed: number }) => {
+      if (!Number.isFinite(opts.seed)) throw new InputError('--seed must be an integer');
+      const runs = await Promise.all(paths.map(loadGateRun)).catch((error: unknown) => {
+        if (error instanceof ConvotestError) throw error;
+        const e = error as NodeJS.ErrnoException;
+        throw new InputError(e.code === 'ENOENT' ? 'run record not found' : e.message, { file: e.path ?? '' });
+      });
+      const sliceKeys = opts.slice ? opts.slice.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+      const comparison = compare(runs, { seed: opts.seed, ...(sliceKeys ? { sliceKeys } : {}) });
+      if (comparison.entries.length < 2) ctx.stderr.write('convotest: only one variant found; nothing to compare it with\n');
+      const color = !opts.out && (ctx.stdout as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'];
+      const text = opts.format === 'markdown' ? compareMarkdown(comparison) : compareConsole(comparison, { color });
+      if (opts.out) await writeFile(opts.out, text);
+      else ctx.stdout.write(text);
+      ctx.setExitCode(0);
+    });
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticHeader, syntheticResult } from '../bench/synthetic-run.js';
+import { compare } from '../src/core/compare.js';
+import { gateRun } from '../src/core/gate.js';
+import { compareConsole } from '../src/report/console-compare.js';
+import { compareMarkdown } from '../src/report/markdown-compare.js';
+import type { RunResult } from '../src/schema/run-record.js';
+
+// Three variants over 60 cases: `big` is best, `small` is as good on billing but worse on
+// refund, `cheap` equals `big` except on 2 cases and costs a tenth.
+function results(): RunResult[] {
+  const out: RunResult[] = [];
+  for (let i = 0; i < 60; i++) {
+    const intent = i % 2 === 0 ? 'refund' : 'billing';
+    const base = 0.9;
+    const score = { big: base, small: intent === 'refund' && i % 4 === 0 ? 0.2 : base, cheap: i === 5 || i === 7 ? 0.4 : base };
+    const cost = { big: 0.01, small: 0.002, cheap: 0.001 };
+    for (const variant of ['big', 'small', 'cheap'] as const) {
+      out.push(syntheticResult({ caseId: `c${i}`, variant, tags: { intent }, grades: [{ score: score[variant] }], costUsd: cost[variant] }));
+    }
+  }
+  return out;
+}
+
+describe('compare', () => {
+  const c = compare([gateRun(syntheticHeader('r1', { variants: ['big', 'small', 'cheap'] }), results())]);
+
+  it('ranks variants with intervals', () => {
+    expect(c.leaderboards[0]!.metric).toBe('score');
+    expect(c.leaderboards[0]!.rows.map((r) => r.label)).toEqual(['big', 'cheap', 'small']);
+    const big = c.leaderboards[0]!.rows[0]!;
+    expect(big.n).toBe(60);
+    for (const v of [big.mean, big.lo, big.hi]) expect(v).toBeCloseTo(0.9, 10);
+  });
+
+  it('counts win/tie/loss per pair with a sign test', () => {
+    const bigSmall = c.pairwise.find((p) => p.a === 'big' && p.b === 'small')!;
+    expect(bigSmall).toMatchObject({ cases: 60, wins: 15, ties: 45, losses: 0 });
+    expect(bigSmall.p).toBeCloseTo(2 / 2 ** 15, 10); // exact two-sided sign test, 15 of 15
+    const bigCheap = c.pairwise.find((p) => p.a === 'big' && p.b === 'cheap')!;
+    expect(bigCheap).toMatchObject({ wins: 2, ties: 58, losses: 0, p: 0.5 });
+  });
+
+  it('names slice winners and the cheapest variant at equal quality', () => {
+    expect(c.slices.find((s) => s.slice === 'intent=refund')).toMatchObject({ winner: 'big', runnerUp: 'cheap' });
+    expect(c.quality).toMatchObject({ best: 'big', equal: ['big', 'cheap'], cheapest: 'cheap' });
+    expect(c.quality.note).toBe('cheap is not significantly worse than big and costs less per conversation');
+  });
+
+  it('lists the cases where variants disagree most', () => {
+    expect(c.disagreements[0]).toMatchObject({ caseId: 'c0', scores: { big: 0.9, small: 0.2, cheap: 0.9 } });
+    expect(c.disagreements[0]!.spread).toBeCloseTo(0.7, 10);
+  });
+
+  it('renders console and Markdown', () => {
+    const text = compareConsole(c);
+    expect(text.split('\n').slice(0, 7).join('\n')).toMatchInlineSnapshot(`
+      "compare
+        cheap is not significantly worse than big and costs less per conversation
+
+        variant  score  95% CI      cases  cost/conv  p95 turn
+        big       90.0  90.0..90.0     60    $0.0100    100 ms
+        cheap     88.3  85.8..90.0     60   $0.00100    100 ms
+        small     72.5  64.3..79.5     60   $0.00200    100 ms"
+    `);
+    const md = compareMarkdown(c);
+    expect(md).toContain('| big | small | 15 | 45 | 0 | <0.001 |');
+    expect(md).toContain('| intent=refund | big | 90.0 | cheap |');
+  });
+});
