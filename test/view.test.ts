@@ -93,4 +93,18 @@ describe('view server', () => {
     expect(page.body).toContain('invented policy');
     expect(page.body).toContain('(1 labelled)');
   });
+
+  it('carries labels over to a later run with the same transcript (read-only)', async () => {
+    await writeSyntheticRun(join(dir, 'rerun.jsonl'), { cases: 5, runId: 'rerun' });
+    const later = await startViewServer({ runPath: join(dir, 'rerun.jsonl'), extraLabels: [server.labelsPath], reviewer: 'bo' });
+    try {
+      const res = await fetch(later.url);
+      const body = await res.text();
+      expect(body).toContain('invented policy');
+      expect(body).toContain('(1 labelled)');
+      expect((await readLabels(later.labelsPath)).labels).toHaveLength(0);
+    } finally {
+      await later.close();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { labelsPathFor, readLabels } from '../io/labels.js';
 import { readRunAll } from '../io/run-reader.js';
 import { analyseForReport, type HtmlReportInput, type ReportAnalysis, renderHtmlReport, storedSummary } from '../report/html.js';
 import { junitReport } from '../report/junit.js';
+import type { Label } from '../schema/label.js';
 import { gateMarkdown } from '../report/markdown-gate.js';
 import type { CliContext } from './main.js';
 
@@ -31,7 +32,7 @@ export function reportCommand(ctx: CliContext): Command {
     .argument('<run>', 'run record (runs/<id>.jsonl)')
     .addOption(new Option('--format <format>', 'output format').choices(['html', 'json', 'markdown', 'junit']).default('html'))
     .option('--baseline <run>', 'baseline run: adds the gate verdict, deltas and flipped cases')
-    .option('--labels <file>', 'human labels (default: <run>.labels.jsonl when present)')
+    .option('--labels <files...>', 'human labels files (default: <run>.labels.jsonl when present)')
     .option('--out <file>', 'output file (html default: <run>.html; json default: stdout)')
     .addHelpText(
       'after',
@@ -45,10 +46,16 @@ Examples:
 
 The HTML file works offline: no CDN, no external request, strict Content-Security-Policy.`,
     )
-    .action(async (run: string, opts: { format: 'html' | 'json' | 'markdown' | 'junit'; baseline?: string; labels?: string; out?: string }) => {
+    .action(async (run: string, opts: { format: 'html' | 'json' | 'markdown' | 'junit'; baseline?: string; labels?: string[]; out?: string }) => {
       const record = await readRunAll(run);
       const baseline = opts.baseline ? await readRunAll(opts.baseline) : undefined;
-      const { labels, warnings } = await readLabels(opts.labels ?? labelsPathFor(run));
+      const labels: Label[] = [];
+      const warnings: string[] = [];
+      for (const file of opts.labels ?? [labelsPathFor(run)]) {
+        const read = await readLabels(file);
+        labels.push(...read.labels);
+        warnings.push(...read.warnings);
+      }
       for (const w of [...record.warnings, ...(baseline?.warnings ?? []), ...warnings]) ctx.stderr.write(`warning: ${w}\n`);
       if (record.results.length === 0) throw new InputError('the run has no results to report', { file: run });
 

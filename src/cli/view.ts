@@ -12,17 +12,19 @@ export function viewCommand(ctx: CliContext): Command {
     .option('--port <n>', 'port (default: a random free port)', (v) => Number.parseInt(v, 10))
     .option('--host <host>', 'interface to listen on (never 0.0.0.0 unless given here)', '127.0.0.1')
     .option('--reviewer <name>', 'your name on labels (default: $CONVOTEST_REVIEWER, else $USER)')
-    .option('--labels <file>', 'labels file (default: <run>.labels.jsonl)')
+    .option('--labels <file>', 'labels file to append to (default: <run>.labels.jsonl)')
+    .option('--carry-labels <files...>', "earlier labels files to show (read only), e.g. the baseline's")
     .addHelpText(
       'after',
       `
 Examples:
   convotest view runs/r1.jsonl --reviewer ana
   convotest view runs/r2.jsonl --baseline runs/r1.jsonl --port 8040
+  convotest view runs/r2.jsonl --carry-labels runs/r1.labels.jsonl   # same transcripts keep their verdicts
 
 Labels are appended to <run>.labels.jsonl (hash-chained; the run record is never modified).`,
     )
-    .action(async (run: string, opts: { baseline?: string; port?: number; host: string; reviewer?: string; labels?: string }) => {
+    .action(async (run: string, opts: { baseline?: string; port?: number; host: string; reviewer?: string; labels?: string; carryLabels?: string[] }) => {
       if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port >= 0 && opts.port < 65536)) {
         throw new InputError('--port must be a port number', { file: '', field: '--port' });
       }
@@ -31,6 +33,7 @@ Labels are appended to <run>.labels.jsonl (hash-chained; the run record is never
         runPath: run,
         ...(opts.baseline ? { baselinePath: opts.baseline } : {}),
         ...(opts.labels ? { labelsPath: opts.labels } : {}),
+        ...(opts.carryLabels ? { extraLabels: opts.carryLabels } : {}),
         host: opts.host,
         ...(opts.port !== undefined ? { port: opts.port } : {}),
         reviewer,

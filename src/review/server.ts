@@ -5,7 +5,7 @@ import { labelKey } from '../core/agreement.js';
 import { labelsPathFor, openLabels, readLabels } from '../io/labels.js';
 import { readRunAll } from '../io/run-reader.js';
 import { analyseForReport, type HtmlReportInput, renderHtmlReport, storedSummary } from '../report/html.js';
-import { LabelInputSchema } from '../schema/label.js';
+import { type Label, LabelInputSchema } from '../schema/label.js';
 import { allowedHosts, checkHost, checkWrite, readBody } from './guard.js';
 
 export interface ViewServerOptions {
@@ -13,6 +13,8 @@ export interface ViewServerOptions {
   baselinePath?: string;
   /** Labels file (default `<run>.labels.jsonl`). */
   labelsPath?: string;
+  /** Further labels files read (never written), e.g. an earlier run's: labels carry over by transcript hash. */
+  extraLabels?: string[];
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
   /** 0 (default) = a random free port. */
@@ -75,7 +77,8 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     if (refused) return json(res, 403, { error: refused });
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const { labels } = await readLabels(labelsPath);
+      const labels: Label[] = [];
+      for (const file of [...(options.extraLabels ?? []), labelsPath]) labels.push(...(await readLabels(file)).labels);
       const html = renderHtmlReport({ ...input, analysis, labels, server: { token, reviewer: options.reviewer } });
       return send(res, 200, html, 'text/html; charset=utf-8');
     }
