@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FaultPlan } from './fake-llm/faults.js';
+import { fromOpenAI } from './fake-llm/normalize.js';
 import { parseScriptFile } from './fake-llm/script-file.js';
-import { type FakeLlm, type FaultRule, JUDGE_MARKER, startFakeLlm } from './fake-llm/server.js';
+import { type FakeLlm, type FaultKind, type FaultRule, faultMix, JUDGE_MARKER, startFakeLlm } from './fake-llm/server.js';
 import { startFakeLlmProcess } from './fake-llm/process.js';
 
 let llm: FakeLlm;
@@ -172,6 +174,21 @@ describe('faults', () => {
     const dropped = await fetch(`${llm.anthropicBaseURL}/v1/messages`, { method: 'POST', body: JSON.stringify(user('x')) });
     await expect(dropped.text()).rejects.toThrow();
     expect(llm.counts.byOutcome).toEqual({ malformed: 1, drop: 1 });
+  });
+
+  it('faultMix hits the requested share, evenly over the kinds', () => {
+    const kinds: FaultKind[] = ['rate_limit', 'server_error', 'overloaded', 'timeout', 'malformed', 'drop'];
+    const plan = new FaultPlan(faultMix(0.2, kinds, { seed: 3 }));
+    const req = fromOpenAI({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+    const hits = new Map<string, number>();
+    const N = 30_000;
+    for (let i = 0; i < N; i++) {
+      const kind = plan.next(req)?.kind ?? 'none';
+      hits.set(kind, (hits.get(kind) ?? 0) + 1);
+    }
+    const share = (n: number | undefined) => (n ?? 0) / N;
+    expect(Math.abs(1 - share(hits.get('none')) - 0.2)).toBeLessThan(0.01);
+    for (const kind of kinds) expect(Math.abs(share(hits.get(kind)) - 0.2 / 6), kind).toBeLessThan(0.005);
   });
 
   it('applies faults only to matching requests', async () => {

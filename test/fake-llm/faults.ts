@@ -1,5 +1,5 @@
 import { matches } from './normalize.js';
-import type { FakeChatRequest, FaultRule } from './types.js';
+import type { FakeChatRequest, FaultKind, FaultRule } from './types.js';
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -59,4 +59,27 @@ export class FaultPlan {
     }
     return chosen;
   }
+}
+
+/**
+ * Fault rules that together hit a share `total` of the matching requests, split evenly over
+ * `kinds` (rule i fires with chance a / (1 - i·a), a = total / kinds, so each kind gets `a`).
+ *
+ * @example
+ * // 20 % of requests fail, evenly over every kind, reproducibly
+ * startFakeLlm({ faults: faultMix(0.2, ['rate_limit', 'server_error', 'overloaded', 'timeout', 'malformed', 'drop'], { seed: 1, retryAfterMs: 5, hangMs: 2_000 }) })
+ */
+export function faultMix(
+  total: number,
+  kinds: FaultKind[],
+  options: Omit<FaultRule, 'kind' | 'probability' | 'times'> = {},
+): FaultRule[] {
+  if (!(total >= 0 && total <= 1)) throw new RangeError(`total must be within 0..1, got ${total}`);
+  const share = kinds.length > 0 ? total / kinds.length : 0;
+  return kinds.map((kind, i) => ({
+    ...options,
+    kind,
+    probability: Math.min(1, share / (1 - i * share)),
+    seed: (options.seed ?? 1) * 7919 + i,
+  }));
 }

@@ -18,6 +18,7 @@ import type {
 import { anthropicResponse, errorResponse, openAIResponse, unsupportedParam } from './wire.js';
 
 export * from './types.js';
+export { faultMix } from './faults.js';
 export { JUDGE_MARKER } from './normalize.js';
 
 /** A running fake LLM server. */
