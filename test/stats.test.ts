@@ -81,7 +81,7 @@ describe('Holm correction', () => {
     [[0.01], [0.01]],
     [[0.5, 0.2, 0.001, 0.04], [0.5, 0.4, 0.004, 0.12]],
   ])('holm(%j) = %j', (ps, adjusted) => {
-    holm(ps).forEach((p, i) => expect(p).toBeCloseTo(adjusted[i]!, 10));
+    for (const [i, p] of holm(ps).entries()) expect(p).toBeCloseTo(adjusted[i]!, 10);
   });
 });
 
@@ -135,6 +135,7 @@ describe('power', () => {
     [200, 0.095, 0.05, 0.02, 0.0589],
     [60, 0.2, 0.025, 0.02, 0.177], // 1.96·0.0577 + 0.842·0.0759
     [10000, 0.095, 0.05, 0.02, 0.0229], // the threshold binds: 0.02 + 0.842·0.00343
+    [50, 0.001, 0.0125, 0.02, 0.14], // exact tests need ≥ 7 changed cases at α = 1/80: 7/50
   ])('MDD n=%i discordance=%f α=%f threshold=%f ≈ %f', (n, v, alpha, threshold, mdd) => {
     expect(minimumDetectableDrop({ n, variance: v, binary: true, alpha, threshold })).toBeCloseTo(mdd, 3);
   });
@@ -158,7 +159,11 @@ describe('sign-flip randomisation test', () => {
     expect(signFlipTest(drops, { rng: createRng(3), resamples: 20000 })).toBeCloseTo(p, 2);
   });
   it('uses the normal approximation with the exact variance beyond 200 changed cases', () => {
-    const drops = Array.from({ length: 400 }, (_, i) => (i < 220 ? 1 : -1)); // S=40, Σd²=400 → z=2
-    expect(signFlipTest(drops, { rng: createRng(1) })).toBeCloseTo(1 - 0.97725, 4);
+    // S = 165 − 135 = 30, Σd² = 200·1 + 200·0.25 = 250 → z = 1.8974, 1 − Φ(z) = 0.02889
+    const drops = Array.from({ length: 400 }, (_, i) => (i < 220 ? 1 : -1) * (i % 2 ? 1 : 0.5));
+    expect(signFlipTest(drops, { rng: createRng(1) })).toBeCloseTo(0.02889, 4);
+    // Equal magnitudes are the exact sign test.
+    const signs = Array.from({ length: 400 }, (_, i) => (i < 220 ? 1 : -1));
+    expect(signFlipTest(signs, { rng: createRng(1) })).toBeCloseTo(binomialUpperTail(220, 400), 12);
   });
 });

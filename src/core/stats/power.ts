@@ -41,7 +41,13 @@ export function minimumDetectableDrop(input: PowerInput): number {
     if (Math.abs(next - d) < 1e-9) break;
     d = next;
   }
-  return Math.min(d, 1);
+  // An exact test cannot reach p ≤ α with fewer than log2(1/α) changed cases, whatever their size.
+  return Math.min(Math.max(d, minimumChangedCases(input.alpha) / input.n), 1);
+}
+
+/** The fewest changed cases (all in one direction) that an exact one-sided test at α can call significant. */
+export function minimumChangedCases(alpha: number): number {
+  return Math.ceil(Math.log2(1 / alpha));
 }
 
 /**
@@ -57,7 +63,7 @@ export function casesNeeded(input: Omit<PowerInput, 'n'>, targetDrop: number): n
   // Need d − zb·σ1 ≥ za·σ0 and d − zb·σ1 ≥ threshold, with σ = sqrt(v/N).
   const nSig = (za * Math.sqrt(v0) + zb * Math.sqrt(v1)) ** 2 / targetDrop ** 2;
   const nThr = (zb ** 2 * v1) / (targetDrop - input.threshold) ** 2;
-  return Math.ceil(Math.max(nSig, nThr));
+  return Math.ceil(Math.max(nSig, nThr, minimumChangedCases(input.alpha) / targetDrop));
 }
 
 /** Per-case drop variance under a true drop d: pass/fail gains d discordant pairs (δ + d − d²). */

@@ -1,3 +1,4 @@
+import { binomialUpperTail } from './binomial.js';
 import { normalCdf } from './normal.js';
 import type { Rng } from './prng.js';
 
@@ -23,8 +24,13 @@ export function signFlipTest(drops: ArrayLike<number>, options: { rng: Rng; resa
     squares += d * d;
   }
   if (nz.length === 0 || observed <= 0) return 1;
-  if (nz.length > (options.exactBelow ?? 200)) {
+  if (nz.length > (options.exactBelow ?? 200) && !nz.every((a) => a === nz[0])) {
     return 1 - normalCdf(observed / Math.sqrt(squares));
+  }
+  // All changes of one size (pass/fail): the permutation distribution is binomial; be exact.
+  if (nz.every((a) => Math.abs(a - nz[0]!) < 1e-12)) {
+    const worse = Math.round((observed / nz[0]! + nz.length) / 2);
+    return binomialUpperTail(worse, nz.length, 0.5);
   }
   const B = options.resamples ?? 1000;
   const eps = 1e-9 * Math.max(1, Math.abs(observed));
