@@ -36,7 +36,7 @@ function verdictSection(v: Verdict): string {
 ${v.reasons.length ? `<ul class="reasons">${v.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>` : '<p>No blocking rule.</p>'}
 ${v.warnings.length ? `<details><summary>${v.warnings.length} warning(s)</summary><ul>${v.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></details>` : ''}
 <p>${v.flips.passToFail.length} case(s) flipped pass → fail, ${v.flips.failToPass.length} fail → pass.</p>
-${rows ? `<table class="flips"><thead><tr><th>case</th><th>variant</th><th>flip</th><th>graders</th></tr></thead><tbody>${rows}</tbody></table>` : ''}
+${rows ? `<details${flips.length <= 10 ? ' open' : ''}><summary>flipped cases${flips.length > 50 ? ' (first 50; all in Cases → vs baseline)' : ''}</summary><table class="flips"><thead><tr><th>case</th><th>variant</th><th>flip</th><th>graders</th></tr></thead><tbody>${rows}</tbody></table></details>` : ''}
 </section>`;
 }
 
