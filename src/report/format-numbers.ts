@@ -18,6 +18,7 @@ export function metricValue(metric: string, x: number | null | undefined): strin
   if (x === null || x === undefined) return '–';
   if (metric.endsWith('Usd')) return `$${x.toFixed(x < 0.01 ? 5 : 4)}`;
   if (metric.endsWith('Ms')) return `${Math.round(x)} ms`;
+  if (metric === 'errorRate' || metric === 'casePassRate') return percent(x);
   return points(x);
 }
 

@@ -1,5 +1,5 @@
 import type { RuleOutcome, Verdict } from '../core/gate/types.js';
-import { metricDelta, metricValue, points, pValue, signedPoints } from './format-numbers.js';
+import { metricDelta, metricValue, percent, points, pValue, signedPoints } from './format-numbers.js';
 
 const ICON = { pass: '✅', fail: '❌', inconclusive: '⚠️' } as const;
 
@@ -18,8 +18,25 @@ export function movedRules(v: Verdict): RuleOutcome[] {
 function ruleRow(r: RuleOutcome): string {
   const interval = r.interval ? `${signedPoints(r.interval[0])} … ${signedPoints(r.interval[1])}` : '–';
   const status = r.blocking ? '**blocks**' : r.exceeded ? (r.rule === 'maxDrop' ? 'over limit, not significant' : 'over limit') : 'ok';
-  const limit = r.rule === 'min' ? `≥ ${r.threshold}` : r.relative ? `${r.rule === 'maxDrop' ? '−' : '+'}${(r.threshold * 100).toFixed(0)} %` : `−${points(r.threshold)}`;
+  const limit = ruleLimit(r);
   return `| ${mdCell(r.metric)} | ${r.slice ? mdCell(r.slice) : 'all'} | ${metricValue(r.metric, r.baseline)} | ${metricValue(r.metric, r.candidate)} | ${metricDelta(r.metric, r.delta)} | ${interval} | ${pValue(r.pAdjusted ?? r.p)} | ${limit} | ${status} |`;
+}
+
+/** The rule's limit in words a reader expects: `−2.0` points, `−10 %`, `+20 %`, `≥ 0.98`, `≤ 5.0 %`. */
+export function ruleLimit(r: RuleOutcome): string {
+  switch (r.rule) {
+    case 'min':
+      return `≥ ${r.threshold}`;
+    case 'maxErrorRate':
+      return `≤ ${percent(r.threshold)}`;
+    case 'minCasePassRate':
+      return `≥ ${percent(r.threshold)} of repeats`;
+    case 'maxCostIncrease':
+    case 'maxP95LatencyIncrease':
+      return `+${percent(r.threshold)}`;
+    default:
+      return r.relative ? `−${percent(r.threshold)}` : `−${points(r.threshold)}`;
+  }
 }
 
 const TABLE_HEAD = '| metric | slice | baseline | candidate | Δ (points) | 95 % CI of Δ | p (Holm) | limit | status |\n|---|---|---:|---:|---:|---|---:|---|---|';

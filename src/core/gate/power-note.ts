@@ -33,9 +33,9 @@ export function powerNote(input: {
   const what = binary ? `discordance ${(variance * 100).toFixed(1)} %` : `per-case drop SD ${Math.sqrt(variance).toFixed(3)}`;
   const need =
     mdd <= targetDrop
-      ? `it can see ${pts(targetDrop)} drops`
+      ? `it can see drops of ${pts(targetDrop)}`
       : Number.isFinite(needed)
-        ? `seeing ${pts(targetDrop)} drops needs about ${needed} cases`
+        ? `seeing drops of ${pts(targetDrop)} needs about ${needed} cases`
         : `the threshold is above ${pts(targetDrop)}`;
   note.sentence = `This ${cases}-case comparison cannot reliably see ${metric} drops under ${pts(mdd)} (80 % power, ${what}); ${need}${samples}.`;
   return note;
