@@ -255,6 +255,11 @@ describe('script files and the separate process', () => {
     const parsed = parseScriptFile({ script: [{ match: { lastUser: { regex: '^hi$', flags: 'i' } }, reply: { text: 'x' } }] });
     expect(parsed.script[0]?.match?.lastUser).toEqual(/^hi$/i);
     expect(() => parseScriptFile({ script: [{ reply: { txt: 'x' } }] })).toThrow();
+    const mixed = parseScriptFile({ faultMix: { total: 0.2, kinds: ['rate_limit', 'drop'], seed: 2, retryAfterMs: 5 } });
+    expect(mixed.faults.map((f) => [f.kind, f.retryAfterMs])).toEqual([
+      ['rate_limit', 5],
+      ['drop', 5],
+    ]);
   });
 
   it('runs from cli.ts in a child process, controlled over HTTP', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultMix } from './faults.js';
 import type { FakeLlmOptions, FaultRule, RuleMatch, ScriptRule, TextPattern } from './types.js';
 
 /**
@@ -59,6 +60,17 @@ const FaultSchema = z.strictObject({
 export const ScriptFileSchema = z.strictObject({
   script: z.array(RuleSchema).default([]),
   faults: z.array(FaultSchema).default([]),
+  /** Appended to `faults`: a total share split evenly over kinds (see faultMix). */
+  faultMix: z
+    .strictObject({
+      total: z.number().min(0).max(1),
+      kinds: z.array(FaultSchema.shape.kind).min(1),
+      seed: z.number().int().optional(),
+      retryAfter: z.number().nonnegative().optional(),
+      retryAfterMs: z.number().nonnegative().optional(),
+      hangMs: z.number().nonnegative().optional(),
+    })
+    .optional(),
   latencyMs: z.number().nonnegative().optional(),
   log: z.boolean().optional(),
   modelIds: z.record(z.string(), z.string()).optional(),
@@ -90,11 +102,19 @@ export function parseScriptFile(json: unknown): FakeLlmOptions & { script: Scrip
   const file = ScriptFileSchema.parse(json);
   return {
     script: file.script.map(({ match: m, ...rule }) => ({ ...rule, match: match(m) }) as ScriptRule),
-    faults: file.faults.map(({ match: m, ...fault }) => ({ ...fault, match: match(m) })),
+    faults: [
+      ...file.faults.map(({ match: m, ...fault }) => ({ ...fault, match: match(m) })),
+      ...(file.faultMix ? faultMix(file.faultMix.total, file.faultMix.kinds, withoutMixFields(file.faultMix)) : []),
+    ],
     ...(file.latencyMs !== undefined ? { latencyMs: file.latencyMs } : {}),
     ...(file.log !== undefined ? { log: file.log } : {}),
     ...(file.modelIds !== undefined ? { modelIds: file.modelIds } : {}),
     ...(file.rejectParams !== undefined ? { rejectParams: file.rejectParams } : {}),
     ...(file.port !== undefined ? { port: file.port } : {}),
   };
+}
+
+function withoutMixFields(mix: { total: number; kinds: unknown[] } & Omit<FaultRule, 'kind' | 'probability' | 'times'>) {
+  const { total: _total, kinds: _kinds, ...rest } = mix;
+  return rest;
 }
