@@ -112,6 +112,27 @@ describe('resolution and turns-to-resolution', () => {
     expect(t).toMatchObject({ score: outcome === 'converted' ? 1 : 0, details: { detectedOutcome: outcome } });
   });
 
+  it('a user reply that closes the request resolves it at the answer before it; "but still" keeps it open', async () => {
+    const closed = chat('Can I return it?', 'Yes, within 30 days.', 'Great, thanks!', "You're welcome.");
+    expect(await run(resolution, closed, testCase())).toMatchObject({ label: 'resolved', details: { resolvingTurn: 1 } });
+    expect(await run(turns, closed, testCase())).toMatchObject({ label: '1', score: 1 });
+    const open = chat('Can I return it?', 'Yes, within 30 days.', "Thanks, but it still doesn't answer my question.");
+    expect((await run(resolution, open, testCase())).label).toBe('abandoned');
+    const bye = chat('pizza?', 'I only help with orders.', 'forget it, bye');
+    expect((await run(resolution, bye, testCase())).label).toBe('abandoned');
+  });
+
+  it('the user signing up is a conversion', async () => {
+    const signed = chat('Is Plus worth it?', 'Plus costs $59 a year.', 'OK, signing up now.', 'Great choice!');
+    expect(await run(resolution, signed, testCase({ expect: { outcome: 'converted' } }))).toMatchObject({ pass: true, label: 'converted' });
+  });
+
+  it('turns-to-resolution applies only to cases expected to resolve or convert (or without expectation)', () => {
+    expect(turns.appliesTo(testCase())).toBe(true);
+    expect(turns.appliesTo(testCase({ expect: { outcome: 'converted' } }))).toBe(true);
+    expect(turns.appliesTo(testCase({ expect: { outcome: 'escalated' } }))).toBe(false);
+  });
+
   it('an expected escalation that happened resolves the resolution grader', async () => {
     const grade = await run(resolution, chat('lawyer', "I'm connecting you with a human agent."), testCase({ expect: { outcome: 'escalated' } }));
     expect(grade).toMatchObject({ score: 1, pass: true, label: 'escalated' });

@@ -22,8 +22,12 @@ export const OutcomeLexiconShape = {
   fallback_phrases: PhraseGroups.optional(),
   /** Assistant confirmations that the request was done ("has been cancelled"...). */
   resolution_phrases: PhraseGroups.optional(),
-  /** Assistant confirmations of a purchase or booking made (outcome `converted`). */
+  /** Confirmations of a purchase or sign-up (outcome `converted`), by the assistant or the user. */
   conversion_phrases: PhraseGroups.optional(),
+  /** User replies that close a request as done ("thanks!", "that helps", "bye"). */
+  closure_phrases: PhraseGroups.optional(),
+  /** Words that keep a closing reply open ("thanks, but it still fails"). */
+  still_open_phrases: PhraseGroups.optional(),
   /** User phrases that give up ("never mind", "forget it"). */
   abandon_phrases: PhraseGroups.optional(),
 };
@@ -109,10 +113,31 @@ export const DEFAULT_LEXICON: OutcomeLexicon = {
     ],
   },
   conversion_phrases: {
-    en: ["\\b(?:your )?order (?:has been|was|is) (?:successfully )?placed\\b", "\\bpurchase (?:is |was |has been )?(?:complete|completed|confirmed)\\b"],
+    en: [
+      "\\b(?:your )?order (?:has been|was|is) (?:successfully )?placed\\b",
+      "\\bpurchase (?:is |was |has been )?(?:complete|completed|confirmed)\\b",
+      "\\b(?:signing up|sign me up|I'll (?:take|buy|order) (?:it|one|that|them)|placing (?:the|my) order)\\b",
+    ],
     es: ["\\b(?:tu|su) pedido (?:ha sido|fue|está) (?:realizado|confirmado)"],
     de: ["\\bIhre Bestellung (?:wurde|ist) (?:erfolgreich )?(?:aufgegeben|bestätigt)"],
     fr: ["\\bvotre commande (?:a été|est) (?:bien )?(?:passée|confirmée)"],
+  },
+  closure_phrases: {
+    en: [
+      "\\b(?:thanks|thank you|thx|ty|cheers)\\b",
+      "\\b(?:that|this) (?:helps|helped|works|worked|answers)\\b",
+      "\\b(?:perfect|awesome|got it|all good|sounds good)\\b",
+      "\\b(?:bye|goodbye)\\b",
+    ],
+    es: ["\\b(?:gracias|perfecto|adiós)\\b"],
+    de: ["\\b(?:danke|perfekt|tschüss)\\b"],
+    fr: ["\\b(?:merci|parfait|au revoir)\\b"],
+  },
+  still_open_phrases: {
+    en: ["\\b(?:but|still|not|however|for nothing)\\b", "n't\\b"],
+    es: ["\\b(?:pero|todavía|aún no)\\b"],
+    de: ["\\b(?:aber|immer noch|nicht)\\b"],
+    fr: ["\\b(?:mais|toujours pas|ne .{0,20} pas)\\b"],
   },
   abandon_phrases: {
     en: ["\\bnever ?mind\\b", "\\bforget it\\b", "\\b(?:I'll|I will) (?:go|shop|take my business) elsewhere\\b", "\\bthis is (?:useless|pointless)\\b"],
@@ -132,6 +157,8 @@ export function resolveLexicon(options: OutcomeLexiconOptions): OutcomeLexicon {
     fallback_phrases: options.fallback_phrases ?? DEFAULT_LEXICON.fallback_phrases,
     resolution_phrases: options.resolution_phrases ?? DEFAULT_LEXICON.resolution_phrases,
     conversion_phrases: options.conversion_phrases ?? DEFAULT_LEXICON.conversion_phrases,
+    closure_phrases: options.closure_phrases ?? DEFAULT_LEXICON.closure_phrases,
+    still_open_phrases: options.still_open_phrases ?? DEFAULT_LEXICON.still_open_phrases,
     abandon_phrases: options.abandon_phrases ?? DEFAULT_LEXICON.abandon_phrases,
   };
 }

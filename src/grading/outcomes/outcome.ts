@@ -28,7 +28,8 @@ export function expectedToolsOf(c: ResolvedCase): ExpectedTool[] {
 
 /**
  * Detects the outcome of a conversation, in this order: `escalated` (a handoff), `converted`
- * (a purchase confirmation), `resolved` (a confirmation cue, or every expected tool call made),
+ * (a purchase confirmation), `resolved` (a confirmation cue, every expected tool call made, or
+ * a user reply closing the request — "Thanks!" — after an answer),
  * `abandoned` (the user gave up, or the conversation ends on an unanswered user message),
  * else `unresolved`.
  */
@@ -37,13 +38,23 @@ export function detectOutcome(c: ResolvedCase, transcript: readonly TranscriptMe
   const expectedTools = expectedToolsOf(c);
   const tools = matchTools(expectedTools, toolCallsOf(transcript));
   const cues = matchingTurns(transcript, 'assistant', phraseMatcher(lexicon.resolution_phrases));
-  const conversions = matchingTurns(transcript, 'assistant', phraseMatcher(lexicon.conversion_phrases));
+  const buying = phraseMatcher(lexicon.conversion_phrases);
+  const conversions = [...matchingTurns(transcript, 'assistant', buying), ...matchingTurns(transcript, 'user', buying)].sort(
+    (a, b) => a.turn - b.turn,
+  );
   const abandons = matchingTurns(transcript, 'user', phraseMatcher(lexicon.abandon_phrases));
   const evidence: Evidence[] = [];
   const quote = (hit: { turn: number; start: number; end: number }, note: string) =>
     evidence.push(spanEvidence(hit.turn, textOf(transcript[hit.turn]!), hit.start, hit.end, note));
 
-  const candidates = [cues[0]?.turn, conversions[0]?.turn, tools.completedAt].filter(
+  // A user reply that closes the request ("Thanks!") resolves it at the answer before it.
+  const stillOpen = phraseMatcher(lexicon.still_open_phrases);
+  const abandoned = new Set(abandons.map((a) => a.turn));
+  const closure = matchingTurns(transcript, 'user', phraseMatcher(lexicon.closure_phrases)).find(
+    (c) => !abandoned.has(c.turn) && !stillOpen.find(textOf(transcript[c.turn]!)),
+  );
+  const answered = closure ? lastAnswerBefore(transcript, closure.turn) : undefined;
+  const candidates = [cues[0]?.turn, conversions[0]?.turn, tools.completedAt, answered].filter(
     (t): t is number => typeof t === 'number',
   );
   const resolvingTurn = candidates.length > 0 ? Math.min(...candidates) : null;
@@ -58,6 +69,7 @@ export function detectOutcome(c: ResolvedCase, transcript: readonly TranscriptMe
   } else if (resolvingTurn !== null) {
     detectedOutcome = 'resolved';
     if (cues[0]) quote(cues[0], 'resolution cue');
+    if (closure && resolvingTurn === answered) quote(closure, 'user closes the request');
   } else if (abandons.length > 0 || last?.role === 'user') {
     detectedOutcome = 'abandoned';
     if (abandons[0]) quote(abandons[0], 'abandon cue');
@@ -78,4 +90,13 @@ export function detectOutcome(c: ResolvedCase, transcript: readonly TranscriptMe
 export function outcomeMatches(expected: Outcome, detected: DetectedOutcome): boolean {
   if (expected === 'resolved') return detected === 'resolved' || detected === 'converted';
   return expected === detected;
+}
+
+/** Index of the last assistant message with text before `index`. */
+function lastAnswerBefore(transcript: readonly TranscriptMessage[], index: number): number | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    const m = transcript[i]!;
+    if (m.role === 'assistant' && textOf(m).trim() !== '') return i;
+  }
+  return undefined;
 }

@@ -14,6 +14,7 @@ const TurnsOptions = definitionSchema({
  * `turns-to-resolution`: the number of user turns up to the assistant message that resolved the
  * request. Score = min(1, target_turns / turns) when resolved, 0 otherwise (escalated,
  * abandoned, unresolved). label: the number of turns, or the detected outcome when unresolved.
+ * Applies to cases expected to be resolved or converted, or with no expected outcome.
  */
 export const turnsToResolutionKind: GraderKind<typeof TurnsOptions> = {
   options: TurnsOptions,
@@ -31,7 +32,8 @@ export const turnsToResolutionKind: GraderKind<typeof TurnsOptions> = {
     const target = definition.target_turns ?? 3;
     return {
       ...stamp,
-      appliesTo: () => true,
+      // meaningless for a case expected to escalate or be abandoned
+      appliesTo: (c) => c.expect?.outcome === undefined || c.expect.outcome === 'resolved' || c.expect.outcome === 'converted',
       grade: ({ case: c, transcript }) =>
         safeGrade(stamp, () => {
           const facts = detectOutcome(c, transcript, lexicon);
