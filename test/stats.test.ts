@@ -129,11 +129,11 @@ describe('bootstrap', () => {
 });
 
 describe('power', () => {
-  // Normal approximation: MDD = z_α·σ0 + z_β·σ1 with σ = sqrt(variance/N) (Connor 1987 for
-  // paired proportions): N=200, discordance 0.095, α=0.05 → 1.645·0.0218 + 0.842·0.0275 ≈ 0.059.
+  // Normal approximation: MDD = z_α·σ0 + 1/N + z_β·σ1 (continuity: the test is discrete) with σ = sqrt(variance/N) (Connor 1987 for
+  // paired proportions): N=200, discordance 0.095, α=0.05 → 1.645·0.0218 + 0.005 + 0.842·0.028 ≈ 0.064.
   it.each([
-    [200, 0.095, 0.05, 0.02, 0.0589],
-    [60, 0.2, 0.025, 0.02, 0.177], // 1.96·0.0577 + 0.842·0.0759
+    [200, 0.095, 0.05, 0.02, 0.0643], // + 1/N continuity for the discrete test
+    [60, 0.2, 0.025, 0.02, 0.1947], // 1.96·0.0577 + 1/60 + 0.842·0.0769
     [10000, 0.095, 0.05, 0.02, 0.0229], // the threshold binds: 0.02 + 0.842·0.00343
     [50, 0.001, 0.0125, 0.02, 0.14], // exact tests need ≥ 7 changed cases at α = 1/80: 7/50
   ])('MDD n=%i discordance=%f α=%f threshold=%f ≈ %f', (n, v, alpha, threshold, mdd) => {

@@ -25,7 +25,8 @@ export interface PowerInput {
 }
 
 /**
- * The smallest true drop the gate catches with the target power (default 80 %).
+ * The smallest drop of the measured metric the gate catches with the target power (default 80 %).
+ * "Measured": with a judge that flips verdicts with probability q, a true drop d shows as (1 − 2q)·d.
  * @example minimumDetectableDrop({ n: 200, variance: 0.095, binary: true, alpha: 0.05, threshold: 0.02 }) // ≈ 0.059
  */
 export function minimumDetectableDrop(input: PowerInput): number {
@@ -37,7 +38,8 @@ export function minimumDetectableDrop(input: PowerInput): number {
   let d = input.threshold;
   // Fixed point: the variance depends on d for pass/fail; converges in a few steps.
   for (let i = 0; i < 50; i++) {
-    const next = Math.max(za * sigma0, input.threshold) + zb * sigmaAt(d);
+    // Pass/fail counts are discrete: the exact test needs one more case than the normal curve (continuity correction).
+    const next = Math.max(za * sigma0 + (input.binary ? 1 / input.n : 0), input.threshold) + zb * sigmaAt(d);
     if (Math.abs(next - d) < 1e-9) break;
     d = next;
   }
@@ -55,15 +57,21 @@ export function minimumChangedCases(alpha: number): number {
  * variance. Infinity when the threshold itself is at or above the target.
  */
 export function casesNeeded(input: Omit<PowerInput, 'n'>, targetDrop: number): number {
-  const za = normalQuantile(1 - input.alpha);
-  const zb = normalQuantile(input.power ?? 0.8);
   if (targetDrop <= input.threshold) return Number.POSITIVE_INFINITY;
-  const v0 = Math.max(input.variance, 1e-12);
-  const v1 = Math.max(alternativeVariance(input, targetDrop), 1e-12);
-  // Need d − zb·σ1 ≥ za·σ0 and d − zb·σ1 ≥ threshold, with σ = sqrt(v/N).
-  const nSig = (za * Math.sqrt(v0) + zb * Math.sqrt(v1)) ** 2 / targetDrop ** 2;
-  const nThr = (zb ** 2 * v1) / (targetDrop - input.threshold) ** 2;
-  return Math.ceil(Math.max(nSig, nThr, minimumChangedCases(input.alpha) / targetDrop));
+  const mddAt = (n: number) => minimumDetectableDrop({ ...input, n });
+  let hi = 8;
+  while (mddAt(hi) > targetDrop) {
+    hi *= 2;
+    if (hi > 1e9) return Number.POSITIVE_INFINITY;
+  }
+  let lo = Math.floor(hi / 2);
+  // The MDD falls as N grows: binary search the smallest N that reaches the target.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (mddAt(mid) <= targetDrop) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Per-case drop variance under a true drop d: pass/fail gains d discordant pairs (δ + d − d²). */
