@@ -145,6 +145,34 @@ describe.each(['openai', 'anthropic'] as const)('%s over the fake server', (prov
   });
 });
 
+describe('anthropic message mapping', () => {
+  it('opens with a user turn, fills empty user text and merges same-role turns', async () => {
+    llm.setScript([]);
+    await model('anthropic').chat({
+      messages: [
+        { role: 'system', content: 'sys A' },
+        { role: 'assistant', content: 'Hi! How can I help?' },
+        { role: 'user', content: '' },
+        { role: 'user', content: 'refund please' },
+        { role: 'system', content: 'sys B' },
+      ],
+    });
+    const body = lastBody();
+    expect(body.system).toBe('sys A\n\nsys B');
+    expect(body.messages).toEqual([
+      { role: 'user', content: [{ type: 'text', text: '(conversation start)' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Hi! How can I help?' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '(empty message)' },
+          { type: 'text', text: 'refund please' },
+        ],
+      },
+    ]);
+  });
+});
+
 describe('structured output details', () => {
   it('turns strict mode off when the schema has optional fields', async () => {
     llm.setScript([]);

@@ -12,6 +12,10 @@ import { type CallContext, type FailureKind, toConvotestError } from './errors.j
 import { baseURLOf, type ChatModelDeps, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type ModelRefInput } from './settings.js';
 import { jsonSchemaOf, validateStructured } from './structured.js';
 
+/** Stand-ins for turns Anthropic refuses: an empty text block, an opening assistant turn. */
+export const EMPTY_TURN = '(empty message)';
+export const CONVERSATION_START = '(conversation start)';
+
 /** Anthropic requires max_tokens; used when the request gives none. */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
@@ -28,6 +32,8 @@ function parseArguments(text: string): unknown {
  * Our OpenAI-shaped conversation in Anthropic's shape: system messages split out, assistant tool
  * calls as tool_use blocks, tool messages as tool_result blocks in a user turn, and consecutive
  * turns of the same role merged (Anthropic wants all results of one tool round in one user turn).
+ * An empty user message becomes `(empty message)`; a conversation opening with the assistant
+ * gets a `(conversation start)` user turn first.
  */
 export function toAnthropicMessages(messages: Message[]): { system: string; messages: MessageParam[] } {
   const system: string[] = [];
@@ -45,7 +51,7 @@ export function toAnthropicMessages(messages: Message[]): { system: string; mess
         if (text) system.push(text);
         break;
       case 'user':
-        push('user', [{ type: 'text', text }]);
+        push('user', [{ type: 'text', text: text.trim() ? text : EMPTY_TURN }]);
         break;
       case 'tool':
         push('user', [{ type: 'tool_result', tool_use_id: m.tool_call_id ?? '', content: text }]);
@@ -65,6 +71,8 @@ export function toAnthropicMessages(messages: Message[]): { system: string; mess
       }
     }
   }
+  // Anthropic wants the conversation to open with a user turn (a bot may greet first).
+  if (out[0]?.role === 'assistant') out.unshift({ role: 'user', content: [{ type: 'text', text: CONVERSATION_START }] });
   return { system: system.join('\n\n'), messages: out };
 }
 
