@@ -3,6 +3,7 @@ import { ConvotestError, EXIT, exitCodeFor } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { importCommand } from './import.js';
 import { initCommand } from './init.js';
+import { regradeCommand } from './regrade.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
@@ -25,7 +26,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand, compareCommand];
+const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, regradeCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand, compareCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {

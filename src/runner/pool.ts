@@ -19,3 +19,27 @@ export async function runPool<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
+
+/** The same over an async stream (e.g. a run record's results); reads are serialised. */
+export async function runAsyncPool<T>(
+  items: AsyncIterable<T>,
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+  shouldStop: () => boolean = () => false,
+): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  let reading: Promise<unknown> = Promise.resolve();
+  const next = (): Promise<IteratorResult<T>> => {
+    const read = reading.then(() => iterator.next());
+    reading = read.catch(() => undefined);
+    return read;
+  };
+  const worker = async (): Promise<void> => {
+    while (!shouldStop()) {
+      const item = await next();
+      if (item.done) return;
+      await work(item.value);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+}

@@ -13,7 +13,7 @@ import { sha256 } from '../io/hash-chain.js';
 import { createChatModel, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { jsonSchemaOf } from '../models/structured.js';
-import { type AgentConfig, AgentConfigSchema, type Config } from '../schema/config.js';
+import { type AgentConfig, AgentConfigSchema, type Config, JudgeConfigSchema } from '../schema/config.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import { RUN_FORMAT_VERSION, type GraderInfo, type RunHeader, type VariantInfo } from '../schema/run-record.js';
 import { TOOL_VERSION } from '../version.js';
@@ -41,6 +41,8 @@ export interface RunRequest {
   cacheOnly?: boolean;
   maxCost?: number;
   outPath?: string;
+  /** Replaces the config's judge model (`regrade --judge anthropic:claude-sonnet-4-5`). */
+  judge?: { provider: 'openai' | 'anthropic'; model: string };
   fetch?: typeof fetch;
 }
 
@@ -57,14 +59,30 @@ export interface PreparedRun {
   judge?: ChatModel;
 }
 
+/** What grading needs: config, cases, graders (with the judge), and their hashes. */
+export interface PreparedGrading {
+  config: Config;
+  configDir: string;
+  configSource: string;
+  cases: ResolvedCase[];
+  goldenFiles: Array<{ path: string; sha256: string }>;
+  graders: Grader[];
+  graderInfos: GraderInfo[];
+  defaultGraders: Set<string>;
+  cache?: CachePolicy;
+  judge?: ChatModel;
+}
+
 /**
- * Loads everything a run needs (config, golden sets, grader definitions, agents, judge) and
- * builds its header. Bad input throws InputError (exit 2) before anything is called.
+ * Loads config, golden sets and grader definitions and builds the graders (with a cached,
+ * concurrency-limited judge when its key is set). Shared by `run` and `regrade`.
  */
-export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
+export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promise<PreparedGrading> {
   const { cwd, env } = request;
   const loaded = await loadConfig(request.configPath, cwd);
-  const config = loaded.config;
+  const config = request.judge
+    ? { ...loaded.config, judge: JudgeConfigSchema.parse({ ...(loaded.config.judge?.provider === request.judge.provider ? loaded.config.judge : {}), ...request.judge }) }
+    : loaded.config;
   const fromConfig = (p: string) => path.relative(cwd, path.resolve(loaded.dir, p)) || '.';
 
   const graderPaths = config.graders.map(fromConfig).filter((p) => existsSync(path.resolve(cwd, p)));
@@ -106,6 +124,29 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     if (!knownGraders.has(name)) throw new InputError(`--graders: no grader named "${name}" (known: ${[...knownGraders].sort().join(', ')})`);
   }
 
+  return {
+    config,
+    configDir: loaded.dir,
+    configSource: loaded.source,
+    cases,
+    goldenFiles: golden.files,
+    graders: graderSet.graders,
+    graderInfos,
+    defaultGraders,
+    ...(cache ? { cache } : {}),
+    ...(judge ? { judge } : {}),
+  };
+}
+
+/**
+ * Loads everything a run needs (config, golden sets, grader definitions, agents, judge) and
+ * builds its header. Bad input throws InputError (exit 2) before anything is called.
+ */
+export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
+  const { cwd, env } = request;
+  const grading = await prepareGrading(request);
+  const { config, cases, cache, judge, defaultGraders, graderInfos } = grading;
+  const loaded = { dir: grading.configDir, source: grading.configSource };
   const agentEntries = chooseAgents(config, request.agents);
   const built = await buildVariants(agentEntries, {
     configDir: loaded.dir,
@@ -132,7 +173,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
     hashes: {
       config: sha256(loaded.source || JSON.stringify(config)),
-      goldenSets: Object.fromEntries(golden.files.map((f) => [f.path, f.sha256])),
+      goldenSets: Object.fromEntries(grading.goldenFiles.map((f) => [f.path, f.sha256])),
       graders: Object.fromEntries(graderInfos.map((g: GraderInfo) => [g.name, g.hash])),
     },
     variants: built.infos satisfies VariantInfo[],
@@ -146,7 +187,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     configDir: loaded.dir,
     cases,
     variants: built.variants,
-    graders: graderSet.graders,
+    graders: grading.graders,
     defaultGraders,
     header,
     outPath,
