@@ -20,7 +20,7 @@ function model(provider: Provider, extra: Record<string, unknown> = {}) {
     provider === 'openai'
       ? { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: llm.openaiBaseURL }
       : { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: llm.anthropicBaseURL };
-  const name = provider === 'openai' ? 'gpt-4o-mini' : 'claude-sonnet-4-5';
+  const name = provider === 'openai' ? 'gpt-4o-mini' : 'claude-sonnet-4-6';
   return createChatModel({ provider, model: name, maxRetries: 2, timeoutMs: 5_000, ...extra }, { env });
 }
 
