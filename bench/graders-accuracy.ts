@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { checkReply, DEFAULT_GROUNDING, type GroundingSettings } from '../src/grading/grounding/grounding.js';
 import { detectHandoff, toolCallsOf } from '../src/grading/outcomes/detect.js';
 import { DEFAULT_LEXICON } from '../src/grading/outcomes/lexicon.js';
+import { detectOutcome } from '../src/grading/outcomes/outcome.js';
 import { matchTools } from '../src/grading/outcomes/tools.js';
 import { compoundOf, sentimentLabel } from '../src/grading/sentiment-lexicon.js';
 import { importOpenAiMessages } from '../src/io/import-openai.js';
@@ -173,8 +174,30 @@ function tauBench(): void {
   show('"all expected actions made" as predictor of reward = 1', binary(rows.map((r) => ({ predicted: r.allMade, actual: r.solved }))));
 }
 
+// ---------------------------------------------------------------------------- order completion (Taskmaster-4)
+function taskmaster(): void {
+  const dialogues = JSON.parse(read('taskmaster4-coffee-dev/dialogues_first125.json')) as Array<{
+    utterances: Array<{ speaker: string; text: string; annotations?: Array<{ name: string; value: string }> }>;
+  }>;
+  const empty = { id: 'tm', tags: {}, knowledge: [], graders: [], source: { file: 'taskmaster' } };
+  const rows = dialogues.map((d) => {
+    // text only: the API calls are annotations, not tool calls, so detection reads the words alone
+    const transcript: TranscriptMessage[] = d.utterances.map((u) => ({ role: u.speaker === 'user' ? 'user' : 'assistant', content: u.text }));
+    const outcome = detectOutcome(empty, transcript, DEFAULT_LEXICON).detectedOutcome;
+    const finished = d.utterances.some((u) => (u.annotations ?? []).some((a) => a.name === 'api_call' && a.value === 'finish_order'));
+    return { predicted: outcome === 'resolved' || outcome === 'converted', actual: finished };
+  });
+  const b = binary(rows);
+  console.log(`\n## Order completion on taskmaster4-coffee-dev (${rows.length} dialogues, text only)`);
+  console.log(`finish_order called in ${rows.filter((r) => r.actual).length}`);
+  console.log(
+    `detected resolved/converted vs finish_order: precision ${pct(b.precision)}  recall ${pct(b.recall)}  agreement ${pct(b.agreement)}  (tp ${b.tp} fp ${b.fp} fn ${b.fn} tn ${b.tn})`,
+  );
+}
+
 sentiment();
 const settings: GroundingSettings = { ...DEFAULT_GROUNDING };
 halueval(settings, [0.5, 0.75, 1]);
 faithdial(settings, 1);
 tauBench();
+taskmaster();
