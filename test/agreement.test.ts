@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agreementByGrader, cohensKappa, humanPass } from '../src/core/agreement.js';
+import { formatAgreement } from '../src/cli/agreement.js';
+import { agreementByGrader, cohensKappa, humanPass, overriddenPassRates } from '../src/core/agreement.js';
 import type { Label } from '../src/schema/label.js';
 
 describe("Cohen's kappa", () => {
@@ -65,5 +66,23 @@ describe('agreement by grader', () => {
     expect(humanPass({ pass: true }, { verdict: 'agree' })).toBe(true);
     expect(humanPass({ pass: true }, { verdict: 'disagree' })).toBe(false);
     expect(humanPass({ pass: false }, { verdict: 'disagree', pass: false })).toBe(false);
+  });
+
+  it('overridden pass rates replace labelled verdicts only', () => {
+    const results = [
+      { caseId: 'c1', variant: 'v', transcriptHash: 'aa11', grades: [{ grader: 'helpful', pass: true }] },
+      { caseId: 'c2', variant: 'v', transcriptHash: 'bb22', grades: [{ grader: 'helpful', pass: true }, { grader: 'tone', pass: null }] },
+    ];
+    expect(overriddenPassRates(results, [label({ caseId: 'c1', verdict: 'disagree' })])).toEqual([
+      { variant: 'v', grader: 'helpful', verdicts: 2, judgePassed: 2, humanPassed: 1, labelled: 1 },
+    ]);
+  });
+
+  it('formats the agreement table for the terminal', () => {
+    const grades = [{ caseId: 'c1', variant: 'v', transcriptHash: 'aa11', grade: { grader: 'helpful', pass: true, score: 0.9 } }];
+    const text = formatAgreement(agreementByGrader(grades, [label({ verdict: 'disagree', note: 'wrong' })]), 1);
+    expect(text).toContain('helpful                         1     0.0%   0.00');
+    expect(text).toContain('  judge pass          0           1');
+    expect(text).toContain('c1 [v] judge pass (0.90), human fail — rev: wrong');
   });
 });

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabels } from '../src/io/labels.js';
 import { verifyFile } from '../src/io/verify.js';
@@ -107,4 +109,26 @@ describe('view server', () => {
       await later.close();
     }
   });
+
+  it('convotest view prints its loopback URL, serves the page and stops on SIGINT', async () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'view', join(dir, 'run.jsonl'), '--reviewer', 'cy'], { cwd: root });
+    const url = await new Promise<string>((done, fail) => {
+      let text = '';
+      child.stdout.on('data', (c) => {
+        text += c;
+        const m = /convotest view: (http:\/\/127\.0\.0\.1:\d+\/) \(reviewer cy;/.exec(text);
+        if (m?.[1]) done(m[1]);
+      });
+      child.on('exit', (code) => fail(new Error(`exited ${code}: ${text}`)));
+    });
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('"reviewer":"cy"');
+    const code = await new Promise<number | null>((done) => {
+      child.on('exit', (c) => done(c));
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(0);
+  }, 120_000);
 });
