@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConvotestError } from '../src/errors.js';
 import { createChatModel } from '../src/models/index.js';
 import type { Provider } from '../src/schema/config.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
+import pLimit from 'p-limit';
+import { type FakeLlm, faultMix, startFakeLlm } from './fake-llm/server.js';
 
 let llm: FakeLlm;
 beforeAll(async () => {
@@ -142,4 +143,43 @@ describe('latency', () => {
     expect(reply.content).toBe('slow');
     expect(reply.latencyMs).toBeGreaterThanOrEqual(110);
   });
+});
+
+describe('many concurrent calls with 20 % faults of every kind', () => {
+  it('ends every call as a reply or a coded error, with retries bounded', async () => {
+    llm.setFaults(
+      faultMix(0.2, ['rate_limit', 'server_error', 'overloaded', 'timeout', 'malformed', 'drop'], {
+        seed: 11,
+        retryAfter: 0,
+        retryAfterMs: 1,
+      }),
+    );
+    const maxRetries = 2;
+    const limit = pLimit(20);
+    const calls = 200;
+    const results = await Promise.all(
+      Array.from({ length: calls }, (_, i) =>
+        limit(async () => {
+          const provider = i % 2 === 0 ? 'openai' : 'anthropic';
+          try {
+            const reply = await model(provider, { maxRetries, timeoutMs: 1_500 }).chat({
+              messages: [{ role: 'user', content: `case ${i}` }],
+            });
+            return reply.content === `echo: case ${i}` ? 'ok' : `wrong: ${reply.content}`;
+          } catch (error) {
+            return error instanceof ConvotestError ? error.code : `uncoded: ${String(error)}`;
+          }
+        }),
+      ),
+    );
+    const tally = new Map<string, number>();
+    for (const r of results) tally.set(r, (tally.get(r) ?? 0) + 1);
+    expect([...tally.keys()].every((k) => ['ok', 'E_PROVIDER', 'E_TIMEOUT'].includes(k)), JSON.stringify([...tally])).toBe(true);
+    expect(tally.get('ok')).toBeGreaterThan(calls * 0.8);
+    const counts = llm.counts;
+    // a reply the server sent may still arrive after a loaded client's timeout (then retried)
+    expect(counts.byOutcome.ok).toBeGreaterThanOrEqual(tally.get('ok') ?? 0);
+    expect(counts.requests).toBeGreaterThan(calls);
+    expect(counts.requests).toBeLessThanOrEqual(calls * (maxRetries + 1));
+  }, 60_000);
 });
