@@ -81,6 +81,38 @@ export async function emitVerdict(
   return verdict.verdict === 'pass' ? EXIT.ok : EXIT.gateFailed;
 }
 
+/**
+ * Gate two run records and report, as `convotest gate` does: for `convotest run --baseline`.
+ * Returns the exit code (0 pass, 1 fail or inconclusive); also sets it on `ctx`.
+ * @example await gateFiles({ baseline: 'runs/main.jsonl', candidate: outcome.path, rules: config.gate, ctx });
+ */
+export async function gateFiles(options: {
+  baseline: string;
+  candidate: string;
+  rules: GateRules;
+  ctx: Pick<CliContext, 'stdout' | 'setExitCode'>;
+  format?: GateFormat;
+  out?: string;
+  seed?: number;
+}): Promise<number> {
+  const [baseline, candidate] = await Promise.all([loadGateRun(options.baseline), loadGateRun(options.candidate)]).catch((error: unknown) => {
+    if (error instanceof ConvotestError) throw error;
+    const e = error as NodeJS.ErrnoException;
+    throw new InputError(e.code === 'ENOENT' ? 'run record not found' : e.message, { file: e.path ?? '' });
+  });
+  const verdict = gate(baseline, candidate, options.rules, { seed: options.seed ?? 1 });
+  const color = (options.ctx.stdout as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'];
+  const code = await emitVerdict(verdict, candidate, {
+    format: options.format ?? 'console',
+    ...(options.out ? { out: options.out } : {}),
+    env: process.env,
+    stdout: options.ctx.stdout,
+    color,
+  });
+  options.ctx.setExitCode(code);
+  return code;
+}
+
 /** `convotest gate --baseline <run> --candidate <run>` */
 export function gateCommand(ctx: CliContext): Command {
   return new Command('gate')
@@ -106,14 +138,6 @@ In GitHub Actions the Markdown is appended to $GITHUB_STEP_SUMMARY and breached 
     .action(async (opts: { baseline: string; candidate: string; config?: string; rules?: string; format: GateFormat; out?: string; seed: number }) => {
       if (!Number.isFinite(opts.seed)) throw new InputError('--seed must be an integer');
       const rules = await loadGateRules(opts);
-      const [baseline, candidate] = await Promise.all([loadGateRun(opts.baseline), loadGateRun(opts.candidate)]).catch((error: unknown) => {
-        if (error instanceof ConvotestError) throw error;
-        const e = error as NodeJS.ErrnoException;
-        throw new InputError(e.code === 'ENOENT' ? 'run record not found' : e.message, { file: e.path ?? '' });
-      });
-      const verdict = gate(baseline, candidate, rules, { seed: opts.seed });
-      const color = (ctx.stdout as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'];
-      const code = await emitVerdict(verdict, candidate, { format: opts.format, ...(opts.out ? { out: opts.out } : {}), env: process.env, stdout: ctx.stdout, color });
-      ctx.setExitCode(code);
+      await gateFiles({ baseline: opts.baseline, candidate: opts.candidate, rules, ctx, format: opts.format, ...(opts.out ? { out: opts.out } : {}), seed: opts.seed });
     });
 }
