@@ -43,7 +43,7 @@ The new record names its source run (header.sourceRun); agent usage and cost are
         env: process.env,
         ...(flags.graders ? { graders: flags.graders } : {}),
         ...(judge ? { judge } : {}),
-        cache: flags.cache,
+        ...(flags.cache === false ? { cache: false } : {}),
         cacheOnly: flags.cacheOnly === true,
       });
       const runId = `${new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '')}-${randomBytes(3).toString('hex')}`;

@@ -1,13 +1,20 @@
 import { writeFile } from 'node:fs/promises';
+import { gate } from '../core/gate.js';
 import type { Summary } from '../core/summary.js';
+import { gateMarkdown } from '../report/markdown-gate.js';
 import { readRunAll } from '../io/run-reader.js';
 import { formatRunSummary } from '../report/console-run.js';
 import { renderHtmlReport } from '../report/html.js';
 import type { PreparedRun } from '../runner/prepare.js';
 import type { RunOutcome } from '../runner/run.js';
+import { emitVerdict, loadGateRun } from './gate.js';
 import type { CliContext } from './main.js';
 
-/** After a run: the HTML report beside the record, the console summary, and the gate when a baseline is given. */
+/**
+ * After a run: the HTML report beside the record, the console summary, and with a baseline the
+ * gate: its verdict on the console (and in GitHub's step summary and annotations when there),
+ * the Markdown PR comment written beside the record as `<run>.gate.md`, exit 1 on fail.
+ */
 export async function afterRun(
   prepared: PreparedRun,
   outcome: RunOutcome,
@@ -23,5 +30,15 @@ export async function afterRun(
   const summary = run.summaryLine?.summary as Summary | undefined;
   if (summary) {
     options.stdout.write(formatRunSummary(summary, run.header, { status: outcome.status, path: outcome.path, ...(htmlPath ? { htmlPath } : {}) }));
+  }
+  if (options.baseline) {
+    const [baseline, candidate] = await Promise.all([loadGateRun(options.baseline), loadGateRun(outcome.path)]);
+    const verdict = gate(baseline, candidate, prepared.config.gate);
+    const markdownPath = `${outcome.path.replace(/\.jsonl$/, '')}.gate.md`;
+    await writeFile(markdownPath, gateMarkdown(verdict));
+    options.stdout.write('\n');
+    const code = await emitVerdict(verdict, candidate, { format: 'console', env: process.env, stdout: options.stdout, color: false });
+    options.stdout.write(`gate report (Markdown): ${markdownPath}\n`);
+    options.setExitCode(code);
   }
 }

@@ -74,7 +74,7 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
         selection: { filters: parseFilters(flags.filter ?? []), caseIds: flags.case ?? [] },
         ...(flags.repeat ? { repeat: positive(flags.repeat, '--repeat') } : {}),
         ...(flags.concurrency ? { concurrency: positive(flags.concurrency, '--concurrency') } : {}),
-        cache: flags.cache,
+        ...(flags.cache === false ? { cache: false } : {}),
         cacheOnly: flags.cacheOnly === true,
         ...(flags.maxCost ? { maxCost: positiveNumber(flags.maxCost, '--max-cost') } : {}),
         ...(flags.out ? { outPath: flags.out } : {}),
