@@ -113,6 +113,14 @@ describe('HTML report in Chromium', () => {
     await w.page.fill('#f-q', 'case-17');
     await w.page.waitForFunction(() => document.querySelector('#case-count')?.textContent?.startsWith('1 of'));
     expect(await w.page.textContent('.case-row td a')).toBe('delivery-0017');
+    await w.page.click('nav a[href="#compare"]');
+    await w.page.waitForSelector('table.compare');
+    expect(await w.page.locator('table.compare thead th').allTextContents()).toEqual(['case', 'baseline', 'candidate']);
+    expect(await w.page.textContent('#compare-count')).toMatch(/^40 cases/);
+    await w.page.check('#c-diff');
+    const differing = Number(/^(\d+) cases/.exec((await w.page.textContent('#compare-count')) ?? '')?.[1]);
+    expect(differing).toBeGreaterThan(0);
+    expect(differing).toBeLessThan(40);
     expect(w.external).toEqual([]);
     await w.page.close();
   });
