@@ -247,6 +247,21 @@ describe('configuration', () => {
     expect(() => createChatModel({ provider: 'openai', model: 'gpt-4o' }, { env: {} })).toThrow(ConvotestError);
   });
 
+  it('sends through an injected fetch', async () => {
+    llm.setScript([]);
+    const seen: string[] = [];
+    const fetchSpy: typeof fetch = (input, init) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    for (const provider of ['openai', 'anthropic'] as const) {
+      const env = { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k', OPENAI_BASE_URL: llm.openaiBaseURL, ANTHROPIC_BASE_URL: llm.anthropicBaseURL };
+      const m = createChatModel({ provider, model: 'm' }, { env, fetch: fetchSpy });
+      expect((await m.chat({ messages: [{ role: 'user', content: 'via spy' }] })).content).toBe('echo: via spy');
+    }
+    expect(seen).toEqual([`${llm.openaiBaseURL}/chat/completions`, `${llm.anthropicBaseURL}/v1/messages`]);
+  });
+
   it('reaches an OpenAI-compatible server through baseURL in the ref', async () => {
     llm.setScript([]);
     const m = createChatModel(
