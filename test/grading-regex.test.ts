@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Grader } from '../src/grading/grader.js';
-import { ibanValid, luhnValid } from '../src/grading/regex.js';
+import { ibanValid, luhnValid } from '../src/grading/patterns.js';
 import { chat, graderOf, run, shippedGrader, testCase } from './grading-helpers.js';
 
 describe('checksums', () => {

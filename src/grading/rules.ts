@@ -1,7 +1,7 @@
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Grader, GraderKind } from './grader.js';
 import { definitionSchema, safeGrade, userTurnOf, type GradeStamp } from './grade-helpers.js';
-import { checkPatterns, compilePatterns, type PatternCheck } from './regex.js';
+import { checkPatterns, compilePatterns, type PatternCheck } from './patterns.js';
 
 const RulesOptions = definitionSchema({});
 

@@ -5,7 +5,7 @@ import type { TranscriptMessage } from '../schema/run-record.js';
 import type { Grader, GraderKind } from './grader.js';
 import { clamp01, definitionSchema, safeGrade, spanEvidence, textOf, type GradeStamp } from './grade-helpers.js';
 import { isEnglishCase } from './language.js';
-import { RegexSource } from './regex.js';
+import { RegexSource } from './patterns.js';
 import { phraseMatcher } from './outcomes/detect.js';
 import {
   compoundOf,

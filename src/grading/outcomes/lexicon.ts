@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RegexSource } from '../regex.js';
+import { RegexSource } from '../patterns.js';
 
 /**
  * The phrase and tool lists the outcome detectors look for. Every list is optional in a grader
