@@ -1,0 +1,66 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRunAll } from '../src/io/run-reader.js';
+import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
+import { runCli } from './helpers/cli.js';
+
+/** `npm run demo` is `convotest run --config convotest.config.ts`: the project's own config and golden set. */
+const demo = (out: string) => ['run', '--config', 'convotest.config.ts', '--no-cache', '--no-html', '--progress', 'none', '--out', out];
+
+let llm: FakeLlm;
+beforeAll(async () => {
+  llm = await startFakeLlm({ log: false });
+});
+afterAll(async () => {
+  await llm.close();
+});
+
+describe('the demo', () => {
+  it('runs the baseline without any key and lists the model variants and judge graders as skipped', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'convotest-demo-')), 'demo.jsonl');
+    const result = await runCli(demo(out), { cleanEnv: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^baseline\s+73\s/m);
+    expect(result.stdout).toMatch(/^recorded\s+17\s/m);
+    for (const line of [
+      'skipped variant gpt-concise: OPENAI_API_KEY is not set',
+      'skipped variant claude-concise: ANTHROPIC_API_KEY is not set',
+      'skipped grader support-quality: needs a judge model: OPENAI_API_KEY is not set',
+    ]) {
+      expect(result.stdout).toContain(line);
+    }
+    expect(result.stdout).toContain(`run complete: ${out}`);
+    const run = await readRunAll(out);
+    expect(run.status).toBe('complete');
+    expect(run.results).toHaveLength(90);
+  }, 120_000);
+
+  it('runs every variant and the judge graders end to end over HTTP when the base URLs point at a server', async () => {
+    llm.reset();
+    const out = join(await mkdtemp(join(tmpdir(), 'convotest-demo-')), 'demo.jsonl');
+    const result = await runCli(demo(out), {
+      cleanEnv: true,
+      env: {
+        OPENAI_API_KEY: 'dummy-openai',
+        ANTHROPIC_API_KEY: 'dummy-anthropic',
+        OPENAI_BASE_URL: llm.openaiBaseURL,
+        ANTHROPIC_BASE_URL: llm.anthropicBaseURL,
+      },
+    });
+    expect(result.stderr).not.toMatch(/skipped/);
+    expect(result.code).toBe(0);
+    const run = await readRunAll(out);
+    const variants = new Set(run.results.map((r) => r.variant));
+    expect([...variants].sort()).toEqual(['baseline', 'claude-concise', 'gpt-concise', 'gpt-detailed', 'recorded']);
+    expect(run.results.filter((r) => r.error)).toEqual([]);
+    const graded = new Set(run.results.flatMap((r) => r.grades.filter((g) => !g.error).map((g) => g.grader)));
+    for (const name of ['support-quality', 'hallucination', 'accuracy', 'grounding', 'pii-leak', 'escalation']) expect(graded).toContain(name);
+    const claude = run.results.find((r) => r.variant === 'claude-concise')!;
+    expect(claude.usage.input).toBeGreaterThan(0);
+    expect(claude.judgeUsage.input).toBeGreaterThan(0);
+    expect(llm.counts.byProvider.openai).toBeGreaterThan(0);
+    expect(llm.counts.byProvider.anthropic).toBeGreaterThan(0);
+  }, 300_000);
+});
