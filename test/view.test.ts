@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabels } from '../src/io/labels.js';
 import { verifyFile } from '../src/io/verify.js';
+import { allowedHosts } from '../src/review/guard.js';
 import { startViewServer, type ViewServer } from '../src/review/server.js';
 import { type SyntheticResult, writeSyntheticRun } from './helpers/synthetic-run.js';
 
@@ -131,4 +132,12 @@ describe('view server', () => {
     });
     expect(code).toBe(0);
   }, 120_000);
+
+  it.each([
+    ['127.0.0.1', [], ['127.0.0.1:80', 'localhost:80']],
+    ['::1', [], ['[::1]:80', 'localhost:80']],
+    ['0.0.0.0', ['10.0.0.5', 'Box', 'fe80::1'], ['0.0.0.0:80', 'localhost:80', '127.0.0.1:80', '[::1]:80', '10.0.0.5:80', 'box:80', '[fe80::1]:80']],
+  ])('accepted Host values when listening on %s', (host, names, expected) => {
+    expect([...allowedHosts(host, 80, names)].sort()).toEqual([...expected].sort());
+  });
 });

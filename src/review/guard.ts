@@ -8,12 +8,14 @@ import type { IncomingMessage } from 'node:http';
  * embedded in the page (a foreign page can neither read it nor send the custom header without
  * a CORS preflight, which this server never grants).
  */
-export function allowedHosts(host: string, port: number): Set<string> {
+export function allowedHosts(host: string, port: number, interfaceNames: readonly string[] = []): Set<string> {
   const names = new Set([host]);
   if (host === '127.0.0.1' || host === 'localhost') names.add('localhost').add('127.0.0.1');
-  if (host === '::1') names.add('[::1]').add('localhost');
-  names.delete('::1');
-  return new Set([...names].map((n) => `${n.includes(':') && !n.startsWith('[') ? `[${n}]` : n}:${port}`));
+  if (host === '::1') names.add('::1').add('localhost');
+  // Listening on every interface (only with --host): accept the machine's own addresses and name,
+  // never an arbitrary name, so DNS rebinding still fails.
+  if (host === '0.0.0.0' || host === '::') for (const n of ['localhost', '127.0.0.1', '::1', ...interfaceNames]) names.add(n);
+  return new Set([...names].map((n) => `${n.includes(':') ? `[${n}]` : n}:${port}`.toLowerCase()));
 }
 
 /** null when the Host header names this server; else the reason to refuse. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { labelKey } from '../core/agreement.js';
 import { labelsPathFor, openLabels, readLabels } from '../io/labels.js';
 import { readRunAll } from '../io/run-reader.js';
@@ -113,7 +114,8 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     server.listen(options.port ?? 0, host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(host, port);
+  const interfaceNames = [hostname(), ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))];
+  hosts = allowedHosts(host, port, interfaceNames);
   const shown = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shown}:${port}/`,
