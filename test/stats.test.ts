@@ -167,3 +167,15 @@ describe('sign-flip randomisation test', () => {
     expect(signFlipTest(signs, { rng: createRng(1) })).toBeCloseTo(binomialUpperTail(220, 400), 12);
   });
 });
+
+describe('bootstrap beyond normalAbove', () => {
+  it('switches to the normal interval, which the bootstrap approaches', () => {
+    const rng = createRng(5);
+    const xs = Array.from({ length: 1500 }, () => rng());
+    const boot = bootstrapMean(xs, { rng: createRng(1), resamples: 4000 });
+    const normal = bootstrapMean(xs, { rng: createRng(1), normalAbove: 1000 });
+    expect(normal.mean).toBe(boot.mean);
+    expect(Math.abs(normal.lo - boot.lo)).toBeLessThan(0.002);
+    expect(Math.abs(normal.hi - boot.hi)).toBeLessThan(0.002);
+  });
+});
