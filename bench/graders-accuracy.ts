@@ -6,16 +6,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkReply, DEFAULT_GROUNDING, type GroundingSettings } from '../src/grading/grounding/grounding.js';
+import type { Grader } from '../src/grading/grader.js';
 import { detectHandoff, toolCallsOf } from '../src/grading/outcomes/detect.js';
 import { DEFAULT_LEXICON } from '../src/grading/outcomes/lexicon.js';
 import { detectOutcome } from '../src/grading/outcomes/outcome.js';
 import { matchTools } from '../src/grading/outcomes/tools.js';
+import { loadGraders } from '../src/grading/registry.js';
 import { compoundOf, sentimentLabel } from '../src/grading/sentiment-lexicon.js';
+import { loadGraderFiles } from '../src/io/grader-files.js';
 import { importOpenAiMessages } from '../src/io/import-openai.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
 
-const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = path.resolve(ROOT, '../shared/data');
 const read = (p: string) => readFileSync(path.join(DATA, p), 'utf8');
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -61,24 +64,39 @@ function sentiment(): void {
 }
 
 // ---------------------------------------------------------------------------- grounding
-function groundingScore(knowledge: string, question: string, answer: string, settings: GroundingSettings): number {
-  const claims = checkReply(answer, [knowledge, question], settings);
-  return claims.length === 0 ? 1 : claims.filter((c) => c.supported).length / claims.length;
+/** The shipped graders/grounding.yaml grader's score of a one-turn transcript (question → answer) with the knowledge. */
+async function groundingScore(grader: Grader, knowledge: string, question: string, answer: string): Promise<number> {
+  const grade = await grader.grade({
+    case: { id: 'bench', tags: {}, knowledge: [{ id: 'k', content: knowledge }], graders: [], source: { file: 'bench' } },
+    transcript: [
+      { role: 'user', content: question },
+      { role: 'assistant', content: answer },
+    ],
+    variant: 'bench',
+    signal: new AbortController().signal,
+  });
+  if (grade.score === null) throw new Error(`grounding error: ${grade.error?.message}`);
+  return grade.score;
 }
 
-function halueval(settings: GroundingSettings, thresholds: number[]): void {
+async function halueval(grader: Grader, thresholds: number[]): Promise<void> {
   const items = read('halueval-qa-dev/qa_first250.jsonl')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { knowledge: string; question: string; right_answer: string; hallucinated_answer: string });
-  const right = items.map((i) => groundingScore(i.knowledge, i.question, i.right_answer, settings));
-  const halu = items.map((i) => groundingScore(i.knowledge, i.question, i.hallucinated_answer, settings));
+  const right: number[] = [];
+  const halu: number[] = [];
+  for (const i of items) {
+    right.push(await groundingScore(grader, i.knowledge, i.question, i.right_answer));
+    halu.push(await groundingScore(grader, i.knowledge, i.question, i.hallucinated_answer));
+  }
   console.log(`\n## Grounding on halueval-qa-dev (${items.length} items × right/hallucinated answer)`);
   for (const t of thresholds) {
+    const mark = t === grader.threshold ? ' (shipped)' : '';
     const passed = right.filter((s) => s >= t).length / right.length;
     const flagged = halu.filter((s) => s < t).length / halu.length;
     console.log(
-      `threshold ${t}: right answers passed ${pct(passed)}  hallucinated flagged ${pct(flagged)}  balanced accuracy ${pct((passed + flagged) / 2)}`,
+      `threshold ${t}${mark}: right answers passed ${pct(passed)}  hallucinated flagged ${pct(flagged)}  balanced accuracy ${pct((passed + flagged) / 2)}`,
     );
   }
 }
@@ -113,7 +131,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-function faithdial(settings: GroundingSettings, threshold: number): void {
+async function faithdial(grader: Grader): Promise<void> {
   const [header, ...rows] = parseCsv(read('faithdial-wow-dev/wow.csv')).filter((r) => r.length > 1);
   const col = (name: string) => header!.indexOf(name);
   const items = rows.map((r) => ({
@@ -122,8 +140,9 @@ function faithdial(settings: GroundingSettings, threshold: number): void {
     response: r[col('response')]!,
     label: r[col('BEGIN')]!,
   }));
-  const flagged = items.map((i) => ({ ...i, flagged: groundingScore(i.evidence, i.history, i.response, settings) < threshold }));
-  console.log(`\n## Grounding on faithdial-wow-dev/wow.csv (${items.length} responses, threshold ${threshold})`);
+  const flagged: Array<(typeof items)[number] & { flagged: boolean }> = [];
+  for (const i of items) flagged.push({ ...i, flagged: (await groundingScore(grader, i.evidence, i.history, i.response)) < grader.threshold });
+  console.log(`\n## Grounding on faithdial-wow-dev/wow.csv (${items.length} responses, threshold ${grader.threshold})`);
   const labels = [...new Set(items.map((i) => i.label))].sort();
   for (const label of labels) {
     const of = flagged.filter((f) => f.label === label);
@@ -195,9 +214,15 @@ function taskmaster(): void {
   );
 }
 
-sentiment();
-const settings: GroundingSettings = { ...DEFAULT_GROUNDING };
-halueval(settings, [0.5, 0.75, 1]);
-faithdial(settings, 1);
-tauBench();
-taskmaster();
+async function main(): Promise<void> {
+  const files = await loadGraderFiles(['graders/grounding.yaml'], { cwd: ROOT });
+  const { graders, problems } = loadGraders(files.graders, { cwd: ROOT });
+  if (problems.length > 0 || !graders[0]) throw new Error(`graders/grounding.yaml: ${JSON.stringify(problems)}`);
+  sentiment();
+  await halueval(graders[0], [0.5, 0.75, 1]);
+  await faithdial(graders[0]);
+  tauBench();
+  taskmaster();
+}
+
+await main();
