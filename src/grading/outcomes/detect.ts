@@ -15,7 +15,9 @@ export function phraseMatcher(groups: Record<string, string[]>): PhraseMatcher {
     .flat()
     .map((p) => {
       const re = compileRegex(p);
-      return new RegExp(re.source, re.flags.includes('i') ? re.flags : `${re.flags}i`);
+      // stateless (no g/y: exec must not depend on lastIndex) and always case-insensitive
+      const flags = re.flags.replace(/[gy]/g, '');
+      return new RegExp(re.source, flags.includes('i') ? flags : `${flags}i`);
     });
   return {
     find(text) {
