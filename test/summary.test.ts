@@ -100,3 +100,14 @@ describe('repeats: pass^k, per-case threshold and flaky cases', () => {
     expect(v.repeats.flaky).toEqual([{ caseId: 'flaky', variant: 'main', graders: ['quality'], passRate: 0.6, repeats: 5 }]);
   });
 });
+
+describe('summary Markdown', () => {
+  it('renders the variant table with KPIs and null-aware cost', async () => {
+    const { summaryMarkdown } = await import('../src/report/markdown-summary.js');
+    const md = summaryMarkdown(summarize(results(), header, { seed: 3 }));
+    const rows = md.split('\n').filter((l) => l.startsWith('| a ') || l.startsWith('| b '));
+    expect(rows[0]).toContain('| 66.7 (n=3) | 33.3 (n=3) | 33.3 (n=3) | 50.0 (n=6) | 66.7 (n=3) | 50.0 (n=3) | $0.0150 | $0.0300 |');
+    expect(rows[1]).toContain('unknown (1 unpriced)');
+    expect(md).toContain('| intent=refund | 2 |');
+  });
+});
