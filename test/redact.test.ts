@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ibanValid, luhnValid, spanishIdValid } from '../src/core/redact-detectors.js';
 import { createRedactor } from '../src/core/redact.js';
@@ -78,6 +79,17 @@ describe('redaction: conversation', () => {
     const r = createRedactor(RedactionConfigSchema.parse({ kinds: ['email'], custom: { order_id: 'ORD-\\d{4}-\\d+' } }));
     expect(r.redactText('ORD-2024-118734 for a@b.io, call +34 612 345 678')).toBe(
       '[ORDER_ID_1] for [EMAIL_1], call +34 612 345 678',
+    );
+  });
+
+  it('redacts a 16-digit number exactly when it passes Luhn (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^4\d{15}$/), fc.constantFrom('', ' ', '-'), (digits, sep) => {
+        const shown = sep ? (digits.match(/\d{4}/g) ?? []).join(sep) : digits;
+        const out = redact(`order ${shown} today`);
+        return (out === 'order [CARD_1] today') === luhnValid(digits) && (out === `order ${shown} today`) === !luhnValid(digits);
+      }),
+      { numRuns: 500 },
     );
   });
 

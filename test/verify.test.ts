@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labelsPathFor, openLabels } from '../src/io/labels.js';
 import { verifyChain } from '../src/io/verify.js';
@@ -40,6 +41,18 @@ describe('verifyChain on a record from the real run writer', () => {
     expect(r.ok).toBe(false);
     expect(r.problem).toMatchObject({ line: 3, kind: 'altered' });
     expect(r.problem?.message).toContain('line 3 was altered');
+  });
+
+  it('catches any single changed byte before the summary line (property)', () => {
+    const summaryStart = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: summaryStart - 1 }), fc.integer({ min: 1, max: 255 }), (at, delta) => {
+        const changed = Buffer.from(bytes);
+        changed[at] = ((changed[at] ?? 0) + delta) % 256;
+        return verifyChain(changed, { kind: 'run' }).ok === false;
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('catches a byte change that breaks the JSON', () => {
