@@ -68,7 +68,7 @@ describe('gate reporters', () => {
       <details><summary>Power, pairing and every rule</summary>
 
       - This 12-case comparison cannot reliably see overall score drops under 58.3 points (80 % power, per-case drop SD 0.326); seeing drops of 5.0 points needs about 445 cases.
-      - This 12-case comparison cannot reliably see pass rate drops under 77.2 points (80 % power, discordance 50.0 %); seeing drops of 5.0 points needs about 2185 cases.
+      - This 12-case comparison cannot reliably see pass rate drops under 100.0 points (80 % power, discordance 50.0 %); seeing drops of 5.0 points needs about 2185 cases.
       - 3 drop tests, Holm-corrected; a drop blocks when it exceeds its limit and the 95 % interval excludes zero.
       - Errors: 0/12 results, 1/24 grades.
 

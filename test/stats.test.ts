@@ -129,15 +129,48 @@ describe('bootstrap', () => {
 });
 
 describe('power', () => {
-  // Normal approximation: MDD = z_α·σ0 + 1/N + z_β·σ1 (continuity: the test is discrete) with σ = sqrt(variance/N) (Connor 1987 for
-  // paired proportions): N=200, discordance 0.095, α=0.05 → 1.645·0.0218 + 0.005 + 0.842·0.028 ≈ 0.064.
+  // Many changed cases: normal approximation, MDD = max(z_α·σ0 + 1/N, threshold) + z_β·σ1 with
+  // σ = sqrt(variance/N), σ1 with the discordance grown by the drop (Connor 1987, paired proportions).
   it.each([
-    [200, 0.095, 0.05, 0.02, 0.0643], // + 1/N continuity for the discrete test
-    [60, 0.2, 0.025, 0.02, 0.1947], // 1.96·0.0577 + 1/60 + 0.842·0.0769
     [10000, 0.095, 0.05, 0.02, 0.0229], // the threshold binds: 0.02 + 0.842·0.00343
-    [50, 0.001, 0.0125, 0.02, 0.14], // exact tests need ≥ 7 changed cases at α = 1/80: 7/50
-  ])('MDD n=%i discordance=%f α=%f threshold=%f ≈ %f', (n, v, alpha, threshold, mdd) => {
+    [2000, 0.1, 0.0125, 0.02, 0.0267], // 2.241·0.00707 + 0.0005 = 0.0164 < 0.02, so 0.02 + 0.842·0.00794
+    [1000, 0.3, 0.0125, 0.02, 0.0556], // 2.241·0.01732 + 0.001 + 0.842·0.01878
+  ])('MDD n=%i discordance=%f α=%f threshold=%f ≈ %f (normal)', (n, v, alpha, threshold, mdd) => {
     expect(minimumDetectableDrop({ n, variance: v, binary: true, alpha, threshold })).toBeCloseTo(mdd, 3);
+  });
+
+  // Few changed cases: exact power (Poisson noise each way + k drops, exact sign test),
+  // cross-checked here by a seeded Monte Carlo of the same model.
+  it.each([
+    [200, 0.095, 0.05, 0.02, 14],
+    [60, 0.2, 0.025, 0.02, 14],
+    [50, 0.001, 0.0125, 0.02, 7], // exact tests need ≥ 7 changed cases at α = 1/80
+  ])('MDD n=%i discordance=%f α=%f threshold=%f = %i cases (exact, checked by simulation)', (n, v, alpha, threshold, k) => {
+    expect(minimumDetectableDrop({ n, variance: v, binary: true, alpha, threshold })).toBeCloseTo(k / n, 10);
+    const rng = createRng(11);
+    const poisson = (lam: number) => {
+      let x = 0;
+      let p = Math.exp(-lam);
+      let cdf = p;
+      const u = rng();
+      while (u > cdf) {
+        x++;
+        p = (p * lam) / x;
+        cdf += p;
+      }
+      return x;
+    };
+    const power = (drops: number) => {
+      let hits = 0;
+      for (let s = 0; s < 20000; s++) {
+        const b = poisson((n * v) / 2) + drops;
+        const c = poisson((n * v) / 2);
+        if (signTestOneSided(b, c) <= alpha && (b - c) / n > threshold) hits++;
+      }
+      return hits / 20000;
+    };
+    expect(power(k)).toBeGreaterThan(0.79);
+    expect(power(k - 1)).toBeLessThan(0.81);
   });
 
   it('casesNeeded inverts the MDD', () => {

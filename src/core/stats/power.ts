@@ -31,6 +31,7 @@ export interface PowerInput {
  */
 export function minimumDetectableDrop(input: PowerInput): number {
   if (input.n <= 0) return Number.POSITIVE_INFINITY;
+  if (input.binary && (input.n * input.variance) / 2 <= EXACT_LIMIT) return exactSignMdd(input);
   const za = normalQuantile(1 - input.alpha);
   const zb = normalQuantile(input.power ?? 0.8);
   const sigma0 = Math.sqrt(Math.max(input.variance, 1e-12) / input.n);
@@ -77,4 +78,59 @@ export function casesNeeded(input: Omit<PowerInput, 'n'>, targetDrop: number): n
 /** Per-case drop variance under a true drop d: pass/fail gains d discordant pairs (δ + d − d²). */
 function alternativeVariance(input: Omit<PowerInput, 'n'>, d: number): number {
   return input.binary ? input.variance + d - d * d : input.variance;
+}
+
+/** Up to this many expected noise changes per side, pass/fail power is computed exactly. */
+const EXACT_LIMIT = 60;
+
+/**
+ * Pass/fail MDD by exact power: noise changes each way ~ Poisson(N·δ/2), a drop adds k changes
+ * the bad way; power = P(exact sign test ≤ α and (b − c)/N > threshold). Returns k/N for the
+ * smallest k with power ≥ target (the normal curve is optimistic for few changed cases).
+ */
+function exactSignMdd(input: PowerInput): number {
+  const { n, alpha, threshold } = input;
+  const target = input.power ?? 0.8;
+  const lam = Math.max((n * input.variance) / 2, 0);
+  const top = Math.ceil(lam + 8 * Math.sqrt(lam) + 10);
+  const pois: number[] = [];
+  let p = Math.exp(-lam);
+  for (let i = 0; i <= top; i++) {
+    pois.push(p);
+    p = (p * lam) / (i + 1);
+  }
+  const crit = new Map<number, number>();
+  // Smallest b with P(X ≥ b | m, ½) ≤ α, summing the tail down from b = m by the pmf recurrence.
+  const critical = (m: number) => {
+    let c = crit.get(m);
+    if (c !== undefined) return c;
+    if (m > 1000) {
+      c = Math.ceil(m / 2 + (normalQuantile(1 - alpha) * Math.sqrt(m)) / 2 + 0.5);
+    } else {
+      let pmf = 2 ** -m;
+      let tail = 0;
+      c = m + 1;
+      for (let b = m; b >= 0; b--) {
+        tail += pmf;
+        if (tail > alpha) break;
+        c = b;
+        pmf = (pmf * b) / (m - b + 1);
+      }
+    }
+    crit.set(m, c);
+    return c;
+  };
+  const from = Math.max(0, Math.floor(lam - 8 * Math.sqrt(lam) - 10));
+  const power = (k: number) => {
+    let sum = 0;
+    for (let i = from; i <= top; i++) {
+      for (let j = from; j <= top; j++) {
+        const b = i + k;
+        if (b >= critical(b + j) && (b - j) / n > threshold + 1e-12) sum += pois[i]! * pois[j]!;
+      }
+    }
+    return sum;
+  };
+  for (let k = 1; k <= n; k++) if (power(k) >= target) return k / n;
+  return 1;
 }
