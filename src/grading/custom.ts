@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConvotestError } from '../errors.js';
 import { EvidenceSchema } from '../schema/grade.js';
 import type { GradeInput, Grader, GraderKind } from './grader.js';
-import { definitionSchema, errorGrade, makeGrade, turnGrade, type GradeStamp } from './grade-helpers.js';
+import { definitionSchema, errorGrade, makeGrade, turnGrade, stampOf } from './grade-helpers.js';
 
 const CustomOptions = definitionSchema({
   /** Path of the TS/JS module, relative to the definition file's folder. */
@@ -58,12 +58,7 @@ export const customKind: GraderKind<typeof CustomOptions> = {
   defaultThreshold: 0.5,
   needsJudge: false,
   create(definition, deps): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'conversation',
-      threshold: definition.threshold ?? 0.5,
-    };
+    const stamp = stampOf(definition, customKind);
     const file = path.resolve(deps.baseDir, definition.module);
     const exportName = definition.export ?? 'default';
     let loaded: Promise<CustomGraderFunction> | undefined;

@@ -12,6 +12,22 @@ export interface GradeStamp {
   threshold: number;
 }
 
+/**
+ * The identity every grade of a grader carries: its definition's name, kind, scope and
+ * threshold, falling back to the kind's defaults.
+ */
+export function stampOf(
+  definition: { name: string; kind: string; scope?: GraderScope | undefined; threshold?: number | undefined },
+  kind: { defaultScope: GraderScope; defaultThreshold: number },
+): GradeStamp {
+  return {
+    name: definition.name,
+    kind: definition.kind,
+    scope: definition.scope ?? kind.defaultScope,
+    threshold: definition.threshold ?? kind.defaultThreshold,
+  };
+}
+
 /** What a grader computes; `pass` is derived in code by {@link makeGrade}. */
 export interface Verdict {
   score: number;

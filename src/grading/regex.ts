@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Grader, GraderKind } from './grader.js';
-import { aggregateTurns, definitionSchema, safeGrade, turnGrade, type GradeStamp } from './grade-helpers.js';
+import { aggregateTurns, definitionSchema, safeGrade, turnGrade, stampOf } from './grade-helpers.js';
 import { checkPatterns, compilePatterns, PatternEntrySchema, patternReason } from './patterns.js';
 
 const RegexOptions = definitionSchema({
@@ -21,12 +21,7 @@ export const regexKind: GraderKind<typeof RegexOptions> = {
   defaultThreshold: 1,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'turn',
-      threshold: definition.threshold ?? 1,
-    };
+    const stamp = stampOf(definition, regexKind);
     const mustMatch = compilePatterns(definition.must_match);
     const mustNotMatch = compilePatterns(definition.must_not_match);
     const roles = new Set(definition.roles ?? ['assistant']);

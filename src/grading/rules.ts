@@ -1,6 +1,6 @@
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Grader, GraderKind } from './grader.js';
-import { definitionSchema, safeGrade, userTurnOf, type GradeStamp } from './grade-helpers.js';
+import { definitionSchema, safeGrade, userTurnOf, stampOf } from './grade-helpers.js';
 import { checkPatterns, compilePatterns, type PatternCheck } from './patterns.js';
 
 const RulesOptions = definitionSchema({});
@@ -21,12 +21,7 @@ export const rulesKind: GraderKind<typeof RulesOptions> = {
   defaultThreshold: 1,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'conversation',
-      threshold: definition.threshold ?? 1,
-    };
+    const stamp = stampOf(definition, rulesKind);
     return {
       ...stamp,
       appliesTo: (c: ResolvedCase) => hasPatterns(c.expect) || (c.turns ?? []).some((t) => hasPatterns(t.expect)),

@@ -3,7 +3,7 @@ import type { Evidence } from '../schema/grade.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { TranscriptMessage } from '../schema/run-record.js';
 import type { Grader, GraderKind } from './grader.js';
-import { clamp01, definitionSchema, safeGrade, spanEvidence, textOf, type GradeStamp } from './grade-helpers.js';
+import { clamp01, definitionSchema, safeGrade, spanEvidence, textOf, stampOf } from './grade-helpers.js';
 import { isEnglishCase } from './language.js';
 import { RegexSource } from './patterns.js';
 import { phraseMatcher } from './outcomes/detect.js';
@@ -94,12 +94,7 @@ export const sentimentKind: GraderKind<typeof SentimentOptions> = {
   defaultThreshold: 0.4,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'conversation',
-      threshold: definition.threshold ?? 0.4,
-    };
+    const stamp = stampOf(definition, sentimentKind);
     const settings: Settings = {
       rude: phraseMatcher({ all: definition.rude_markers ?? DEFAULT_RUDE_MARKERS }),
       polite: phraseMatcher({ all: definition.polite_markers ?? DEFAULT_POLITE_MARKERS }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ResolvedCase } from '../../schema/golden-set.js';
 import type { TranscriptMessage } from '../../schema/run-record.js';
 import type { Grader, GraderKind } from '../grader.js';
-import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, type GradeStamp } from '../grade-helpers.js';
+import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, stampOf } from '../grade-helpers.js';
 import { extractClaims, type Claim, type ClaimType } from './claims.js';
 import { extractNames } from './names.js';
 import { isEnglishCase } from '../language.js';
@@ -82,12 +82,7 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
   defaultThreshold: 1,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'turn',
-      threshold: definition.threshold ?? 1,
-    };
+    const stamp = stampOf(definition, groundingKind);
     const settings: GroundingSettings = {
       types: new Set(definition.claims ?? CLAIM_TYPES),
       nameWordShare: definition.name_word_share ?? DEFAULT_GROUNDING.nameWordShare,

@@ -1,5 +1,5 @@
 import type { Grader, GraderKind } from '../grader.js';
-import { definitionSchema, safeGrade, type GradeStamp } from '../grade-helpers.js';
+import { definitionSchema, safeGrade, stampOf } from '../grade-helpers.js';
 import { detectHandoff } from './detect.js';
 import { OutcomeLexiconShape, resolveLexicon } from './lexicon.js';
 
@@ -16,12 +16,7 @@ export const escalationKind: GraderKind<typeof EscalationOptions> = {
   defaultThreshold: 1,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'conversation',
-      threshold: definition.threshold ?? 1,
-    };
+    const stamp = stampOf(definition, escalationKind);
     const lexicon = resolveLexicon(definition);
     return {
       ...stamp,

@@ -1,5 +1,5 @@
 import type { Grader, GraderKind } from '../grader.js';
-import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, type GradeStamp } from '../grade-helpers.js';
+import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, stampOf } from '../grade-helpers.js';
 import { phraseMatcher } from './detect.js';
 import { OutcomeLexiconShape, resolveLexicon } from './lexicon.js';
 
@@ -16,12 +16,7 @@ export const fallbackKind: GraderKind<typeof FallbackOptions> = {
   defaultThreshold: 0.75,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'turn',
-      threshold: definition.threshold ?? 0.75,
-    };
+    const stamp = stampOf(definition, fallbackKind);
     const matcher = phraseMatcher(resolveLexicon(definition).fallback_phrases);
     return {
       ...stamp,

@@ -1,5 +1,5 @@
 import type { Grader, GraderKind } from '../grader.js';
-import { definitionSchema, safeGrade, type GradeStamp } from '../grade-helpers.js';
+import { definitionSchema, safeGrade, stampOf } from '../grade-helpers.js';
 import { OutcomeLexiconShape, resolveLexicon } from './lexicon.js';
 import { detectOutcome, outcomeMatches } from './outcome.js';
 
@@ -17,12 +17,7 @@ export const resolutionKind: GraderKind<typeof ResolutionOptions> = {
   defaultThreshold: 1,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'conversation',
-      threshold: definition.threshold ?? 1,
-    };
+    const stamp = stampOf(definition, resolutionKind);
     const lexicon = resolveLexicon(definition);
     return {
       ...stamp,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Grader, GraderKind } from '../grader.js';
-import { definitionSchema, safeGrade, type GradeStamp } from '../grade-helpers.js';
+import { definitionSchema, safeGrade, stampOf } from '../grade-helpers.js';
 import { OutcomeLexiconShape, resolveLexicon } from './lexicon.js';
 import { detectOutcome } from './outcome.js';
 
@@ -22,12 +22,7 @@ export const turnsToResolutionKind: GraderKind<typeof TurnsOptions> = {
   defaultThreshold: 0.5,
   needsJudge: false,
   create(definition): Grader {
-    const stamp: GradeStamp = {
-      name: definition.name,
-      kind: definition.kind,
-      scope: definition.scope ?? 'conversation',
-      threshold: definition.threshold ?? 0.5,
-    };
+    const stamp = stampOf(definition, turnsToResolutionKind);
     const lexicon = resolveLexicon(definition);
     const target = definition.target_turns ?? 3;
     return {
