@@ -26,7 +26,7 @@ export function legend(names: readonly string[]): string {
 export function scoreHistogram(title: string, series: ReadonlyArray<{ name: string; scores: readonly number[] }>): string {
   const W = 300;
   const H = 150;
-  const pad = { l: 30, r: 8, t: 18, b: 22 };
+  const pad = { l: 38, r: 8, t: 18, b: 22 };
   const bins = series.map((s) => {
     const counts = new Array<number>(10).fill(0);
     for (const v of s.scores) counts[Math.min(9, Math.floor(v * 10))]! += 1;
