@@ -1,5 +1,5 @@
 /**
- * Seeded simulation of the gate's statistics: `npx tsx bench/gate-power.ts [--sims 200]`.
+ * Seeded simulation of the gate's statistics: `npx tsx bench/gate-power.ts [--sims 200] [--perf]`.
  *
  * Model (per simulated pair of runs): N cases; each case's true outcome is pass with p = 0.8 and
  * fixed for the agent; with agent nondeterminism ν a run re-draws a case's outcome from
@@ -97,6 +97,10 @@ function rates(c: SimConfig, sims: number, seed: number) {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+if (args.includes('--perf')) {
+  await perfCheck();
+  process.exit(0);
+}
 const started = performance.now();
 const cpuStart = process.cpuUsage();
 console.log(`gate-power: p=${P}, ${SIMS} simulated merges per cell (${TARGET_SIMS} for the N=200, q=0.05 target rows, ${Math.max(100, Math.floor(SIMS / 2))} for N=1000), ${RESAMPLES} bootstrap resamples, seed 20261122`);
@@ -127,11 +131,16 @@ for (const n of [50, 200, 1000]) {
 console.log('\nTargets:');
 for (const t of targets) console.log(`  ${t}`);
 
-console.log('\nStated minimum detectable drop vs simulated power at that drop (ν=0):');
+console.log('\nStated minimum detectable drop (in measured points) vs simulated power at the true drop that shows as that much (ν=0):');
 for (const [n, q, k] of [[50, 0.05, 1], [200, 0.05, 1], [200, 0.05, 3], [200, 0.1, 1], [1000, 0.05, 1], [1000, 0.1, 3]] as const) {
-  const stated = rates({ n, q, d: 0, k, nu: 0 }, 200, seed++).mdd;
-  const at = rates({ n, q, d: stated, k, nu: 0 }, SIMS, seed++);
-  console.log(`  N=${n} q=${q} k=${k}: stated MDD ${(stated * 100).toFixed(1)} pts → simulated power there ${pct(at.paired).trim()} (aim: ≈80%)`);
+  const stated = rates({ n, q, d: 0, k, nu: 0 }, 100, seed++).mdd;
+  // A judge flipping verdicts with probability q (majority of k) shows a true drop d as (1 − 2q_k)·d.
+  const qk = k === 1 ? q : 3 * q * q - 2 * q ** 3;
+  const trueDrop = Math.min(stated / (1 - 2 * qk), P);
+  const at = rates({ n, q, d: trueDrop, k, nu: 0 }, n === 1000 ? 100 : SIMS, seed++);
+  console.log(
+    `  N=${n} q=${q} k=${k}: stated MDD ${(stated * 100).toFixed(1)} pts (true drop ${(trueDrop * 100).toFixed(1)} pts) → simulated power ${pct(at.paired).trim()} (aim ≈ 80%)`,
+  );
 }
 const cpu = process.cpuUsage(cpuStart);
 console.log(`\nsimulation time ${((performance.now() - started) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU (one core; wall time grows when the machine is shared)`);
@@ -158,6 +167,7 @@ async function perfCheck(): Promise<void> {
     const bPath = write('baseline', 0);
     const cPath = write('candidate', 0.01);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const sides = [];
     for (const path of [bPath, cPath]) {
       const reader = await readRun(path);
@@ -168,8 +178,9 @@ async function perfCheck(): Promise<void> {
     const t1 = performance.now();
     const verdict = gate(sides[0]!, sides[1]!, GateRulesSchema.parse({ slices: ['intent'] }));
     const t2 = performance.now();
+    const cpu = process.cpuUsage(c0);
     console.log(
-      `\nperf: 2 × 10,000-case records: read ${((t1 - t0) / 1000).toFixed(2)} s + gate ${((t2 - t1) / 1000).toFixed(2)} s = ${((t2 - t0) / 1000).toFixed(2)} s (verdict ${verdict.verdict}, ${verdict.dropTests} drop tests)`,
+      `\nperf: 2 × 10,000-case records: read ${((t1 - t0) / 1000).toFixed(2)} s + gate ${((t2 - t1) / 1000).toFixed(2)} s = ${((t2 - t0) / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (verdict ${verdict.verdict}, ${verdict.dropTests} drop tests)`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
