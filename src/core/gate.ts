@@ -9,6 +9,7 @@ import { powerNote } from './gate/power-note.js';
 import { dropSpecs, pairRuns } from './gate/plan.js';
 import type { RuleOutcome, Verdict } from './gate/types.js';
 import { holm } from './stats/holm.js';
+import { minimumDetectableDrop } from './stats/power.js';
 import { createRng } from './stats/prng.js';
 
 export type { FlippedCase, PowerNote, RuleOutcome, Verdict, VerdictWord } from './gate/types.js';
@@ -79,7 +80,8 @@ export function gate(baseline: GateRun, candidate: GateRun, rules: GateRules, op
     o.pAdjusted = adjusted[i]!;
     o.significant = o.pAdjusted <= alpha;
     o.blocking = o.exceeded && o.significant;
-    o.mdd = powerNote({ metric: o.metric, cases: o.cases, variance: t.variance, binary: t.binary, alpha: alpha / tests.length, threshold: o.threshold, targetDrop: 0.05 }).mdd;
+    const absThreshold = o.relative && o.baseline !== null ? o.threshold * o.baseline : o.threshold;
+    o.mdd = minimumDetectableDrop({ n: o.cases, variance: t.variance, binary: t.binary, alpha: alpha / tests.length, threshold: absThreshold });
     o.message = dropMessage(o, rules.confidence);
   });
 
