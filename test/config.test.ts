@@ -39,7 +39,7 @@ export default defineConfig({ agents: { floor: { kind: 'baseline' } }, repeat: 2
 
   it('names the line of a wrong type', async () => {
     const dir = await dirWith({ 'convotest.config.yaml': 'repeat: many\n' });
-    await expect(loadConfig(undefined, dir)).rejects.toThrow(/convotest.config.yaml:1:9  repeat  .*number/);
+    await expect(loadConfig(undefined, dir)).rejects.toThrow(/convotest.config.yaml:1:9 {2}repeat {2}.*number/);
   });
 
   it.each([

@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 // Wire bodies are read loosely here: the assertions check their shape.
-// biome-ignore lint/suspicious/noExplicitAny: see above
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type Wire = Record<string, any>;
 
 async function openai(body: Record<string, unknown>) {

@@ -16,12 +16,6 @@ afterAll(async () => {
 
 const keys = { OPENAI_API_KEY: 'test-key-openai', ANTHROPIC_API_KEY: 'test-key-anthropic' };
 
-async function onlyRecord(dir: string): Promise<string> {
-  const files = (await readdir(join(dir, 'runs'))).filter((f) => f.endsWith('.jsonl'));
-  expect(files).toHaveLength(1);
-  return join(dir, 'runs', files[0]!);
-}
-
 describe('convotest run over the fake LLM', () => {
   it('replays every turn, records usage, latency and cost, and a second run is served from the cache', async () => {
     llm.reset();

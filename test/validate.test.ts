@@ -35,7 +35,7 @@ describe('convotest validate on the broken fixtures', () => {
     expect(lines).toHaveLength(all.length);
     const broken = Object.values(expected).filter((l) => l.length > 0).length;
     expect(summary).toBe(`${all.length} problems in ${broken} files`);
-    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/invalid\/[\w.-]+:\d+(:\d+)?  /);
+    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/invalid\/[\w.-]+:\d+(:\d+)? {2}/);
   });
 
   it('checks one file at a time too (a duplicate needs both files)', async () => {

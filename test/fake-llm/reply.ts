@@ -53,7 +53,7 @@ export interface ResolvedReply {
 
 function argsOf(call: FakeToolCall): { input: unknown; arguments: string } {
   if (typeof call.arguments === 'string') {
-    let input: unknown = {};
+    let input: unknown;
     try {
       input = JSON.parse(call.arguments);
     } catch {

@@ -51,7 +51,7 @@ export function toolCallsOf(transcript: readonly TranscriptMessage[]): FoundTool
   transcript.forEach((m, turn) => {
     if (m.role !== 'assistant') return;
     for (const call of m.tool_calls ?? []) {
-      let args: unknown = {};
+      let args: unknown;
       try {
         args = JSON.parse(call.function.arguments || '{}');
       } catch {
