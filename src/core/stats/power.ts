@@ -22,6 +22,8 @@ export interface PowerInput {
   threshold: number;
   /** Target power (default 0.8). */
   power?: number;
+  /** false: the normal approximation even for few changed cases (fast, a little optimistic). */
+  exact?: boolean;
 }
 
 /**
@@ -31,7 +33,9 @@ export interface PowerInput {
  */
 export function minimumDetectableDrop(input: PowerInput): number {
   if (input.n <= 0) return Number.POSITIVE_INFINITY;
-  if (input.binary && (input.n * input.variance) / 2 <= EXACT_LIMIT) return exactSignMdd(input);
+  if (input.binary && input.exact !== false && (input.n * input.variance) / 2 <= EXACT_LIMIT) {
+    return exactSignMdd(input, Math.round(minimumDetectableDrop({ ...input, exact: false }) * input.n));
+  }
   const za = normalQuantile(1 - input.alpha);
   const zb = normalQuantile(input.power ?? 0.8);
   const sigma0 = Math.sqrt(Math.max(input.variance, 1e-12) / input.n);
@@ -59,7 +63,8 @@ export function minimumChangedCases(alpha: number): number {
  */
 export function casesNeeded(input: Omit<PowerInput, 'n'>, targetDrop: number): number {
   if (targetDrop <= input.threshold) return Number.POSITIVE_INFINITY;
-  const mddAt = (n: number) => minimumDetectableDrop({ ...input, n });
+  // The normal approximation (with continuity) is enough for an estimate of N, and fast.
+  const mddAt = (n: number) => minimumDetectableDrop({ ...input, n, exact: false });
   let hi = 8;
   while (mddAt(hi) > targetDrop) {
     hi *= 2;
@@ -88,7 +93,7 @@ const EXACT_LIMIT = 60;
  * the bad way; power = P(exact sign test ≤ α and (b − c)/N > threshold). Returns k/N for the
  * smallest k with power ≥ target (the normal curve is optimistic for few changed cases).
  */
-function exactSignMdd(input: PowerInput): number {
+function exactSignMdd(input: PowerInput, guess: number): number {
   const { n, alpha, threshold } = input;
   const target = input.power ?? 0.8;
   const lam = Math.max((n * input.variance) / 2, 0);
@@ -131,6 +136,9 @@ function exactSignMdd(input: PowerInput): number {
     }
     return sum;
   };
-  for (let k = 1; k <= n; k++) if (power(k) >= target) return k / n;
-  return 1;
+  // Power rises with k: walk from the normal approximation's guess to the smallest k that reaches the target.
+  let k = Math.min(Math.max(1, guess), n);
+  while (k > 1 && power(k - 1) >= target) k--;
+  while (k < n && power(k) < target) k++;
+  return k / n;
 }
