@@ -4,7 +4,7 @@ import type { Summary } from '../core/summary.js';
 import { gateMarkdown } from '../report/markdown-gate.js';
 import { readRunAll } from '../io/run-reader.js';
 import { formatRunSummary } from '../report/console-run.js';
-import { renderHtmlReport } from '../report/html.js';
+import { renderHtmlReport, storedSummary } from '../report/html.js';
 import type { PreparedRun } from '../runner/prepare.js';
 import type { RunOutcome } from '../runner/run.js';
 import { emitVerdict, loadGateRun } from './gate.js';
@@ -25,7 +25,8 @@ export async function afterRun(
   if (options.html && prepared.config.htmlReport) {
     htmlPath = `${outcome.path.replace(/\.jsonl$/, '')}.html`;
     const baseline = options.baseline ? await readRunAll(options.baseline) : undefined;
-    await writeFile(htmlPath, renderHtmlReport({ header: run.header, results: run.results, ...(baseline ? { baseline } : {}) }));
+    const summary = storedSummary(run.summaryLine);
+    await writeFile(htmlPath, renderHtmlReport({ header: run.header, results: run.results, ...(summary ? { summary } : {}), ...(baseline ? { baseline } : {}) }));
   }
   const summary = run.summaryLine?.summary as Summary | undefined;
   if (summary) {

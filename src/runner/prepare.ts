@@ -5,6 +5,7 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { ConvotestError, InputError } from '../errors.js';
 import type { Grader } from '../grading/grader.js';
+import { createRedactor } from '../core/redact.js';
 import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
@@ -109,8 +110,10 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
     const cached = cache ? cachedChatModel(raw, cache, (r) => (r.schema ? { name: r.schema.name, schema: jsonSchemaOf(r.schema.schema) } : null)) : raw;
     judge = { provider: cached.provider, model: cached.model, chat: (r) => limit(() => cached.chat(r)) };
   }
+  const redactor = config.redaction.enabled && config.redaction.beforeJudge ? createRedactor(config.redaction) : undefined;
   const graderSet = loadGraders(graderFiles.graders, {
     ...(judge ? { judge } : {}),
+    ...(redactor ? { redactForJudge: (text: string) => redactor.redactText(text) } : {}),
     cwd,
     ...(config.judge ? { judgeParams: { temperature: config.judge.temperature, ...(config.judge.seed !== undefined ? { seed: config.judge.seed } : {}) } } : {}),
   });

@@ -139,6 +139,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
       repeat: item.repeat,
       tags: item.testCase.tags,
       source: item.testCase.source.file,
+      ...(item.testCase.knowledge.length ? { knowledge: item.testCase.knowledge } : {}),
       mode: item.variant === RECORDED_VARIANT ? 'recorded' : 'replay',
       transcript: stored.transcript,
       transcriptHash: transcriptHash(stored.transcript),
