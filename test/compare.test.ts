@@ -68,3 +68,23 @@ describe('compare', () => {
     expect(md).toContain('| intent=refund | big | 90.0 | cheap |');
   });
 });
+
+describe('convotest compare (end to end)', { timeout: 120_000 }, () => {
+  it('prints the comparison of a run with several variants', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, resolve, dirname } = await import('node:path');
+    const { fileURLToPath } = await import('node:url');
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+    const path = join(mkdtempSync(join(tmpdir(), 'convotest-compare-')), 'run.jsonl');
+    const header = syntheticHeader('r1', { variants: ['big', 'small', 'cheap'] });
+    writeFileSync(path, `${[header, ...results()].map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'compare', path, '--format', 'markdown'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('**cheap is not significantly worse than big and costs less per conversation.**');
+  });
+});

@@ -94,6 +94,9 @@ export function gate(baseline: GateRun, candidate: GateRun, rules: GateRules, op
       continue;
     }
     const sliceSel = floor.slice ? parseFloorSlice(floor.slice) : undefined;
+    if (floor.slice && !sliceSel) {
+      warnings.push(`floor on ${floor.metric}: slice "${floor.slice}" needs key=value; applied to every case`);
+    }
     rulesOut.push(checkFloor(def, floor.min, [...candidate.records.values()], sliceSel));
   }
   if (rules.maxCostIncrease !== undefined) rulesOut.push(checkCost(pairs, rules.maxCostIncrease, warnings));
