@@ -171,3 +171,18 @@ describe('gate pairing and mismatch checks', () => {
     expect(verdictOf(b, c)).toEqual(verdictOf(b, c));
   });
 });
+
+describe('gate properties', () => {
+  it('an identical re-run never blocks, and a candidate that only improves never fails (fast-check)', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 80 }), fc.array(fc.nat(79), { maxLength: 20 }), (fails, fixes) => {
+        const b = run(fails.length, (i) => fails[i]!);
+        const same = verdictOf(b, run(fails.length, (i) => fails[i]!));
+        const better = verdictOf(b, run(fails.length, (i) => fails[i]! && !fixes.includes(i)));
+        return same.verdict === 'pass' && better.verdict === 'pass' && better.flips.passToFail.length === 0;
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
