@@ -1,4 +1,5 @@
 import type { Agent, AgentReply } from '../agents/agent.js';
+import { addUsage, emptyUsage } from '../core/usage.js';
 import { errorInfo } from '../errors.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Message, ToolDefinition, Usage } from '../schema/message.js';
@@ -44,7 +45,7 @@ export interface Conversation {
  */
 export async function replayConversation(testCase: ResolvedCase, options: ConversationOptions): Promise<Conversation> {
   const transcript: TranscriptMessage[] = [];
-  const totals = { usage: { input: 0, output: 0, cached: 0 } as Usage, cost: 0 as number | null, latency: 0 };
+  const totals = { usage: emptyUsage(), cost: 0 as number | null, latency: 0 };
   const turns = testCase.turns ?? [];
   for (const [turn, scripted] of turns.entries()) {
     transcript.push({ role: 'user', content: scripted.user, scripted: true, turn });
@@ -123,12 +124,7 @@ export function toMessage(m: TranscriptMessage): Message {
 }
 
 function add(totals: { usage: Usage; cost: number | null; latency: number }, usage: Usage, cost: number | null, latency: number) {
-  totals.usage = {
-    input: totals.usage.input + usage.input,
-    output: totals.usage.output + usage.output,
-    cached: totals.usage.cached + usage.cached,
-    ...(totals.usage.estimated || usage.estimated ? { estimated: true } : {}),
-  };
+  totals.usage = addUsage(totals.usage, usage);
   totals.cost = totals.cost === null || cost === null ? null : totals.cost + cost;
   totals.latency += latency;
 }

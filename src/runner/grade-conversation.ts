@@ -1,3 +1,4 @@
+import { sumUsage } from '../core/usage.js';
 import { errorInfo } from '../errors.js';
 import type { Grader } from '../grading/grader.js';
 import type { Grade } from '../schema/grade.js';
@@ -50,16 +51,9 @@ export async function gradeConversation(
       }
     }),
   );
-  let judgeUsage: Usage = { input: 0, output: 0, cached: 0 };
   let judgeCostUsd: number | null = 0;
   for (const g of grades) {
-    if (!g.usage) continue;
-    judgeUsage = {
-      input: judgeUsage.input + g.usage.input,
-      output: judgeUsage.output + g.usage.output,
-      cached: judgeUsage.cached + g.usage.cached,
-    };
-    judgeCostUsd = judgeCostUsd === null || g.costUsd == null ? null : judgeCostUsd + g.costUsd;
+    if (g.usage) judgeCostUsd = judgeCostUsd === null || g.costUsd == null ? null : judgeCostUsd + g.costUsd;
   }
-  return { grades, judgeUsage, judgeCostUsd };
+  return { grades, judgeUsage: sumUsage(grades.map((g) => g.usage)), judgeCostUsd };
 }

@@ -1,3 +1,4 @@
+import { emptyUsage } from '../core/usage.js';
 import { readRun } from '../io/run-reader.js';
 import { createRunWriter } from '../io/run-writer.js';
 import { RUN_FORMAT_VERSION, type RunHeader, type RunStatus } from '../schema/run-record.js';
@@ -61,7 +62,7 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
     async (result) => {
       const testCase = cases.get(result.caseId);
       let grades = result.grades;
-      let judgeUsage = { input: 0, output: 0, cached: 0 };
+      let judgeUsage = emptyUsage();
       let judgeCostUsd: number | null = 0;
       if (!testCase) missing += 1;
       else if (!result.error) {

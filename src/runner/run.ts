@@ -1,3 +1,4 @@
+import { emptyUsage } from '../core/usage.js';
 import type { Agent } from '../agents/agent.js';
 import type { Grader } from '../grading/grader.js';
 import { createRunWriter } from '../io/run-writer.js';
@@ -119,9 +120,9 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
           signal: options.signal,
           ...(variant.beforeCall ? { beforeCall: variant.beforeCall } : {}),
         })
-      : { transcript: recordedTranscript(item.testCase), usage: { input: 0, output: 0, cached: 0 }, costUsd: 0, latencyMs: 0 };
+      : { transcript: recordedTranscript(item.testCase), usage: emptyUsage(), costUsd: 0, latencyMs: 0 };
     const graded = conversation.error
-      ? { grades: [], judgeUsage: { input: 0, output: 0, cached: 0 }, judgeCostUsd: 0 }
+      ? { grades: [], judgeUsage: emptyUsage(), judgeCostUsd: 0 }
       : await gradeConversation(
           item.testCase,
           conversation.transcript,
