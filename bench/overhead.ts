@@ -2,7 +2,9 @@
  * Harness overhead: N synthetic 3-turn cases against the fake LLM (in its own process, so its
  * CPU is not counted) at latency L with concurrency C, no graders. Prints wall time, the ideal
  * wall time ceil(N / C) × turns × L, their ratio, harness CPU ms per turn, peak RSS, and (with
- * --cache) the provider calls of a second identical run with the cache warm.
+ * --cache) the provider calls of a second identical run with the cache warm. A short warm-up run
+ * (not measured) first loads every module and opens the connections, so the figures are the
+ * steady state. Run `npm run build` first: the bench measures the compiled harness in dist/.
  *
  *   npx tsx bench/overhead.ts --n 1000 --latency 50 --concurrency 16
  *   npx tsx bench/overhead.ts --n 2000 --latency 0 --concurrency 16
@@ -12,8 +14,9 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { executeRun } from '../src/runner/execute.js';
-import { prepareRun } from '../src/runner/prepare.js';
+// The harness as shipped: the compiled dist/ (built by `npm ci` through `prepare`, or `npm run build`).
+import { executeRun } from '../dist/runner/execute.js';
+import { prepareRun } from '../dist/runner/prepare.js';
 import { startFakeLlmProcess } from '../test/fake-llm/process.js';
 import { syntheticProject } from '../test/helpers/golden.js';
 
@@ -41,8 +44,9 @@ try {
   });
   const env = { OPENAI_API_KEY: 'bench-key' };
 
-  const once = async (name: string) => {
+  const onceWith = async (cases: number | undefined, name: string) => {
     const prepared = await prepareRun({ cwd: dir, env, outPath: join(dir, 'runs', `${name}.jsonl`) });
+    if (cases !== undefined) prepared.cases = prepared.cases.slice(0, cases);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const { outcome } = await executeRun(prepared, { reporters: [], signal: new AbortController().signal, warn: () => {} });
@@ -50,7 +54,11 @@ try {
     const cpu = process.cpuUsage(cpu0);
     return { outcome, wall, cpuMs: (cpu.user + cpu.system) / 1000 };
   };
+  const once = (name: string) => onceWith(undefined, name);
 
+  const warmup = Math.min(200, Math.max(16, Math.ceil(N / 20)));
+  await onceWith(warmup, 'warmup');
+  await llm.reset();
   const first = await once('first');
   const counts = await llm.counts();
   const turns = N * TURNS;

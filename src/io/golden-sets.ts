@@ -98,11 +98,12 @@ function duplicateIds(files: readonly ParsedGoldenFile[]): Problem[] {
       const id = (found.raw as { id?: unknown } | null)?.id;
       if (typeof id !== 'string' || id === '') continue;
       const idPath = [...found.path, 'id'];
-      const at = found.locate(idPath);
       const earlier = firstSeen.get(id);
+      // Locating re-reads the source (a JSONL line is parsed as YAML on demand): only for duplicates.
       if (earlier) {
+        const at = found.locate(idPath);
         problems.push({ file: file.file, ...at, field: fieldPath(idPath), message: `duplicate case id "${id}" (also at ${earlier.file}:${earlier.line})` });
-      } else firstSeen.set(id, { file: file.file, line: at.line });
+      } else firstSeen.set(id, { file: file.file, line: found.line });
     }
   }
   return problems;

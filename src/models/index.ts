@@ -1,5 +1,6 @@
 import { ConvotestError } from '../errors.js';
 import { createAnthropicModel } from './anthropic.js';
+import { createNodeFetch } from './node-fetch.js';
 import type { ChatModel } from './chat.js';
 import { createOpenAIModel } from './openai.js';
 import { type ChatModelDeps, keyEnvOf, missingKey, type ModelRefInput } from './settings.js';
@@ -16,6 +17,7 @@ export { countTokens, createTokenizer, estimateUsage, type Tokenizer } from './t
  * config). The API key is read from the env var `apiKeyEnv` (default OPENAI_API_KEY /
  * ANTHROPIC_API_KEY); the base URL from `baseURL`, else `baseURLEnv` (default OPENAI_BASE_URL /
  * ANTHROPIC_BASE_URL). Retries (`maxRetries`, honouring retry-after) and `timeoutMs` are the SDKs'.
+ * Requests go over `node:http(s)` keep-alive agents (src/models/node-fetch.ts) unless `deps.fetch` is given.
  * Throws E_CONFIG when the key is missing (check `missingKey` first to skip instead).
  *
  * @example
@@ -28,10 +30,12 @@ export function createChatModel(ref: ModelRefInput, deps: ChatModelDeps = {}): C
   const missing = missingKey(ref, env);
   if (missing) throw new ConvotestError('E_CONFIG', `${ref.provider} ${ref.model}: ${missing}`);
   const apiKey = (env[keyEnvOf(ref)] ?? '').trim();
+  // node:http with keep-alive costs a third of the CPU of the built-in fetch per call (bench/overhead.ts).
+  const fetch = deps.fetch ?? createNodeFetch();
   switch (ref.provider) {
     case 'openai':
-      return createOpenAIModel(ref, apiKey, { ...deps, env });
+      return createOpenAIModel(ref, apiKey, { ...deps, env, fetch });
     case 'anthropic':
-      return createAnthropicModel(ref, apiKey, { ...deps, env });
+      return createAnthropicModel(ref, apiKey, { ...deps, env, fetch });
   }
 }
