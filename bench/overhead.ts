@@ -1,23 +1,22 @@
 /**
- * Harness overhead: N synthetic 3-turn cases against the fake LLM (in its own process, so its
- * CPU is not counted) at latency L with concurrency C, no graders. Prints wall time, the ideal
- * wall time ceil(N / C) × turns × L, their ratio, harness CPU ms per turn, peak RSS, and (with
- * --cache) the provider calls of a second identical run with the cache warm. A short warm-up run
- * (not measured) first loads every module and opens the connections, so the figures are the
- * steady state. Run `npm run build` first: the bench measures the compiled harness in dist/.
+ * Harness overhead, measured on the shipped CLI (`node bin/convotest.js run`, compiled dist/):
+ * N synthetic 3-turn cases against the fake LLM (its own process) at latency L with concurrency
+ * C, no graders. Prints the replay's wall time, the ideal wall time ceil(N / C) × turns × L,
+ * their ratio, the harness's CPU ms per turn, the CLI process's peak RSS, and (with --cache) the
+ * provider calls of a second identical run with the cache warm. Figures come from the CLI's
+ * own `resources:` line (CONVOTEST_RESOURCES=1), taken around the replay.
  *
- *   npx tsx bench/overhead.ts --n 1000 --latency 50 --concurrency 16
+ *   npm run build && npx tsx bench/overhead.ts --n 1000 --latency 50 --concurrency 16
  *   npx tsx bench/overhead.ts --n 2000 --latency 0 --concurrency 16
- *   npx tsx bench/overhead.ts --n 20000 --latency 0 --concurrency 32
+ *   npx tsx bench/overhead.ts --n 20000 --latency 0 --concurrency 16
  *   npx tsx bench/overhead.ts --n 200 --latency 0 --cache
  */
+import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-// The harness as shipped: the compiled dist/ (built by `npm ci` through `prepare`, or `npm run build`).
-import { executeRun } from '../dist/runner/execute.js';
-import { prepareRun } from '../dist/runner/prepare.js';
 import { startFakeLlmProcess } from '../test/fake-llm/process.js';
+import { repoRoot } from '../test/helpers/cli.js';
 import { syntheticProject } from '../test/helpers/golden.js';
 
 const { values } = parseArgs({
@@ -34,6 +33,24 @@ const L = Number(values.latency);
 const C = Number(values.concurrency);
 const TURNS = Number(values.turns);
 
+interface Resources {
+  wallMs: number;
+  cpuMs: number;
+  maxRssKb: number;
+}
+
+function runCliMeasured(cwd: string, out: string, baseURL: string): Promise<Resources> {
+  const args = [join(repoRoot, 'bin/convotest.js'), 'run', '--progress', 'none', '--no-html', '--out', out];
+  const env = { ...process.env, OPENAI_API_KEY: 'bench-key', OPENAI_BASE_URL: baseURL, CONVOTEST_RESOURCES: '1' };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      const m = /resources: wall_ms=(\d+) cpu_ms=(\d+) max_rss_kb=(\d+)/.exec(stderr);
+      if (!m) return reject(new Error(`no resources line (exit ${error?.code}): ${stderr.slice(-2000)}`));
+      resolve({ wallMs: Number(m[1]), cpuMs: Number(m[2]), maxRssKb: Number(m[3]) });
+    });
+  });
+}
+
 const llm = await startFakeLlmProcess({ latencyMs: L, log: false, script: [{ reply: { text: 'Your order VL-1042 ships tomorrow.' } }] });
 try {
   const dir = await syntheticProject({
@@ -42,43 +59,24 @@ try {
     baseURL: llm.openaiBaseURL,
     extraConfig: `concurrency: { agent: ${C}, judge: ${C} }\ncache: ${values.cache}\n`,
   });
-  const env = { OPENAI_API_KEY: 'bench-key' };
-
-  const onceWith = async (cases: number | undefined, name: string) => {
-    const prepared = await prepareRun({ cwd: dir, env, outPath: join(dir, 'runs', `${name}.jsonl`) });
-    if (cases !== undefined) prepared.cases = prepared.cases.slice(0, cases);
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const { outcome } = await executeRun(prepared, { reporters: [], signal: new AbortController().signal, warn: () => {} });
-    const wall = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    return { outcome, wall, cpuMs: (cpu.user + cpu.system) / 1000 };
-  };
-  const once = (name: string) => onceWith(undefined, name);
-
-  const warmup = Math.min(200, Math.max(16, Math.ceil(N / 20)));
-  await onceWith(warmup, 'warmup');
-  await llm.reset();
-  const first = await once('first');
+  const first = await runCliMeasured(dir, 'runs/first.jsonl', llm.openaiBaseURL);
   const counts = await llm.counts();
   const turns = N * TURNS;
   const ideal = Math.ceil(N / C) * TURNS * L;
-  const rssMb = process.resourceUsage().maxRSS / 1024;
   console.log(`cases ${N} × ${TURNS} turns, latency ${L} ms, concurrency ${C}`);
-  console.log(`  status          ${first.outcome.status}, results ${first.outcome.totals.done}, errors ${first.outcome.totals.errors}, provider calls ${counts.requests}`);
-  console.log(`  wall            ${(first.wall / 1000).toFixed(2)} s`);
+  console.log(`  provider calls  ${counts.requests}, errors ${counts.byOutcome.ok === counts.requests ? 0 : counts.requests - (counts.byOutcome.ok ?? 0)}`);
+  console.log(`  wall            ${(first.wallMs / 1000).toFixed(2)} s (the replay, in the CLI process)`);
   if (L > 0) {
     console.log(`  ideal           ${(ideal / 1000).toFixed(2)} s  (ceil(N / C) × turns × L)`);
-    console.log(`  overhead ratio  ${(first.wall / ideal).toFixed(3)}`);
+    console.log(`  overhead ratio  ${(first.wallMs / ideal).toFixed(3)}`);
   }
   console.log(`  harness CPU     ${(first.cpuMs / turns).toFixed(3)} ms per turn (${(first.cpuMs / 1000).toFixed(2)} s in all, fake server excluded)`);
-  console.log(`  peak RSS        ${rssMb.toFixed(0)} MB`);
-
+  console.log(`  peak RSS        ${(first.maxRssKb / 1024).toFixed(0)} MB (CLI process)`);
   if (values.cache) {
     await llm.reset();
-    const second = await once('second');
+    const second = await runCliMeasured(dir, 'runs/second.jsonl', llm.openaiBaseURL);
     const warm = await llm.counts();
-    console.log(`  warm-cache run  ${warm.requests} provider calls, ${(second.wall / 1000).toFixed(2)} s, status ${second.outcome.status}`);
+    console.log(`  warm-cache run  ${warm.requests} provider calls, ${(second.wallMs / 1000).toFixed(2)} s`);
   }
   await rm(dir, { recursive: true, force: true });
 } finally {

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { gate } from '../core/gate.js';
 import type { Summary } from '../core/summary.js';
 import { gateMarkdown } from '../report/markdown-gate.js';
-import { readRunAll } from '../io/run-reader.js';
+import { readRun, readRunAll } from '../io/run-reader.js';
 import { formatRunSummary } from '../report/console-run.js';
 import { renderHtmlReport, storedSummary } from '../report/html.js';
 import type { PreparedRun } from '../runner/prepare.js';
@@ -20,9 +20,11 @@ export async function afterRun(
   outcome: RunOutcome,
   options: Pick<CliContext, 'stdout' | 'stderr' | 'setExitCode'> & { html: boolean; baseline?: string },
 ): Promise<void> {
-  const run = await readRunAll(outcome.path);
+  const html = options.html && prepared.config.htmlReport;
+  // The HTML embeds every result; without it only the header and the summary line are needed.
+  const run = html ? await readRunAll(outcome.path) : await readHeaderAndSummary(outcome.path);
   let htmlPath: string | undefined;
-  if (options.html && prepared.config.htmlReport) {
+  if (html) {
     htmlPath = `${outcome.path.replace(/\.jsonl$/, '')}.html`;
     const baseline = options.baseline ? await readRunAll(options.baseline) : undefined;
     const summary = storedSummary(run.summaryLine);
@@ -42,4 +44,11 @@ export async function afterRun(
     options.stdout.write(`gate report (Markdown): ${markdownPath}\n`);
     options.setExitCode(code);
   }
+}
+
+/** Streams past the results of a record to its summary line, holding none of them. */
+async function readHeaderAndSummary(path: string) {
+  const run = await readRun(path);
+  for await (const _ of run.results);
+  return { header: run.header, results: [], summaryLine: run.summaryLine };
 }

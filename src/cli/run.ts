@@ -102,18 +102,27 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
       process.on('SIGINT', onSigint);
       try {
         const reporters = mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })];
+        const started = { wall: performance.now(), cpu: process.cpuUsage() };
         const { outcome, exitCode } = await executeRun(prepared, {
           reporters,
           signal: controller.signal,
           warn,
           ...(previous ? { resume: { path: flags.resume as string, runId: previous.header.runId, results: previous.results } } : {}),
         });
+        if (process.env['CONVOTEST_RESOURCES'] === '1') ctx.stderr.write(`${resourceLine(started)}\n`);
         await afterRun(prepared, outcome, { ...ctx, html: flags.html, ...(flags.baseline ? { baseline: flags.baseline } : {}) });
         ctx.setExitCode(exitCode);
       } finally {
         process.off('SIGINT', onSigint);
       }
     });
+}
+
+/** `resources: wall_ms=… cpu_ms=… max_rss_kb=…` for the overhead bench (CONVOTEST_RESOURCES=1): the replay alone, in this process. */
+function resourceLine(started: { wall: number; cpu: NodeJS.CpuUsage }): string {
+  const cpu = process.cpuUsage(started.cpu);
+  const wall = performance.now() - started.wall;
+  return `resources: wall_ms=${wall.toFixed(0)} cpu_ms=${((cpu.user + cpu.system) / 1000).toFixed(0)} max_rss_kb=${process.resourceUsage().maxRSS}`;
 }
 
 function positive(text: string, flag: string): number {

@@ -1,6 +1,6 @@
 import type { Agent, AgentReply } from '../agents/agent.js';
 import { addUsage, emptyUsage } from '../core/usage.js';
-import { errorInfo } from '../errors.js';
+import { ConvotestError, errorInfo } from '../errors.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Message, ToolDefinition, Usage } from '../schema/message.js';
 import type { ResultError, TranscriptMessage } from '../schema/run-record.js';
@@ -99,17 +99,31 @@ async function callWithTimeout(
   options: ConversationOptions,
 ): Promise<AgentReply & { cached?: boolean }> {
   await options.beforeCall?.();
-  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.turnTimeoutMs)]);
-  return options.agent.reply({
-    case: testCase,
-    messages: transcript.map(toMessage),
-    ...(testCase.system ? { system: testCase.system } : {}),
-    ...(options.tools?.length ? { tools: options.tools } : {}),
-    turn,
-    repeat: options.repeat,
-    sessionId: options.sessionId,
-    signal,
-  });
+  // A controller per call, released as soon as the call settles: AbortSignal.timeout keeps its
+  // timer (and AbortSignal.any its links) alive for the whole timeout, which held every turn of a
+  // 20,000-case run in memory.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new ConvotestError('E_TIMEOUT', `${options.agent.name}: no reply within ${options.turnTimeoutMs} ms (turnTimeoutMs)`)),
+    options.turnTimeoutMs,
+  );
+  try {
+    return await options.agent.reply({
+      case: testCase,
+      messages: transcript.map(toMessage),
+      ...(testCase.system ? { system: testCase.system } : {}),
+      ...(options.tools?.length ? { tools: options.tools } : {}),
+      turn,
+      repeat: options.repeat,
+      sessionId: options.sessionId,
+      signal: controller.signal,
+    });
+  } finally {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /** A transcript message without its measurements: what an agent or judge sees. */

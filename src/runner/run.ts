@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { emptyUsage } from '../core/usage.js';
 import type { Agent } from '../agents/agent.js';
 import type { Grader } from '../grading/grader.js';
@@ -157,6 +158,8 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     });
   };
 
+  // Every conversation in flight listens to the run's signal.
+  setMaxListeners(Math.max(10, options.concurrency * 2 + 10), options.signal);
   const stop = () => options.signal.aborted || budgetReached;
   await runPool(
     planWork(options.cases, [...variants.keys()], options.repeat, done),
