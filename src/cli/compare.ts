@@ -10,7 +10,7 @@ import type { CliContext } from './main.js';
 /** `convotest compare <run> [<run>…]` */
 export function compareCommand(ctx: CliContext): Command {
   return new Command('compare')
-    .description('Compare variants (of one run, or across runs): leaderboard, win/tie/loss, slice winners, quality vs cost')
+    .description('compare variants (of one run, or across runs): leaderboard, win/tie/loss, slice winners, quality vs cost')
     .argument('<runs...>', 'run records (JSONL); one run with several variants works too')
     .addOption(new Option('--format <format>', 'output format').choices(['console', 'markdown']).default('console'))
     .option('--slice <keys>', 'tag keys to find slice winners for, comma-separated (default: every tag key)')

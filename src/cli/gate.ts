@@ -116,7 +116,7 @@ export async function gateFiles(options: {
 /** `convotest gate --baseline <run> --candidate <run>` */
 export function gateCommand(ctx: CliContext): Command {
   return new Command('gate')
-    .description('Compare a candidate run with a baseline over their shared cases; exit 1 when it regressed')
+    .description('compare a candidate run with a baseline over their shared cases; exit 1 when it regressed')
     .requiredOption('--baseline <run>', 'baseline run record (JSONL)')
     .requiredOption('--candidate <run>', 'candidate run record (JSONL)')
     .option('-c, --config <file>', 'config file whose `gate:` holds the rules')

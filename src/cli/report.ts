@@ -28,7 +28,7 @@ function formatOther(format: 'json' | 'markdown' | 'junit', input: HtmlReportInp
 /** `convotest report <run>`: renders a run record as a self-contained HTML report (or JSON). */
 export function reportCommand(ctx: CliContext): Command {
   return new Command('report')
-    .description('Render a run record as a report (self-contained HTML by default)')
+    .description('render a run record as a report (self-contained HTML by default)')
     .argument('<run>', 'run record (runs/<id>.jsonl)')
     .addOption(new Option('--format <format>', 'output format').choices(['html', 'json', 'markdown', 'junit']).default('html'))
     .option('--baseline <run>', 'baseline run: adds the gate verdict, deltas and flipped cases')

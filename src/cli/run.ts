@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ConvotestError, EXIT, InputError } from '../errors.js';
 import { readRunAll } from '../io/run-reader.js';
@@ -63,6 +64,10 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
     )
     .action(async (golden: string[], flags: RunFlags) => {
       const cwd = process.cwd();
+      // Named records must exist before anything is called (a missing baseline would waste the run).
+      for (const [flag, file] of [['--resume', flags.resume], ['--baseline', flags.baseline]] as const) {
+        if (file && !existsSync(file)) throw new InputError(`${flag}: run record not found`, { file });
+      }
       const previous = flags.resume ? await readRunAll(flags.resume) : undefined;
       const prepared = await prepareRun({
         ...(flags.config ? { configPath: flags.config } : {}),

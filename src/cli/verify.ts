@@ -28,7 +28,7 @@ function describe(path: string, r: VerifyResult): string {
 /** `convotest verify <run>`: checks the hash chain (and signature) of a run record and its labels file. */
 export function verifyCommand(ctx: CliContext): Command {
   return new Command('verify')
-    .description('Check that a run record (and its labels file) was not altered, reordered or truncated')
+    .description('check that a run record (and its labels file) was not altered, reordered or truncated')
     .argument('<run>', 'run record (runs/<id>.jsonl)')
     .option('--key-env <name>', `env var holding the HMAC signing key (default: the record's signingKeyEnv, else ${DEFAULT_KEY_ENV})`)
     .option('--labels <file>', 'labels file to verify (default: <run>.labels.jsonl when present)')

@@ -6,7 +6,7 @@ import type { CliContext } from './main.js';
 /** `convotest view <run>`: serves the report locally and records reviewers' labels. */
 export function viewCommand(ctx: CliContext): Command {
   return new Command('view')
-    .description('Serve the report of a run on 127.0.0.1 and record human labels on its grades')
+    .description('serve the report of a run on 127.0.0.1 and record human labels on its grades')
     .argument('<run>', 'run record (runs/<id>.jsonl)')
     .option('--baseline <run>', 'baseline run, for the verdict and flipped cases')
     .option('--port <n>', 'port (default: a random free port)', (v) => Number.parseInt(v, 10))

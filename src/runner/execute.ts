@@ -22,7 +22,14 @@ export interface ExecuteOptions {
  */
 export async function executeRun(prepared: PreparedRun, options: ExecuteOptions): Promise<{ outcome: RunOutcome; exitCode: number }> {
   const { config } = prepared;
-  const meter = createMeter(config.pricing, options.warn);
+  // Warnings go to the console at once and into the record's summary line.
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    if (warnings.includes(message)) return;
+    warnings.push(message);
+    options.warn(message);
+  };
+  const meter = createMeter(config.pricing, warn);
   const header = {
     ...prepared.header,
     ...(options.resume ? { resumedFrom: options.resume.runId } : {}),
@@ -51,6 +58,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     reporters: options.reporters,
     ...(signingKey ? { signingKey } : {}),
     signal: options.signal,
+    warnings,
   });
   return { outcome, exitCode: exitCodeOf(outcome.status, outcome.totals.errors, outcome.totals.done, config.failOnError) };
 }

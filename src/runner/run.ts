@@ -54,6 +54,8 @@ export interface RunOptions {
   summarizer?: { add(result: RunResult): void; finish(): Record<string, unknown> };
   reporters?: readonly RunReporter[];
   signingKey?: string;
+  /** Warnings raised while running (unknown prices...): written into the summary line. */
+  warnings?: string[];
   signal: AbortSignal;
   now?: () => number;
 }
@@ -73,7 +75,7 @@ export interface RunOutcome {
 export async function runEval(options: RunOptions): Promise<RunOutcome> {
   const now = options.now ?? Date.now;
   const reporters = options.reporters ?? [];
-  const warnings: string[] = [];
+  const warnings = options.warnings ?? [];
   const writer = await createRunWriter(options.outPath, options.header, { signingKey: options.signingKey });
   const done = new Set<string>();
   const totals: RunTotals = {
