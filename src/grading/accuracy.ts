@@ -1,3 +1,4 @@
+import { stampOf } from './grade-helpers.js';
 import { z } from 'zod';
 import { compareText } from '../core/text-overlap.js';
 import type { Grade, TurnGrade } from '../schema/grade.js';
@@ -83,10 +84,7 @@ export const accuracyKind: GraderKind<typeof AccuracyOptionsSchema> = {
     checkTemplate(o.name, template, ACCURACY_PLACEHOLDERS, ['items']);
     const relationScore = (r: Relation) => o.scores?.[r] ?? RELATION_SCORES[r];
     const grader: Grader = {
-      name: o.name,
-      kind: o.kind,
-      scope: o.scope ?? 'conversation',
-      threshold: o.threshold ?? accuracyKind.defaultThreshold,
+      ...stampOf(o, accuracyKind),
       appliesTo: (c) => c.expect?.reference !== undefined || (c.turns ?? []).some((t) => t.expect?.reference !== undefined),
       async grade(input): Promise<Grade> {
         const pairs = accuracyPairs(input.case, input.transcript, o.answer);

@@ -1,3 +1,4 @@
+import { stampOf } from './grade-helpers.js';
 import type { z } from 'zod';
 import type { Grade, TurnGrade } from '../schema/grade.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
@@ -57,12 +58,10 @@ export const hallucinationKind: GraderKind<typeof HallucinationOptionsSchema> = 
     const o = HallucinationOptionsSchema.parse(definition);
     const template = resolvePrompt(o.name, o, deps.baseDir, DEFAULT_HALLUCINATION_PROMPT);
     checkTemplate(o.name, template, HALLUCINATION_PLACEHOLDERS, ['transcript']);
-    const threshold = o.threshold ?? hallucinationKind.defaultThreshold;
+    const stamp = stampOf(o, hallucinationKind);
+    const { threshold } = stamp;
     const grader: Grader = {
-      name: o.name,
-      kind: o.kind,
-      scope: o.scope ?? 'conversation',
-      threshold,
+      ...stamp,
       appliesTo: hasGroundTruth,
       async grade(input): Promise<Grade> {
         const indices = [...input.transcript.keys()].filter(

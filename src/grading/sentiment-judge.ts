@@ -1,3 +1,4 @@
+import { stampOf } from './grade-helpers.js';
 import type { z } from 'zod';
 import type { Grade, TurnGrade } from '../schema/grade.js';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
@@ -48,12 +49,10 @@ export const sentimentJudgeKind: GraderKind<typeof SentimentJudgeOptionsSchema> 
     const o = SentimentJudgeOptionsSchema.parse(definition);
     const template = resolvePrompt(o.name, o, deps.baseDir, DEFAULT_SENTIMENT_PROMPT);
     checkTemplate(o.name, template, SENTIMENT_PLACEHOLDERS, ['transcript']);
-    const threshold = o.threshold ?? sentimentJudgeKind.defaultThreshold;
+    const stamp = stampOf(o, sentimentJudgeKind);
+    const { threshold } = stamp;
     const grader: Grader = {
-      name: o.name,
-      kind: o.kind,
-      scope: o.scope ?? 'conversation',
-      threshold,
+      ...stamp,
       appliesTo: () => true,
       async grade(input): Promise<Grade> {
         if (!deps.judge) return noJudgeGrade(grader);

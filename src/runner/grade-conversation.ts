@@ -1,5 +1,5 @@
 import { sumUsage } from '../core/usage.js';
-import { errorInfo } from '../errors.js';
+import { errorGrade } from '../grading/grade-helpers.js';
 import type { Grader } from '../grading/grader.js';
 import type { Grade } from '../schema/grade.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
@@ -39,15 +39,7 @@ export async function gradeConversation(
         return grade.usage && grade.costUsd === undefined ? { ...grade, costUsd: context.priceJudge(grade.usage) } : grade;
       } catch (error) {
         if (context.signal.aborted) throw context.signal.reason;
-        return {
-          grader: grader.name,
-          kind: grader.kind,
-          scope: grader.scope,
-          score: null,
-          pass: null,
-          threshold: grader.threshold,
-          error: errorInfo(error),
-        };
+        return errorGrade(grader, error);
       }
     }),
   );
