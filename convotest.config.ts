@@ -9,8 +9,9 @@ import { defineConfig } from './src/io/config.js';
  */
 export default defineConfig({
   goldenSets: ['golden-sets'],
-  graders: ['graders'],
-  defaultGraders: ['pii-leak', 'escalation', 'fallback', 'resolution', 'grounding', 'sentiment', 'support-quality', 'hallucination', 'accuracy'],
+  // Shipped grader definitions, plus a custom grader (a TS module) as an example.
+  graders: ['graders', 'examples/graders'],
+  defaultGraders: ['pii-leak', 'escalation', 'fallback', 'resolution', 'grounding', 'sentiment', 'support-quality', 'hallucination', 'accuracy', 'reply-length'],
   agents: {
     baseline: { kind: 'baseline', description: 'BM25 retrieval over the case knowledge; the floor every model must beat' },
     'gpt-concise': {
