@@ -87,4 +87,14 @@ describe('convotest compare (end to end)', { timeout: 120_000 }, () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('**cheap is not significantly worse than big and costs less per conversation.**');
   });
+
+  it('leaves out a variant that shares no case with the others (recorded transcripts beside replays)', () => {
+    const recorded = [0, 1, 2].map((i) => syntheticResult({ caseId: `t${i}`, variant: 'recorded', tags: { intent: 'refund' }, grades: [{ score: 0.1 }] }));
+    const mixed = compare([gateRun(syntheticHeader('r2', { variants: ['big', 'small', 'cheap', 'recorded'] }), [...results(), ...recorded])]);
+    expect(mixed.unpaired).toEqual(['recorded']);
+    expect(mixed.leaderboards[0]!.rows.map((r) => r.label)).toEqual(['big', 'cheap', 'small']);
+    expect(mixed.pairwise.some((p) => p.a === 'recorded' || p.b === 'recorded')).toBe(false);
+    expect(compareConsole(mixed)).toContain('left out (no case in common with the other variants): recorded');
+    expect(compare([gateRun(syntheticHeader('r1', { variants: ['big', 'small', 'cheap'] }), results())]).unpaired).toEqual([]);
+  });
 });

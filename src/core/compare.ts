@@ -57,6 +57,11 @@ export interface Comparison {
   quality: { best: string; equal: string[]; cheapest: string | null; note: string };
   /** Cases where the variants' scores spread the most. */
   disagreements: { caseId: string; spread: number; scores: Record<string, number | null> }[];
+  /**
+   * Variants left out because they share no case with the others (e.g. `recorded`, the
+   * transcript cases graded as they are, beside replayed variants): nothing to pair them on.
+   */
+  unpaired: string[];
   confidence: number;
 }
 
@@ -88,6 +93,15 @@ export function compare(runs: readonly GateRun[], options: CompareOptions = {}):
       g.cases.set(rec.caseId, rec);
       groups.set(label, g);
     }
+  }
+  const unpaired: string[] = [];
+  if (groups.size > 1) {
+    for (const [label, g] of groups) {
+      const others = [...groups].filter(([l]) => l !== label).map(([, o]) => o.cases);
+      if (![...g.cases.keys()].some((id) => others.some((o) => o.has(id)))) unpaired.push(label);
+    }
+    if (unpaired.length < groups.size) for (const label of unpaired) groups.delete(label);
+    else unpaired.length = 0;
   }
   const labels = [...groups.keys()];
   const entries: CompareEntry[] = labels.map((label) => {
@@ -174,6 +188,7 @@ export function compare(runs: readonly GateRun[], options: CompareOptions = {}):
     slices,
     quality: { best, equal, cheapest, note },
     disagreements: disagreements(groups, labels, overall, options.maxDisagreements ?? 10),
+    unpaired,
     confidence,
   };
 }

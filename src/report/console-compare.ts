@@ -6,6 +6,7 @@ import { metricValue, points, pValue } from './format-numbers.js';
 export function compareConsole(c: Comparison, options: { color?: boolean } = {}): string {
   const p = palette(options.color ?? false);
   const lines: string[] = [p.bold('compare'), `  ${c.quality.note}`];
+  if (c.unpaired.length > 0) lines.push(`  left out (no case in common with the other variants): ${c.unpaired.join(', ')}`);
   const rows = [['variant', 'score', '95% CI', 'cases', 'cost/conv', 'p95 turn']];
   for (const r of c.leaderboards[0]!.rows) {
     const e = c.entries.find((x) => x.label === r.label)!;

@@ -8,6 +8,7 @@ const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null
 export function compareMarkdown(c: Comparison): string {
   const out: string[] = ['## convotest compare', ''];
   out.push(`**${mdCell(c.quality.note)}.** Not significantly worse than the best: ${c.quality.equal.map((l) => `\`${mdCell(l)}\``).join(', ')}.`, '');
+  if (c.unpaired.length > 0) out.push(`Left out (no case in common with the other variants): ${c.unpaired.map((l) => `\`${mdCell(l)}\``).join(', ')}.`, '');
   const score = c.leaderboards[0]!;
   out.push('| variant | score | 95 % CI | cases | cost / conversation | p95 latency / turn |', '|---|---:|---|---:|---:|---:|');
   for (const row of score.rows) {
