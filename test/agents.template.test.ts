@@ -93,6 +93,11 @@ describe('properties', () => {
     );
   });
 
+  it('keeps a body key named __proto__ as a key (found by the property below)', () => {
+    const value = JSON.parse('{"__proto__": false, "a": "{{caseId}}"}') as unknown;
+    expect(renderTemplate(value, { caseId: 'c1' })).toEqual(JSON.parse('{"__proto__": false, "a": "c1"}'));
+  });
+
   it('a template without placeholders renders to itself', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {

@@ -35,9 +35,9 @@ export function renderTemplate(template: unknown, vars: Readonly<Record<string, 
   if (typeof template === 'string') return renderString(template, vars);
   if (Array.isArray(template)) return template.map((item) => renderTemplate(item, vars));
   if (template !== null && typeof template === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(template)) out[key] = renderTemplate(value, vars);
-    return out;
+    // fromEntries defines own properties, so a body key named "__proto__" stays a key (an
+    // assignment would set the object's prototype instead).
+    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, renderTemplate(value, vars)]));
   }
   return template;
 }
