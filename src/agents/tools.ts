@@ -4,7 +4,7 @@ import type { ToolDefinition } from '../schema/message.js';
 /** How a variant offers tools: the case's expected tools, none, or a fixed list. */
 export type ToolsSetting = 'expected' | 'none' | ToolDefinition[];
 
-/** An open parameter schema: any JSON object is accepted. */
+/** An open parameter schema: every JSON object is accepted. */
 export const OPEN_PARAMETERS: Record<string, unknown> = { type: 'object', properties: {}, additionalProperties: true };
 
 /**

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ConvotestError, EXIT, InputError } from '../errors.js';
+import { EXIT, InputError } from '../errors.js';
 import { progressReporter } from '../report/progress.js';
 import { prepareGrading } from '../runner/prepare.js';
 import { regradeRun } from '../runner/regrade.js';
+import { newRunId } from '../runner/run-id.js';
+import { withInterrupt } from './interrupt.js';
 import type { CliContext } from './main.js';
 
 interface RegradeFlags {
@@ -46,26 +47,21 @@ The new record names its source run (header.sourceRun); agent usage and cost are
         ...(flags.cache === false ? { cache: false } : {}),
         cacheOnly: flags.cacheOnly === true,
       });
-      const runId = `${new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '')}-${randomBytes(3).toString('hex')}`;
+      const runId = newRunId();
       const outPath = flags.out ?? path.join(path.dirname(source), `${path.basename(source, '.jsonl')}.regraded-${runId}.jsonl`);
       for (const g of grading.graderInfos) if (g.skipped) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort(new ConvotestError('E_ABORTED', 'interrupted'));
-      process.once('SIGINT', onSigint);
-      try {
+      await withInterrupt(ctx.stderr, async (signal) => {
         const { status, totals } = await regradeRun(grading, {
           sourcePath: source,
           outPath,
           runId,
           reporters: [progressReporter({ stream: ctx.stderr })],
-          signal: controller.signal,
+          signal,
           warn: (m) => ctx.stderr.write(`warning: ${m}\n`),
         });
         ctx.stdout.write(`regraded ${totals.done} results from ${source}: ${outPath}${status === 'complete' ? '' : ` (${status})`}\n`);
         ctx.setExitCode(status === 'complete' ? EXIT.ok : EXIT.incomplete);
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      });
     });
 }
 

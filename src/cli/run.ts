@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConvotestError, EXIT, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { readRunAll } from '../io/run-reader.js';
 import { progressReporter } from '../report/progress.js';
 import { prepareRun } from '../runner/prepare.js';
@@ -8,6 +8,7 @@ import { executeRun } from '../runner/execute.js';
 import { estimateRun, formatDryRun } from '../runner/estimate.js';
 import { afterRun } from './run-after.js';
 import { parseFilters } from '../runner/selection.js';
+import { withInterrupt } from './interrupt.js';
 import type { CliContext } from './main.js';
 
 interface RunFlags {
@@ -89,37 +90,22 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
         return;
       }
       const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
-      const warnings: string[] = [];
-      const warn = (message: string) => {
-        if (!warnings.includes(message)) {
-          warnings.push(message);
-          ctx.stderr.write(`warning: ${message}\n`);
-        }
-      };
+      const warn = (message: string) => ctx.stderr.write(`warning: ${message}\n`);
       for (const v of prepared.header.variants) if (v.skipped) ctx.stderr.write(`skipped variant ${v.name}: ${v.skipped}\n`);
       for (const g of prepared.header.graders) if (g.skipped) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
-      const controller = new AbortController();
-      const onSigint = () => {
-        if (controller.signal.aborted) process.exit(EXIT.incomplete);
-        ctx.stderr.write('\ninterrupted: finishing the record (Ctrl-C again to quit at once)\n');
-        controller.abort(new ConvotestError('E_ABORTED', 'interrupted'));
-      };
-      process.on('SIGINT', onSigint);
-      try {
+      await withInterrupt(ctx.stderr, async (signal) => {
         const reporters = mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })];
         const started = { wall: performance.now(), cpu: process.cpuUsage() };
         const { outcome, exitCode } = await executeRun(prepared, {
           reporters,
-          signal: controller.signal,
+          signal,
           warn,
           ...(previous ? { resume: { path: flags.resume as string, runId: previous.header.runId, results: previous.results } } : {}),
         });
         if (process.env['CONVOTEST_RESOURCES'] === '1') ctx.stderr.write(`${resourceLine(started)}\n`);
         await afterRun(prepared, outcome, { ...ctx, html: flags.html, ...(flags.baseline ? { baseline: flags.baseline } : {}) });
         ctx.setExitCode(exitCode);
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      });
     });
 }
 

@@ -1,12 +1,10 @@
 import type { Agent, AgentReply } from '../agents/agent.js';
 import { addUsage, emptyUsage } from '../core/usage.js';
 import { ConvotestError, errorInfo } from '../errors.js';
+import { callsNoProvider } from './meter.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Message, ToolDefinition, Usage } from '../schema/message.js';
 import type { ResultError, TranscriptMessage } from '../schema/run-record.js';
-
-/** Agent kinds that call no provider: their replies cost nothing. */
-const FREE_KINDS = new Set(['baseline', 'transcript']);
 
 /** Turns usage into money and estimates usage the agent did not report. Injected by the caller. */
 export interface Meter {
@@ -51,17 +49,18 @@ export async function replayConversation(testCase: ResolvedCase, options: Conver
     transcript.push({ role: 'user', content: scripted.user, scripted: true, turn });
     for (let step = 0; step < options.maxSteps; step++) {
       if (options.signal.aborted) throw options.signal.reason;
+      // What the agent sees: the conversation without measurements (also what usage is estimated on).
+      const messages = transcript.map(toMessage);
       let reply: AgentReply & { cached?: boolean };
       try {
-        reply = await callWithTimeout(testCase, transcript, turn, options);
+        reply = await callWithTimeout(testCase, messages, turn, options);
       } catch (error) {
         if (options.signal.aborted) throw options.signal.reason;
         return finish(transcript, totals, { ...errorInfo(error), turn });
       }
-      const messages = transcript.map(toMessage);
       const usage = reply.usage ?? options.meter.estimate(messages, reply.content);
       const model = reply.model ?? options.agent.model;
-      const costUsd = FREE_KINDS.has(options.agent.kind) ? 0 : options.meter.price(model, usage);
+      const costUsd = callsNoProvider(options.agent.kind) ? 0 : options.meter.price(model, usage);
       transcript.push({
         role: 'assistant',
         content: reply.content,
@@ -94,7 +93,7 @@ export async function replayConversation(testCase: ResolvedCase, options: Conver
 
 async function callWithTimeout(
   testCase: ResolvedCase,
-  transcript: TranscriptMessage[],
+  messages: Message[],
   turn: number,
   options: ConversationOptions,
 ): Promise<AgentReply & { cached?: boolean }> {
@@ -112,7 +111,7 @@ async function callWithTimeout(
   try {
     return await options.agent.reply({
       case: testCase,
-      messages: transcript.map(toMessage),
+      messages,
       ...(testCase.system ? { system: testCase.system } : {}),
       ...(options.tools?.length ? { tools: options.tools } : {}),
       turn,

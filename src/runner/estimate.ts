@@ -4,6 +4,7 @@ import { DEFAULT_PRICES } from '../models/pricing.js';
 import { TOKENS_PER_MESSAGE, countTokens } from '../models/tokenizer.js';
 import type { Usage } from '../schema/message.js';
 import { gradersFor } from './grade-conversation.js';
+import { callsNoProvider } from './meter.js';
 import type { PreparedRun } from './prepare.js';
 
 /** Reply length bounds used when nothing is known about a reply (tokens). */
@@ -69,7 +70,7 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
     const cost = (u: Range, o: Range, pick: 'low' | 'high') => price(info?.model, usage(u[pick], o[pick]));
     const low = cost(row.input, row.output, 'low');
     const high = cost(row.input, row.output, 'high');
-    const free = config?.kind === 'baseline' || config?.kind === 'transcript' || config?.kind === 'module';
+    const free = config !== undefined && callsNoProvider(config.kind);
     rows.push({
       variant: row.variant,
       model: row.model,

@@ -4,6 +4,11 @@ import { estimateUsage } from '../models/tokenizer.js';
 import type { Usage } from '../schema/message.js';
 import type { Meter } from './conversation.js';
 
+/** Agent kinds that call no provider: their replies cost nothing (a module agent's cost is unknown). */
+export function callsNoProvider(kind: string): boolean {
+  return kind === 'baseline' || kind === 'transcript';
+}
+
 /**
  * Prices agent and judge usage from the pricing table (with the config's overrides) and
  * estimates usage a bot did not report. An unknown model costs null, with one warning each.

@@ -9,15 +9,11 @@ export async function runPool<T>(
   work: (item: T) => Promise<void>,
   shouldStop: () => boolean = () => false,
 ): Promise<void> {
-  const iterator = items[Symbol.iterator]();
-  const worker = async (): Promise<void> => {
-    while (!shouldStop()) {
-      const next = iterator.next();
-      if (next.done) return;
-      await work(next.value);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  await runAsyncPool(toAsync(items), concurrency, work, shouldStop);
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
 }
 
 /** The same over an async stream (e.g. a run record's results); reads are serialised. */

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { ConvotestError, InputError } from '../errors.js';
@@ -21,6 +20,7 @@ import { TOOL_VERSION } from '../version.js';
 import { createDiskCache } from './cache.js';
 import { type CachePolicy, cachedChatModel } from './cached-agent.js';
 import { gitState } from './git.js';
+import { newRunId } from './run-id.js';
 import type { RunVariant } from './run.js';
 import { type Selection, selectCases } from './selection.js';
 import { buildVariants } from './variants.js';
@@ -164,7 +164,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     throw new ConvotestError('E_CONFIG', `no variant can run${reasons ? ` (${reasons})` : ''}; add one, e.g. --agent baseline`);
   }
 
-  const runId = `${new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '')}-${randomBytes(3).toString('hex')}`;
+  const runId = newRunId();
   const outPath = request.outPath ?? path.join(path.relative(cwd, path.resolve(loaded.dir, config.outDir)) || '.', `${runId}.jsonl`);
   const git = await gitState(cwd);
   const header: Omit<RunHeader, 'type' | 'prev'> = {
