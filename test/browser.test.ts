@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { buildPageData } from '../src/report/html/page-data.js';
 import { startViewServer } from '../src/review/server.js';
 import { launchBrowser } from './helpers/browser.js';
 import { writeSyntheticRun } from './helpers/synthetic-run.js';
+import { runCli } from './helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'test-output');
@@ -178,9 +178,9 @@ describe('view server in Chromium', () => {
     } finally {
       await server.close();
     }
-    const stdout = await new Promise<string>((done, fail) =>
-      execFile(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'agreement', runPath], { cwd: root }, (e, so) => (e ? fail(e) : done(so))),
-    );
+    const agreement = await runCli(['agreement', runPath]);
+    expect(agreement.code).toBe(0);
+    const stdout = agreement.stdout;
     expect(stdout).toMatch(/^1 label\(s\)/);
     expect(stdout).toMatch(/helpfulness\s+1\s/);
     expect(stdout).toContain(`${flipped.caseId} [${flipped.variant}] judge`);

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
 import { renderHtmlReport } from '../src/report/html.js';
@@ -12,8 +10,8 @@ import { jsonForScript } from '../src/report/html/escape.js';
 import { buildPageData, caseStatus } from '../src/report/html/page-data.js';
 import type { Label } from '../src/schema/label.js';
 import { HOSTILE, writeSyntheticRun } from './helpers/synthetic-run.js';
+import { runCli } from './helpers/cli.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let dir: string;
 let cand: Awaited<ReturnType<typeof readRunAll>>;
 let base: Awaited<ReturnType<typeof readRunAll>>;
@@ -92,10 +90,7 @@ describe('page data', () => {
 
 describe('convotest report', () => {
   it('writes <run>.html beside the run; json, junit and markdown (needs a baseline) on request', async () => {
-    const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string }>((done) =>
-        execFile(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { cwd: root }, (e, stdout) => done({ code: e ? Number(e.code) : 0, stdout })),
-      );
+    const run = (args: string[]) => runCli(args);
     const html = await run(['report', join(dir, 'cand.jsonl'), '--baseline', join(dir, 'base.jsonl')]);
     expect(html.code).toBe(0);
     expect(html.stdout).toMatch(/^wrote .*cand\.html \(\d+ KB, 60 results\)/);

@@ -1,21 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const invalidDir = 'test/fixtures/invalid';
 
 /** Runs the real CLI from source, as a user would. */
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { cwd: root }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 describe('convotest validate on the broken fixtures', () => {
   it('reports every problem with file:line:column, field and exact message, and exits 2', async () => {

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labelsPathFor, openLabels } from '../src/io/labels.js';
 import { verifyChain } from '../src/io/verify.js';
 import { writeSyntheticRun } from './helpers/synthetic-run.js';
+import { runCli } from './helpers/cli.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let dir: string;
 let runPath: string;
 let bytes: Buffer;
@@ -102,12 +100,7 @@ describe('verifyChain on a record from the real run writer', () => {
   });
 });
 
-const cli = (args: string[], env: Record<string, string> = {}) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 describe('convotest verify', () => {
   it('reports OK with line count, digest and labels; exit 1 when tampered; exit 2 when unreadable', async () => {

@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabels } from '../src/io/labels.js';
 import { verifyFile } from '../src/io/verify.js';
 import { allowedHosts } from '../src/review/guard.js';
 import { startViewServer, type ViewServer } from '../src/review/server.js';
 import { type SyntheticResult, writeSyntheticRun } from './helpers/synthetic-run.js';
+import { spawnCli } from './helpers/cli.js';
 
 let dir: string;
 let server: ViewServer;
@@ -112,8 +111,7 @@ describe('view server', () => {
   });
 
   it('convotest view prints its loopback URL, serves the page and stops on SIGINT', async () => {
-    const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'view', join(dir, 'run.jsonl'), '--reviewer', 'cy'], { cwd: root });
+    const child = spawnCli(['view', join(dir, 'run.jsonl'), '--reviewer', 'cy']);
     const url = await new Promise<string>((done, fail) => {
       let text = '';
       child.stdout.on('data', (c) => {

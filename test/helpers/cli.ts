@@ -1,4 +1,5 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,7 +53,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 }
 
 /** Starts `convotest <args>` without waiting (for tests that interrupt or kill it). */
-export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess {
+export function spawnCli(args: string[], options: CliOptions = {}): ChildProcessByStdio<null, Readable, Readable> {
   return spawn(process.execPath, [...cliEntry, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: environment(options),
