@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accuracyKind, accuracyPairs } from '../src/grading/accuracy.js';
 import { GradeSchema } from '../src/schema/grade.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { bodyOf, input, judgeModel, makeCase, PROVIDERS, structuredOf, TRANSCRIPT } from './judge-fixtures.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm();
-});
-afterAll(async () => {
-  await llm.close();
-});
-beforeEach(() => {
-  llm.reset();
-  llm.setFaults([]);
-});
+const llm = useFakeLlm({}, { resetEach: true });
 
 const REFERENCE = 'Refunds are paid within 14 days and the restocking fee is $15.';
 const withReference = makeCase({ expect: { reference: REFERENCE } });

@@ -1,21 +1,15 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { runCli } from './helpers/cli.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
 /** `npm run demo` is `convotest run --config convotest.config.ts`: the project's own config and golden set. */
 const demo = (out: string) => ['run', '--config', 'convotest.config.ts', '--no-cache', '--no-html', '--progress', 'none', '--out', out];
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm({ log: false });
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm({ log: false });
 
 describe('the demo', () => {
   it('runs the baseline without any key and lists the model variants and judge graders as skipped', async () => {

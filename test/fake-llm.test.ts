@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FaultPlan } from './fake-llm/faults.js';
 import { fromOpenAI } from './fake-llm/normalize.js';
 import { parseScriptFile } from './fake-llm/script-file.js';
-import { type FakeLlm, type FaultKind, type FaultRule, faultMix, JUDGE_MARKER, startFakeLlm } from './fake-llm/server.js';
+import { type FaultKind, type FaultRule, faultMix, JUDGE_MARKER, startFakeLlm } from './fake-llm/server.js';
 import { startFakeLlmProcess } from './fake-llm/process.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm();
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm();
 beforeEach(() => {
   llm.setScript([]);
   llm.setFaults([]);

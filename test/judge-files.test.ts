@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accuracyKind } from '../src/grading/accuracy.js';
 import type { GraderKind } from '../src/grading/grader.js';
 import { hallucinationKind } from '../src/grading/hallucination.js';
@@ -8,8 +8,8 @@ import { judgeKind } from '../src/grading/judge.js';
 import { sentimentJudgeKind } from '../src/grading/sentiment-judge.js';
 import { loadGraders } from '../src/grading/registry.js';
 import { loadGraderFiles } from '../src/io/grader-files.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { bodyOf, input, judgeModel, makeCase } from './judge-fixtures.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kinds: Record<string, GraderKind> = {
@@ -19,13 +19,7 @@ const kinds: Record<string, GraderKind> = {
   'sentiment-judge': sentimentJudgeKind,
 };
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm();
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm();
 
 describe('the judge grader files under graders/', () => {
   it.each([

@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sentimentJudgeKind } from '../src/grading/sentiment-judge.js';
 import { GradeSchema } from '../src/schema/grade.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { bodyOf, input, judgeModel, makeCase, PROVIDERS, structuredOf } from './judge-fixtures.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm();
-});
-afterAll(async () => {
-  await llm.close();
-});
-beforeEach(() => {
-  llm.reset();
-  llm.setFaults([]);
-});
+const llm = useFakeLlm({}, { resetEach: true });
 
 const rude: TranscriptMessage[] = [
   { role: 'user', content: 'Hi, my parcel never arrived.' },

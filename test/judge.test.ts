@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { judgeKind } from '../src/grading/judge.js';
 import { GradeSchema } from '../src/schema/grade.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { bodyOf, input, judgeModel, PROVIDERS, structuredOf } from './judge-fixtures.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm();
-});
-afterAll(async () => {
-  await llm.close();
-});
-beforeEach(() => {
-  llm.reset();
-  llm.setFaults([]);
-});
+const llm = useFakeLlm({}, { resetEach: true });
 
 const definition = {
   name: 'support-quality',

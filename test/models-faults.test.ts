@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConvotestError } from '../src/errors.js';
 import { createChatModel } from '../src/models/index.js';
 import type { Provider } from '../src/schema/config.js';
 import pLimit from 'p-limit';
-import { type FakeLlm, faultMix, startFakeLlm } from './fake-llm/server.js';
+import { faultMix } from './fake-llm/server.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm();
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm();
 beforeEach(() => {
   llm.setScript([]);
   llm.setFaults([]);

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConvotestError } from '../src/errors.js';
 import { createChatModel, missingKey, StructuredOutputError } from '../src/models/index.js';
 import type { Provider } from '../src/schema/config.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
+import { startFakeLlm } from './fake-llm/server.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm();
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm();
 
 const KEY = 'test-key-abcdef123456';
 

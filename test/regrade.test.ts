@@ -1,18 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { runCli } from './helpers/cli.js';
 import { syntheticProject } from './helpers/golden.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm({ log: false });
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm({ log: false });
 
 const grader = (pattern: string) => `name: mentions-shipping
 kind: regex

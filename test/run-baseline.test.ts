@@ -1,17 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { syntheticProject } from './helpers/golden.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm({ log: false });
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm({ log: false });
 
 const env = { OPENAI_API_KEY: 'test-key' };
 const good = { reply: { text: 'Good news: it ships tomorrow.' } };

@@ -1,18 +1,13 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
 import { executeRun } from '../src/runner/execute.js';
 import { prepareRun } from '../src/runner/prepare.js';
-import { type FakeLlm, type FaultKind, startFakeLlm } from './fake-llm/server.js';
+import { type FaultKind } from './fake-llm/server.js';
 import { syntheticProject } from './helpers/golden.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm({ log: false });
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm({ log: false });
 
 const KINDS: FaultKind[] = ['rate_limit', 'server_error', 'overloaded', 'timeout', 'malformed', 'drop'];
 

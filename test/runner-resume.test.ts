@@ -1,19 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { syntheticProject } from './helpers/golden.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm({ log: false, latencyMs: 60 });
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm({ log: false, latencyMs: 60 });
 
 const env = { OPENAI_API_KEY: 'test-key' };
 

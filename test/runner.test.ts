@@ -1,18 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
-import { type FakeLlm, startFakeLlm } from './fake-llm/server.js';
 import { runCli } from './helpers/cli.js';
 import { syntheticProject } from './helpers/golden.js';
+import { useFakeLlm } from './fake-llm/use.js';
 
-let llm: FakeLlm;
-beforeAll(async () => {
-  llm = await startFakeLlm({ log: true });
-});
-afterAll(async () => {
-  await llm.close();
-});
+const llm = useFakeLlm({ log: true });
 
 const keys = { OPENAI_API_KEY: 'test-key-openai', ANTHROPIC_API_KEY: 'test-key-anthropic' };
 
