@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ResolvedCase } from '../../schema/golden-set.js';
 import type { Message } from '../../schema/message.js';
 import { CONTEXT_PLACEHOLDERS, contextValues } from './context.js';
-import { fence, JUDGE_SYSTEM_PROMPT } from './fence.js';
+import { fence, judgeMessages } from './fence.js';
 import { CitedQuoteSchema } from './rubric.js';
 import { renderTemplate } from './template.js';
 
@@ -74,8 +74,5 @@ export function renderAccuracyPrompt(
     `Give a verdict for every item: ${pairs.map((p) => p.id).join(', ')}.`,
     'For each: first your reasoning (list the reference facts and whether the answer states, omits or contradicts each), then evidence (short quotes copied verbatim from the answer, with the transcript `index` of the message they come from), then the relation.',
   ].join('\n');
-  return [
-    { role: 'system', content: JUDGE_SYSTEM_PROMPT },
-    { role: 'user', content: `${body}\n\n${instructions}` },
-  ];
+  return judgeMessages(body, instructions);
 }

@@ -4,7 +4,7 @@ import type { Message } from '../../schema/message.js';
 import { CONTEXT_PLACEHOLDERS, contextValues, messageKey } from './context.js';
 
 export { messageKey } from './context.js';
-import { JUDGE_SYSTEM_PROMPT } from './fence.js';
+import { judgeMessages } from './fence.js';
 import { renderTemplate } from './template.js';
 
 export const CLAIM_VERDICTS = ['supported', 'contradicted', 'unverifiable'] as const;
@@ -68,8 +68,5 @@ export function renderHallucinationPrompt(
     'For each claim: the claim in your own words, the quote (copied verbatim from that message), your reasoning, the source you checked (e.g. "document refunds", "message 4", or "none"), then the verdict.',
     'Only the knowledge, earlier messages and tool results can support a claim; a claim does not support itself.',
   ].join('\n');
-  return [
-    { role: 'system', content: JUDGE_SYSTEM_PROMPT },
-    { role: 'user', content: `${body}\n\n${instructions}` },
-  ];
+  return judgeMessages(body, instructions);
 }

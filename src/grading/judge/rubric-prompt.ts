@@ -1,7 +1,7 @@
 import type { ResolvedCase } from '../../schema/golden-set.js';
 import type { Message } from '../../schema/message.js';
 import { contextValues, CONTEXT_PLACEHOLDERS } from './context.js';
-import { fence, JUDGE_SYSTEM_PROMPT } from './fence.js';
+import { fence, judgeMessages } from './fence.js';
 import type { Criterion, Example, Scale } from './rubric.js';
 import { renderTemplate } from './template.js';
 
@@ -67,8 +67,5 @@ export function renderRubricPrompt(
     examples: renderExamples(parts.examples),
   };
   const body = renderTemplate(parts.template, values);
-  return [
-    { role: 'system', content: JUDGE_SYSTEM_PROMPT },
-    { role: 'user', content: `${body}\n\n${rubricAnswerInstructions(parts.criteria, parts.scale)}` },
-  ];
+  return judgeMessages(body, rubricAnswerInstructions(parts.criteria, parts.scale));
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ResolvedCase } from '../../schema/golden-set.js';
 import type { Message } from '../../schema/message.js';
 import { CONTEXT_PLACEHOLDERS, contextValues, messageKey } from './context.js';
-import { JUDGE_SYSTEM_PROMPT } from './fence.js';
+import { judgeMessages } from './fence.js';
 import { renderTemplate } from './template.js';
 
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
@@ -63,8 +63,5 @@ export function renderSentimentPrompt(
     `agent_messages: one entry for each of ${agentIndices.map(messageKey).join(', ') || '(none)'}; \`quote\` is copied verbatim from that message for a curt or rude tone, else "".`,
     'Give your reasoning before each label, then the trajectory and the overall verdict.',
   ].join('\n');
-  return [
-    { role: 'system', content: JUDGE_SYSTEM_PROMPT },
-    { role: 'user', content: `${body}\n\n${instructions}` },
-  ];
+  return judgeMessages(body, instructions);
 }
