@@ -1,17 +1,7 @@
+import { createRng } from '../../src/core/stats/prng.js';
 import { matches } from './normalize.js';
 import type { FakeChatRequest, FaultKind, FaultRule } from './types.js';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FaultState {
   rule: FaultRule;
@@ -34,7 +24,7 @@ export class FaultPlan {
       if (rule.probability !== undefined && (rule.probability < 0 || rule.probability > 1)) {
         throw new RangeError(`fault ${i}: probability must be within 0..1, got ${rule.probability}`);
       }
-      return { rule, seen: 0, hits: 0, random: seededRandom(rule.seed ?? 42 + i) };
+      return { rule, seen: 0, hits: 0, random: createRng(rule.seed ?? 42 + i) };
     });
   }
 

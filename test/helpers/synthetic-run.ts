@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRunWriter } from '../../src/io/run-writer.js';
 import type { Grade } from '../../src/schema/grade.js';
 import { RUN_FORMAT_VERSION, type RunHeader, type RunResult, type TranscriptMessage } from '../../src/schema/run-record.js';
+import { createRng } from '../../src/core/stats/prng.js';
 
 /** Options of a synthetic run: N cases × variants, deterministic from `seed`. */
 export interface SyntheticOptions {
@@ -19,17 +20,6 @@ const INTENTS = ['refund', 'billing', 'delivery', 'account', 'complaint'];
 const CHANNELS = ['chat', 'email', 'voice'];
 const LANGS = ['en', 'es'];
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seedOf = (...parts: Array<string | number>): number =>
   createHash('sha256').update(parts.join('|')).digest().readUInt32LE(0);
@@ -65,8 +55,8 @@ export type SyntheticResult = Omit<RunResult, 'type' | 'prev'>;
 export function syntheticResult(options: SyntheticOptions, index: number, variant: string): SyntheticResult {
   const seed = options.seed ?? 1;
   const vIndex = (options.variants ?? ['baseline', 'candidate']).indexOf(variant);
-  const caseRand = prng(seedOf('case', index));
-  const rand = prng(seedOf(seed, index, variant));
+  const caseRand = createRng(seedOf('case', index));
+  const rand = createRng(seedOf(seed, index, variant));
   const intent = INTENTS[index % INTENTS.length] ?? 'refund';
   const tags = {
     intent,
