@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 // cases). V8's default lets the heap grow to about 4× the live set between full collections;
 // 2.5× keeps that run's peak RSS at ~240 MB instead of ~285 MB, at the same CPU per turn
 // (bench/overhead.ts; 2× saved more memory but cost CPU on short runs).
-setFlagsFromString('--heap-growing-percent=150');
+setFlagsFromString('--heap-growing-percent=120');
 
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));
