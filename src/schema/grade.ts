@@ -13,7 +13,13 @@ export type Evidence = z.infer<typeof EvidenceSchema>;
 
 export const GradeErrorSchema = z.strictObject({ code: z.string(), message: z.string() });
 
+/**
+ * One per-message verdict of a turn-scoped grader. `turn` is the index of the judged message in
+ * the result's `transcript` (the same index as `Evidence.turn`, and the `#n` the report shows on
+ * each message), not the scripted user-turn index that transcript messages carry as `turn`.
+ */
 export const TurnGradeSchema = z.strictObject({
+  /** Index of the judged message in the result's transcript (0 = the first message). */
   turn: z.number().int().nonnegative(),
   score: z.number().min(0).max(1),
   pass: z.boolean(),
@@ -37,7 +43,7 @@ export const GradeSchema = z.strictObject({
   label: z.string().optional(),
   reason: z.string().optional(),
   evidence: z.array(EvidenceSchema).optional(),
-  /** Per-turn verdicts of a turn-scoped grader; the grade's score aggregates them. */
+  /** Per-message verdicts of a turn-scoped grader (`turn` = transcript message index); the grade's score aggregates them. */
   turns: z.array(TurnGradeSchema).optional(),
   /** Kind-specific figures (criteria scores, F1, claim lists, judge samples...). */
   details: z.record(z.string(), z.unknown()).optional(),

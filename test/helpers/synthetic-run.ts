@@ -122,9 +122,11 @@ export function syntheticResult(options: SyntheticOptions, index: number, varian
       score: rand() < 0.1 ? 0.5 : 1,
       pass: true,
       threshold: 1,
+      // Per-turn verdicts index transcript messages: the replies are messages #1, #3 and #5.
       turns: [
-        { turn: 0, score: 1, pass: true },
         { turn: 1, score: 1, pass: true },
+        { turn: 3, score: 1, pass: true },
+        { turn: 5, score: 1, pass: true },
       ],
     },
   ];
@@ -132,8 +134,9 @@ export function syntheticResult(options: SyntheticOptions, index: number, varian
   if (policy && policy.score !== 1) {
     policy.pass = false;
     policy.turns = [
-      { turn: 0, score: 1, pass: true },
-      { turn: 1, score: 0, pass: false, reason: 'promised a refund method without checking' },
+      { turn: 1, score: 1, pass: true },
+      { turn: 3, score: 1, pass: true },
+      { turn: 5, score: 0, pass: false, reason: 'promised a refund method without checking' },
     ];
     policy.evidence = [{ turn: 5, quote: 'original payment method' }];
   }

@@ -199,18 +199,6 @@ function textWithMarks(content, ranges) {
   el.appendChild(document.createTextNode(content.slice(at)));
   return el;
 }
-// Which transcript message shows a per-turn grade: the last assistant message of that scripted turn
-// (messages carry turn), else the n-th assistant message.
-function turnAnchors(r) {
-  var byTurn = {};
-  var hasTurn = r.transcript.some(function (m) { return m.turn !== undefined; });
-  var n = 0;
-  r.transcript.forEach(function (m, i) {
-    if (m.role !== 'assistant') return;
-    if (hasTurn) byTurn[m.turn] = i; else byTurn[n++] = i;
-  });
-  return byTurn;
-}
 function messageMeta(m) {
   var bits = [];
   if (m.usage) bits.push('in ' + m.usage.input + ' / out ' + m.usage.output + (m.usage.cached ? ' / cached ' + m.usage.cached : '') + ' tok');
@@ -220,14 +208,13 @@ function messageMeta(m) {
   if (m.scripted) bits.push('scripted');
   return bits.length ? h('div', { className: 'meta', text: bits.join(' \u00b7 ') }) : null;
 }
+// A per-turn grade's turn is the index of the message it judges (the #n shown on each message).
 function renderTranscript(r) {
-  var anchors = turnAnchors(r);
   var perMsg = {};
   r.grades.forEach(function (g) {
     (g.turns || []).forEach(function (tg) {
-      var at = anchors[tg.turn];
-      if (at === undefined) return;
-      (perMsg[at] = perMsg[at] || []).push({ g: g, tg: tg });
+      if (!(tg.turn >= 0 && tg.turn < r.transcript.length)) return;
+      (perMsg[tg.turn] = perMsg[tg.turn] || []).push({ g: g, tg: tg });
     });
   });
   return h('div', { className: 'transcript' }, r.transcript.map(function (m, i) {
@@ -240,7 +227,8 @@ function renderTranscript(r) {
       })) : null,
       messageMeta(m),
       perMsg[i] ? h('div', { className: 'turn-grades' }, perMsg[i].map(function (x) {
-        return h('span', { className: 'score ' + (x.tg.pass ? 'pass' : 'fail'), title: x.tg.reason || '', text: x.g.grader + ' turn ' + x.tg.turn + ': ' + fmt(x.tg.score) + (x.tg.reason ? ' \u2014 ' + x.tg.reason : '') });
+        return h('span', { className: 'score turn-grade ' + (x.tg.pass ? 'pass' : 'fail'), 'data-grader': x.g.grader, title: x.tg.reason || '',
+          text: x.g.grader + ' ' + (x.tg.pass ? 'pass' : 'fail') + ' ' + fmt(x.tg.score) + (x.tg.label && (x.tg.reason || '').indexOf(x.tg.label) < 0 ? ' \u00b7 ' + x.tg.label : '') + (x.tg.reason ? ' \u2014 ' + x.tg.reason : '') });
       })) : null,
     ]);
   }));
