@@ -4,6 +4,7 @@ import { type Summary, summarize } from '../core/summary.js';
 import { GateRulesSchema } from '../schema/gate.js';
 import type { Label } from '../schema/label.js';
 import type { RunHeader, RunResult } from '../schema/run-record.js';
+import { groupErrors } from './html/error-groups.js';
 import { renderOverview } from './html/overview.js';
 import { buildPageData } from './html/page-data.js';
 import { renderPage } from './html/template.js';
@@ -94,6 +95,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     overrides: overriddenPassRates(input.results, labels),
     labels: labels.length,
     redactions,
+    errors: groupErrors(input.results),
   });
   const data = buildPageData({ ...input, labels });
   return renderPage({ title: `convotest · ${input.header.runId}`, overview, data, server: input.server !== undefined });

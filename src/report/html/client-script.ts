@@ -138,7 +138,7 @@ function renderList() {
       h('td', null, [badge(it.s), it.f ? h('span', { className: 'badge flip ' + it.f, text: it.f === 'regressed' ? 'pass\u2192fail' : 'fail\u2192pass' }) : null]),
       h('td', { className: 'scores' }, r.grades.map(function (g) {
         var l = labelOf(r, g);
-        return h('span', { className: 'score ' + gradeStatus(g), title: g.reason || (g.error ? g.error.message : '') }, [g.grader + ' ' + fmt(g.score) + (l ? (l.verdict === 'agree' ? ' \u2713h' : ' \u2717h') : '')]);
+        return h('span', { className: 'score ' + gradeStatus(g), title: g.error ? g.error.code + ': ' + g.error.message : g.reason || '' }, [g.grader + ' ' + (g.error ? 'error' : fmt(g.score)) + (l ? (l.verdict === 'agree' ? ' \u2713h' : ' \u2717h') : '')]);
       })),
       h('td', { text: r.costUsd === null ? '\u2013' : '$' + Number(r.costUsd).toPrecision(3) }),
     ]));
@@ -304,7 +304,11 @@ function renderCase(it) {
     h('h2', null, [r.caseId + ' ', badge(it.s), it.f ? h('span', { className: 'badge flip ' + it.f, text: it.f === 'regressed' ? 'pass\u2192fail vs baseline' : 'fail\u2192pass vs baseline' }) : null]),
     h('div', { className: 'tags', text: tagPairs(r.tags).join(' \u00b7 ') + (r.source ? ' \u00b7 ' + r.source : '') }),
     h('div', null, [h('a', { href: permalink(r), className: 'permalink', text: 'permalink' }), ' \u00b7 ', h('a', { href: 'cases', text: 'back to cases' })].concat(
-      siblings.length ? [' \u00b7 other variants: '].concat(siblings.map(function (s) { return h('a', { href: permalink(s.r), text: s.r.variant + (s.r.repeat ? ' #' + s.r.repeat : ''), className: 'sibling' }); })) : [])),
+      siblings.length ? [' \u00b7 other variants: '].concat(siblings.reduce(function (out, s, k) {
+        if (k > 0) out.push(', ');
+        out.push(h('a', { href: permalink(s.r), text: s.r.variant + (s.r.repeat ? ' #' + s.r.repeat : ''), className: 'sibling' }));
+        return out;
+      }, [])) : [])),
   ]));
   var base = it.b !== undefined ? data.baseline[it.b] : undefined;
   if (base) {
@@ -323,7 +327,8 @@ function renderCompare() {
   var rows = [];
   byCase.forEach(function (row, id) {
     if (state.cdiff) {
-      var ss = data.variants.map(function (v) { return row[v] ? row[v].s : ''; });
+      // Only the variants that ran this case are compared (a recorded transcript has one).
+      var ss = data.variants.filter(function (v) { return row[v]; }).map(function (v) { return row[v].s; });
       if (ss.every(function (s) { return s === ss[0]; })) return;
     }
     rows.push([id, row]);

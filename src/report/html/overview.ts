@@ -3,6 +3,7 @@ import type { Verdict } from '../../core/gate.js';
 import type { RateStat, Summary, VariantSummary } from '../../core/summary.js';
 import type { RunHeader } from '../../schema/run-record.js';
 import { deltaChart, intervalBars, legend, qualityVsCost, scoreHistogram } from './charts.js';
+import type { ErrorGroup, ErrorGroups } from './error-groups.js';
 import { escapeHtml as e, num, pct, usd } from './escape.js';
 
 /** What the overview shows; every figure is computed before rendering. */
@@ -17,10 +18,14 @@ export interface OverviewInput {
   overrides: OverrideRate[];
   labels: number;
   redactions: Record<string, number>;
+  /** The run's conversation and grade errors, grouped by cause. */
+  errors: ErrorGroups;
 }
 
 const rate = (r: RateStat): string =>
   r.rate === null ? '–' : `${pct(r.rate)} <span class="ci">[${pct(r.lo, 0)}–${pct(r.hi, 0)}]</span>`;
+const errorCount = (n: number, what: string): string =>
+  n ? `<span class="has-errors">${n} ${what}${n === 1 ? '' : 's'} errored</span>` : `0 ${what}s errored`;
 const caseLink = (caseId: string, variant: string, text = caseId): string =>
   `<a href="#case=${e(encodeURIComponent(caseId))}&amp;variant=${e(encodeURIComponent(variant))}">${e(text)}</a>`;
 
@@ -44,9 +49,9 @@ function variantTable(header: RunHeader, variants: VariantSummary[]): string {
   const rows = variants.map((v) => {
     const info = header.variants.find((x) => x.name === v.variant);
     const k = v.kpis;
-    return `<tr><td>${e(v.variant)}</td><td>${e(info?.model ?? info?.kind ?? '')}</td><td>${v.cases}</td><td>${rate(v.passRate)}</td><td>${num(v.score.mean)}</td><td>${v.errors}${v.gradeErrors ? ` (+${v.gradeErrors} grade)` : ''}</td><td>${usd(k.costPerConversationUsd)}</td><td>${usd(k.totalCostUsd)}</td><td>${usd(k.totalJudgeCostUsd)}</td><td>${k.latencyP50Ms === null ? '–' : Math.round(k.latencyP50Ms)} / ${k.latencyP95Ms === null ? '–' : Math.round(k.latencyP95Ms)} ms</td><td>${k.tokensPerConversation === null ? '–' : Math.round(k.tokensPerConversation)}</td><td>${pct(k.resolutionRate.value)}</td><td>${pct(k.escalationRate.value)}</td></tr>`;
+    return `<tr><td>${e(v.variant)}</td><td>${e(info?.model ?? info?.kind ?? '')}</td><td>${v.cases}</td><td>${rate(v.passRate)}</td><td>${num(v.score.mean)}</td><td>${v.errors}</td><td>${v.gradeErrors}</td><td>${usd(k.costPerConversationUsd)}</td><td>${usd(k.totalCostUsd)}</td><td>${usd(k.totalJudgeCostUsd)}</td><td>${k.latencyP50Ms === null ? '–' : Math.round(k.latencyP50Ms)} / ${k.latencyP95Ms === null ? '–' : Math.round(k.latencyP95Ms)} ms</td><td>${k.tokensPerConversation === null ? '–' : Math.round(k.tokensPerConversation)}</td><td>${pct(k.resolutionRate.value)}</td><td>${pct(k.escalationRate.value)}</td></tr>`;
   });
-  return `<table class="variants"><thead><tr><th>variant</th><th>model</th><th>cases</th><th>pass rate [95% CI]</th><th>mean score</th><th>errors</th><th>cost/conv</th><th>agent cost</th><th>judge cost</th><th>latency p50/p95</th><th>tokens/conv</th><th>resolution</th><th>escalation</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="table-scroll"><table class="variants"><thead><tr><th>variant</th><th>model</th><th>cases</th><th>pass rate [95% CI]</th><th>mean score</th><th title="conversations that could not finish">conv. errors</th><th title="grades with no verdict (never counted as fails)">grade errors</th><th>cost/conv</th><th>agent cost</th><th>judge cost</th><th>latency p50/p95</th><th>tokens/conv</th><th>resolution</th><th>escalation</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function graderTable(variants: VariantSummary[], overrides: OverrideRate[]): string {
@@ -57,7 +62,7 @@ function graderTable(variants: VariantSummary[], overrides: OverrideRate[]): str
       return `<tr><td>${e(v.variant)}</td><td>${e(g.grader)}</td><td>${e(g.kind)}</td><td>${rate(g.passRate)}</td><td>${human}</td><td>${num(g.score.mean)}</td><td>${g.errors}</td></tr>`;
     }),
   );
-  return `<table class="graders"><thead><tr><th>variant</th><th>grader</th><th>kind</th><th>pass rate (judge)</th><th>with human labels</th><th>mean score</th><th>errors</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table class="graders"><thead><tr><th>variant</th><th>grader</th><th>kind</th><th>pass rate (judge)</th><th>with human labels</th><th>mean score</th><th>grade errors</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function sliceTable(variants: VariantSummary[]): string {
@@ -70,7 +75,7 @@ function sliceTable(variants: VariantSummary[]): string {
     });
     return `<tr><td>${e(name)}</td>${cells.join('')}</tr>`;
   });
-  return `<table class="slices"><thead><tr><th>slice</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<div class="table-scroll"><table class="slices"><thead><tr><th>slice</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function agreementSection(agreement: GraderAgreement[], labels: number): string {
@@ -84,6 +89,40 @@ function agreementSection(agreement: GraderAgreement[], labels: number): string 
   );
   return `<h2 id="agreement">Judge agreement with human labels</h2><p>${labels} label(s). Matrix: judge pass &amp; human pass / judge pass &amp; human fail / judge fail &amp; human pass / judge fail &amp; human fail.</p>
 <table class="agreement"><thead><tr><th>grader</th><th>labelled</th><th>accuracy</th><th>Cohen's κ</th><th>matrix</th><th>disagreements</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Variants and graders the run was asked for but did not run, with the reason recorded in the header. */
+function notRunSection(header: RunHeader): string {
+  const items = [
+    ...header.variants.filter((v) => v.skipped).map((v) => ({ what: 'variant', name: v.name, why: v.skipped ?? '' })),
+    ...header.graders.filter((g) => g.skipped).map((g) => ({ what: 'grader', name: g.name, why: g.skipped ?? '' })),
+  ];
+  if (items.length === 0) return '';
+  return `<section id="not-run"><h2>Not run</h2><ul class="not-run">${items.map((i) => `<li>${i.what} <strong>${e(i.name)}</strong>: ${e(i.why)}</li>`).join('')}</ul></section>`;
+}
+
+const SHOWN_CAUSES = 10;
+function errorTable(groups: readonly ErrorGroup[], withGrader: boolean): string {
+  const rows = groups
+    .slice(0, SHOWN_CAUSES)
+    .map(
+      (g) =>
+        `<tr>${withGrader ? `<td>${e(g.grader ?? '')}</td>` : ''}<td><code>${e(g.code)}</code></td><td class="msg-text">${e(g.message)}</td><td>${g.count}</td><td>${caseLink(g.example.caseId, g.example.variant)} <span class="ci">${e(g.example.variant)}</span></td></tr>`,
+    )
+    .join('');
+  const more = groups.length > SHOWN_CAUSES ? `<p class="errors-note">${groups.length - SHOWN_CAUSES} more cause(s); filter the cases by status "error" to see them all.</p>` : '';
+  return `<div class="table-scroll"><table class="errors"><thead><tr>${withGrader ? '<th>grader</th>' : ''}<th>code</th><th>message</th><th>count</th><th>e.g.</th></tr></thead><tbody>${rows}</tbody></table></div>${more}`;
+}
+
+/** Conversation errors and grade errors, apart, grouped by cause. */
+function errorsSection(errors: ErrorGroups, results: number): string {
+  const conv = errors.conversations.reduce((n, g) => n + g.count, 0);
+  const grades = errors.grades.reduce((n, g) => n + g.count, 0);
+  if (conv === 0 && grades === 0) return '';
+  return `<section id="errors"><h2>Errors</h2>
+${conv ? `<h3>${conv} of ${results} conversation(s) errored</h3><p class="errors-note">They could not finish (provider down past retries, timeout, cache miss): no verdict, not counted as fails.</p>${errorTable(errors.conversations, false)}` : ''}
+${grades ? `<h3>${grades} grade(s) errored</h3><p class="errors-note">The grader gave no verdict: not counted as fails, left out of its pass rate.</p>${errorTable(errors.grades, true)}` : ''}
+</section>`;
 }
 
 /** The overview section: verdict, per-variant KPIs, graders, slices, charts, agreement, redactions. */
@@ -129,14 +168,16 @@ export function renderOverview(input: OverviewInput): string {
     delta = deltaChart(`Baseline ${input.baseline.header.runId} → candidate (points)`, rows);
   }
   const redacted = Object.entries(input.redactions);
+  const gradeErrors = variants.reduce((n, v) => n + v.gradeErrors, 0);
   return `<section id="overview" class="view">
 <div class="run-meta"><h1>Run <code>${e(header.runId)}</code></h1>
-<p>started ${e(header.startedAt)} · ${e(header.tool.name)} ${e(header.tool.version)}${header.git ? ` · git ${e(header.git.commit.slice(0, 10))}${header.git.dirty ? ' (dirty)' : ''}` : ''} · ${summary.results} results, ${summary.errors} errors${header.judge ? ` · judge ${e(header.judge.provider)}/${e(header.judge.model)}` : ''}</p></div>
+<p>started ${e(header.startedAt)} · ${e(header.tool.name)} ${e(header.tool.version)}${header.git ? ` · git ${e(header.git.commit.slice(0, 10))}${header.git.dirty ? ' (dirty)' : ''}` : ''} · ${summary.results} results · ${errorCount(summary.errors, 'conversation')} · ${errorCount(gradeErrors, 'grade')}${header.judge ? ` · judge ${e(header.judge.provider)}/${e(header.judge.model)}` : ''}</p></div>
+${notRunSection(header)}
 ${input.verdict ? verdictSection(input.verdict) : ''}
 <h2>Variants</h2>${variantTable(header, variants)}
+${errorsSection(input.errors, summary.results)}
 <h2>Charts</h2>${legend(names)}<div class="charts">${histograms}</div>
-<div class="charts">${scatter}${delta}</div>
-<div class="charts">${sliceCharts}</div>
+<div class="charts">${scatter}${delta}${sliceCharts}</div>
 <h2>Graders</h2>${graderTable(variants, input.overrides)}
 <h2>Slices</h2>${sliceTable(variants)}
 ${agreementSection(input.agreement, input.labels)}

@@ -74,13 +74,20 @@ export function buildPageData(input: {
     }
     return item;
   });
-  const graders = [...new Set([...input.header.graders.map((g) => g.name), ...input.results.flatMap((r) => r.grades.map((g) => g.grader))])];
+  // Filters offer what is in the results: variants that produced any (`recorded` transcripts
+  // included), graders that gave any grade (skipped ones gave none); in header order first.
+  const present = (declared: readonly string[], seen: Iterable<string>): string[] => {
+    const set = new Set(seen);
+    return [...new Set([...declared.filter((n) => set.has(n)), ...set])];
+  };
+  const variants = present(input.header.variants.map((v) => v.name), input.results.map((r) => r.variant));
+  const graders = present(input.header.graders.map((g) => g.name), input.results.flatMap((r) => r.grades.map((g) => g.grader)));
   return {
     mode: input.server ? 'server' : 'static',
     ...(input.server ? { token: input.server.token, reviewer: input.server.reviewer } : {}),
     runId: input.header.runId,
     ...(input.baseline ? { baselineRunId: input.baseline.header.runId } : {}),
-    variants: input.header.variants.filter((v) => !v.skipped).map((v) => v.name),
+    variants,
     graders,
     results,
     baseline,

@@ -7,15 +7,20 @@ header.top { position:sticky; top:0; z-index:2; background:#f6f8fa; border-botto
 header.top nav a { margin-right:12px; text-decoration:none; color:var(--fg); padding:4px 8px; border-radius:6px; }
 header.top nav a.active { background:#ddf4ff; }
 main { padding:12px 16px 40px; max-width:1400px; }
+[id] { scroll-margin-top:48px; }
 h1 { font-size:20px; margin:4px 0; } h2 { font-size:17px; margin:18px 0 8px; } h3 { font-size:15px; } h4 { margin:14px 0 6px; }
 table { border-collapse:collapse; margin:6px 0 12px; }
+.table-scroll { overflow-x:auto; }
+table.variants td, table.graders td, table.slices td, table.errors td:not(.msg-text), .case-list td:nth-child(2) { white-space:nowrap; }
 th, td { border:1px solid var(--line); padding:3px 7px; text-align:left; vertical-align:top; }
 th { background:#f6f8fa; }
 .ci, .meta, .kind, .axis { color:var(--muted); font-size:12px; }
-.chart-title { font-size:13px; font-weight:600; fill:var(--fg); }
+.chart-box { width:min-content; margin:0; border:1px solid var(--line); border-radius:6px; background:#fff; padding:4px 6px 2px; }
+.chart-box figcaption { font-size:13px; font-weight:600; margin:0 0 2px; overflow-wrap:anywhere; }
+.chart { display:block; }
 .axis { fill:var(--muted); font-size:11px; }
-.charts { display:flex; flex-wrap:wrap; gap:12px; }
-.chart { border:1px solid var(--line); border-radius:6px; background:#fff; }
+.axis.delta-down { fill:var(--fail); } .axis.delta-up { fill:var(--pass); }
+.charts { display:flex; flex-wrap:wrap; gap:12px; align-items:flex-start; margin-bottom:12px; }
 .legend { margin:4px 0 8px; } .legend-item { margin-right:12px; }
 .verdict { border:2px solid var(--line); border-radius:8px; padding:8px 12px; margin:10px 0; }
 .verdict-pass { border-color:var(--pass); } .verdict-fail { border-color:var(--fail); } .verdict-inconclusive { border-color:var(--error); }
@@ -24,7 +29,8 @@ th { background:#f6f8fa; }
 .badge.pass { background:var(--pass); } .badge.fail { background:var(--fail); } .badge.error { background:var(--error); }
 .badge.flip { background:#6639ba; } .badge.flip.fixed { background:#0969da; }
 .score { display:inline-block; margin:0 6px 2px 0; font-size:12px; padding:0 4px; border-radius:4px; border:1px solid var(--line); }
-.score.pass { border-color:#aceebb; } .score.fail { border-color:#ffcecb; background:#fff5f5; } .score.error { border-color:#f5e0a0; }
+.score.pass { border-color:#aceebb; } .score.fail { border-color:#ffcecb; background:#fff5f5; } .score.error { border-color:#f5e0a0; background:#fffbeb; color:var(--error); }
+.not-run, .errors-note { color:var(--muted); } .has-errors { color:var(--error); font-weight:600; }
 #filters { display:flex; flex-wrap:wrap; gap:6px; margin:8px 0; }
 #filters input[type=search] { min-width:320px; padding:3px 6px; }
 .tags { color:var(--muted); font-size:12px; }
