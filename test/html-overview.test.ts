@@ -92,10 +92,15 @@ describe('overview and case view in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
   });
+  /** A fresh load (a goto that only changes the hash would keep the page's filter state). */
+  const open = async (hash = '') => {
+    await page.goto('about:blank');
+    await page.goto(`${url}${hash}`);
+    await page.waitForSelector('body[data-ready="1"]');
+  };
 
   it('no chart title or label is cut off, and no two point labels overlap', async () => {
-    await page.goto(url);
-    await page.waitForSelector('body[data-ready="1"]');
+    await open();
     // Every text drawn in an SVG lies inside the SVG (nothing runs past an edge).
     const outside = await page.locator('#overview svg.chart').evaluateAll((svgs) =>
       svgs.flatMap((svg) => {
@@ -136,7 +141,7 @@ describe('overview and case view in Chromium', () => {
   });
 
   it('the case list filters offer recorded and only the graders that ran', async () => {
-    await page.goto(`${url}#cases`);
+    await open('#cases');
     await page.waitForSelector('.case-row');
     const options = (id: string) => page.locator(`${id} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
     expect(await options('#f-variant')).toEqual(['baseline', 'candidate', 'twin', 'recorded']);
@@ -148,8 +153,28 @@ describe('overview and case view in Chromium', () => {
     expect((heading?.y ?? 0) + 1).toBeGreaterThanOrEqual((bar?.y ?? 0) + (bar?.height ?? 0));
   });
 
+  it('error badges and chips are readable and never styled as fails', async () => {
+    await open('#compare');
+    await page.waitForSelector('table.compare');
+    const colours = (selector: string) =>
+      page.locator(selector).evaluateAll((els) => els.map((e) => ({ fg: getComputedStyle(e).color, bg: getComputedStyle(e).backgroundColor })));
+    const badges = await colours('#compare .badge');
+    expect(badges.length).toBeGreaterThan(0);
+    expect(badges.filter((b) => b.fg === b.bg)).toEqual([]);
+    const errorBadges = await colours('#compare .badge.error');
+    expect(errorBadges.length).toBeGreaterThan(0);
+    expect(new Set(errorBadges.map((b) => b.fg))).toEqual(new Set(['rgb(255, 255, 255)']));
+    await open('#cases');
+    await page.waitForSelector('.case-row');
+    const fail = (await colours('.case-row .badge.fail'))[0];
+    const errorChips = await colours('.case-row .score.error');
+    expect(errorChips.length).toBeGreaterThan(0);
+    expect(errorChips.filter((c) => c.fg === fail?.bg)).toEqual([]);
+    expect(await page.locator('.case-row .score.error').first().textContent()).toMatch(/ error$/);
+  });
+
   it('a case view separates the links to its other variants', async () => {
-    await page.goto(`${url}#case=refund-0005&variant=candidate`);
+    await open('#case=refund-0005&variant=candidate');
     await page.waitForSelector('#case .transcript');
     const head = (await page.textContent('#case .case-head')) ?? '';
     expect(head).toContain('other variants: baseline, twin');

@@ -270,7 +270,7 @@ function renderGrades(r) {
     return h('div', { className: 'grade ' + gradeStatus(g), id: 'grade-' + g.grader }, [
       h('div', { className: 'grade-head' }, [h('strong', { text: g.grader }), ' ', h('span', { className: 'kind', text: g.kind + ' \u00b7 ' + g.scope }), ' ', badge(gradeStatus(g)), ' score ' + fmt(g.score) + (g.threshold !== undefined ? ' (threshold ' + g.threshold + ')' : '') + (g.label ? ' \u00b7 ' + g.label : '')]),
       g.reason ? h('div', { className: 'reason', text: g.reason }) : null,
-      g.error ? h('div', { className: 'error', text: g.error.code + ': ' + g.error.message }) : null,
+      g.error ? h('div', { className: 'error-msg', text: g.error.code + ': ' + g.error.message }) : null,
       g.evidence && g.evidence.length ? h('ul', { className: 'evidence-list' }, g.evidence.map(function (ev) {
         return h('li', null, [h('q', { text: ev.quote }), ev.turn !== undefined ? ' (message #' + ev.turn + ')' : '', ev.note ? ' \u2014 ' + ev.note : '']);
       })) : null,
@@ -285,7 +285,7 @@ function renderResult(r, title) {
   return h('div', { className: 'result' }, [
     title ? h('h3', { text: title }) : null,
     h('div', { className: 'meta', text: 'variant ' + r.variant + ' \u00b7 ' + r.mode + ' \u00b7 usage in ' + r.usage.input + ' / out ' + r.usage.output + ' tok \u00b7 agent ' + (r.costUsd === null ? 'unpriced' : '$' + Number(r.costUsd).toPrecision(3)) + ' \u00b7 judge ' + (r.judgeCostUsd === null ? 'unpriced' : '$' + Number(r.judgeCostUsd).toPrecision(3)) + ' \u00b7 ' + Math.round(r.latencyMs) + ' ms \u00b7 transcript ' + r.transcriptHash.slice(0, 12) }),
-    r.error ? h('div', { className: 'error', text: 'error ' + r.error.code + ': ' + r.error.message + (r.error.turn !== undefined ? ' (turn ' + r.error.turn + ')' : '') }) : null,
+    r.error ? h('div', { className: 'error-msg', text: 'error ' + r.error.code + ': ' + r.error.message + (r.error.turn !== undefined ? ' (turn ' + r.error.turn + ')' : '') }) : null,
     r.redactions ? h('div', { className: 'meta', text: 'redacted: ' + Object.keys(r.redactions).map(function (k) { return k + ' ' + r.redactions[k]; }).join(', ') }) : null,
     h('h4', { text: 'Grades' }), renderGrades(r),
     h('h4', { text: 'Transcript' }), renderTranscript(r),

@@ -24,7 +24,7 @@ th { background:#f6f8fa; }
 .legend { margin:4px 0 8px; } .legend-item { margin-right:12px; }
 .verdict { border:2px solid var(--line); border-radius:8px; padding:8px 12px; margin:10px 0; }
 .verdict-pass { border-color:var(--pass); } .verdict-fail { border-color:var(--fail); } .verdict-inconclusive { border-color:var(--error); }
-.verdict .word { font-weight:700; }
+.verdict .word { font-weight:700; } .verdict h2 { margin-top:4px; }
 .badge { display:inline-block; padding:0 6px; border-radius:10px; font-size:12px; color:#fff; margin-right:4px; }
 .badge.pass { background:var(--pass); } .badge.fail { background:var(--fail); } .badge.error { background:var(--error); }
 .badge.flip { background:#6639ba; } .badge.flip.fixed { background:#0969da; }
@@ -34,7 +34,7 @@ th { background:#f6f8fa; }
 #filters { display:flex; flex-wrap:wrap; gap:6px; margin:8px 0; }
 #filters input[type=search] { min-width:320px; padding:3px 6px; }
 .tags { color:var(--muted); font-size:12px; }
-.pager { margin:6px 0; }
+.pager { margin:6px 0; } .pager button { margin-right:4px; }
 .transcript { display:flex; flex-direction:column; gap:6px; }
 .msg { border:1px solid var(--line); border-radius:8px; padding:6px 10px; max-width:900px; }
 .msg.user { background:#f6f8fa; } .msg.assistant { background:#fff; border-color:#b6d4fe; } .msg.tool { background:#fbf8ef; } .msg.system { background:#f0f0f0; }
@@ -45,7 +45,7 @@ mark.evidence { background:#fff3a3; border-bottom:2px solid #d4a72c; }
 .grades { display:flex; flex-direction:column; gap:6px; }
 .grade { border-left:4px solid var(--line); padding:4px 10px; background:#fafbfc; }
 .grade.pass { border-color:var(--pass); } .grade.fail { border-color:var(--fail); } .grade.error { border-color:var(--error); }
-.reason { margin:3px 0; } .error { color:var(--fail); }
+.reason { margin:3px 0; } .error-msg { color:var(--error); font-weight:600; }
 .label { font-size:12px; margin-top:3px; padding:2px 6px; border-radius:4px; display:inline-block; }
 .label.agree { background:#dafbe1; } .label.disagree { background:#ffebe9; }
 .label-form { margin-top:4px; display:flex; gap:4px; flex-wrap:wrap; align-items:center; }
