@@ -125,7 +125,7 @@ ${grades ? `<h3>${grades} grade(s) errored</h3><p class="errors-note">The grader
 </section>`;
 }
 
-/** The overview section: verdict, per-variant KPIs, graders, slices, charts, agreement, redactions. */
+/** The overview section: what did not run, verdict, per-variant KPIs, errors by cause, charts, graders, slices, agreement, redactions. */
 export function renderOverview(input: OverviewInput): string {
   const { header, summary } = input;
   const variants = summary.variants;
