@@ -54,9 +54,10 @@ describe('compare', () => {
 
   it('renders console and Markdown', () => {
     const text = compareConsole(c);
-    expect(text.split('\n').slice(0, 7).join('\n')).toMatchInlineSnapshot(`
+    expect(text.split('\n').slice(0, 8).join('\n')).toMatchInlineSnapshot(`
       "compare
         cheap is not significantly worse than big and costs less per conversation
+        ranked by the lower end of the 95 % interval; variants with fewer than 5 scored cases are listed last, unranked
 
         variant  score  95% CI      cases  cost/conv  p95 turn
         big       90.0  90.0..90.0     60    $0.0100    100 ms

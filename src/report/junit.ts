@@ -54,12 +54,24 @@ export function junitReport(records: Iterable<CaseRecord>, options: { verdict?: 
   if (options.verdict) {
     suites.set(
       'convotest.gate',
-      options.verdict.rules.map((r) => {
-        const tc: TestCase = { name: `${r.rule} ${r.metric}${r.slice ? ` [${r.slice}]` : ''}`, classname: 'convotest.gate' };
+      (() => {
+        const v = options.verdict;
+        const several = v.variants.length > 1;
+        const cases: TestCase[] = v.rules.map((r) => {
+        const tc: TestCase = { name: `${several ? `${r.variant} › ` : ''}${r.rule} ${r.metric}${r.slice ? ` [${r.slice}]` : ''}`, classname: 'convotest.gate' };
         if (r.blocking && r.rule === 'maxErrorRate') tc.error = { message: `inconclusive: ${r.message}` };
         else if (r.blocking) tc.failure = { message: r.message, body: r.caseIds ? `cases: ${r.caseIds.join(', ')}` : '' };
         return tc;
-      }),
+        });
+        // Why a variant is inconclusive besides its error rate (missing cases, graders, names): an error each.
+        const ruled = new Set(v.rules.filter((r) => r.blocking).map((r) => r.message));
+        v.variants.forEach((x) => {
+          for (const reason of x.reasons) {
+            if (x.verdict === 'inconclusive' && !ruled.has(reason)) cases.push({ name: `${x.variant} › inconclusive`, classname: 'convotest.gate', error: { message: `inconclusive: ${reason}` } });
+          }
+        });
+        return cases;
+      })(),
     );
   }
   const count = (list: TestCase[]) => ({
