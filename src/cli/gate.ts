@@ -6,7 +6,7 @@ import { ruleNameProblems } from '../core/gate/rule-names.js';
 import type { Verdict } from '../core/gate/types.js';
 import { ConvotestError, EXIT, InputError } from '../errors.js';
 import { loadConfig } from '../io/config.js';
-import { didYouMean } from '../io/problems.js';
+import { didYouMean, fieldPath } from '../io/problems.js';
 import { readRun } from '../io/run-reader.js';
 import { parseYamlSource } from '../io/yaml-source.js';
 import { FORMAT_NAMES, FORMATS, type FormatName } from '../report/formats.js';
@@ -64,7 +64,7 @@ export async function loadGateRules(options: { rules?: string; config?: string }
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const at = source.locate([...prefix, ...issue.path]);
-      throw new InputError(issue.message, { file: options.rules, line: at.line, field: [...prefix, ...issue.path].join('.') });
+      throw new InputError(issue.message, { file: options.rules, line: at.line, field: fieldPath([...prefix, ...issue.path]) });
     }
     return { rules: parsed.data, file: options.rules, text: await readFile(options.rules, 'utf8'), prefix };
   }
