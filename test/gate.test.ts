@@ -271,6 +271,16 @@ describe('gate on unlike runs (issue 14 item 5)', () => {
     expect(onlyB.verdict).toBe('pass');
   });
 
+  it('a baseline variant the candidate lacks (skipped, not run) is inconclusive unless allowed or deselected', () => {
+    const v10 = (variant: string) => run(10, () => false, () => ({ variant }));
+    const v = verdictOf([...v10('main'), ...v10('gpt')], v10('main'));
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reasons).toEqual(['baseline variant(s) missing from the candidate: gpt (10 cases) (allow with allowMissingCases / --allow-missing-cases, or choose variants with --variant)']);
+    expect(verdictOf([...v10('main'), ...v10('gpt')], v10('main'), { allowMissingCases: true }).verdict).toBe('pass');
+    const chosen = gate(gateRun(syntheticHeader('base'), [...v10('main'), ...v10('gpt')]), gateRun(syntheticHeader('cand'), v10('main')), rules(), { variants: ['main'] });
+    expect(chosen.verdict).toBe('pass');
+  });
+
   it('recorded transcripts are their own variant: never paired with a model variant', () => {
     const rec = (variant: string) => run(10, () => false, () => ({ variant }));
     expect(verdictOf(rec('recorded'), rec('gpt')).pairing.variants).toEqual([]);

@@ -97,7 +97,7 @@ export function gate(baseline: GateRun, candidate: GateRun, rules: GateRules, op
   hashWarnings(baseline, candidate, warnings);
   const nameProblems = ruleNameProblems(rules, [baseline, candidate]).map((p) => `gate rule ${p.field} (${p.rule}) names an unknown ${p.what}`);
   if (options.variants) for (const u of unknownVariants(baseline, candidate, options.variants)) nameProblems.push(`no variant "${u.name}" in either run (known: ${u.known.join(', ')})`);
-  const variantPairs = pairVariants(baseline, candidate, warnings, options.variants);
+  const { pairs: variantPairs, baselineOnly: lostVariants } = pairVariants(baseline, candidate, warnings, options.variants);
   const ctx = { rng: createRng(options.seed ?? 1), confidence: rules.confidence, resamples: options.resamples ?? 1000 };
   // "Statistically real at 95 %": the two-sided 95 % interval of the drop excludes 0, i.e. a
   // one-sided test at (1 − confidence) / 2, family-wise over every drop test (Holm).
@@ -203,6 +203,14 @@ export function gate(baseline: GateRun, candidate: GateRun, rules: GateRules, op
   if (variants.length === 0) {
     verdict = 'inconclusive';
     reasons.push('no variant in common: no shared cases to compare');
+  }
+  // A baseline variant the candidate lacks entirely (skipped, not run) is the extreme of missing cases.
+  if (lostVariants.length > 0 && !rules.allowMissingCases) {
+    if (verdict === 'pass') verdict = 'inconclusive';
+    const count = (v: string) => [...baseline.records.values()].filter((r) => r.variant === v).length;
+    reasons.push(
+      `baseline variant(s) missing from the candidate: ${lostVariants.map((v) => `${v} (${count(v)} cases)`).join(', ')} (allow with allowMissingCases / --allow-missing-cases, or choose variants with --variant)`,
+    );
   }
   if (nameProblems.length > 0) {
     if (verdict === 'pass') verdict = 'inconclusive';

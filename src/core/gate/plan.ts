@@ -14,7 +14,12 @@ export const RECORDED_VARIANT = 'recorded';
  * are paired (with a warning); `recorded` pairs only with `recorded`. With `only`, just the
  * candidate variants named (unknown names are reported by `variantProblems`).
  */
-export function pairVariants(baseline: GateRun, candidate: GateRun, warnings: string[], only?: readonly string[]): [string, string][] {
+export function pairVariants(
+  baseline: GateRun,
+  candidate: GateRun,
+  warnings: string[],
+  only?: readonly string[],
+): { pairs: [string, string][]; baselineOnly: string[] } {
   const bVariants = variantsOf(baseline);
   const cVariants = variantsOf(candidate);
   const pairs: [string, string][] = [];
@@ -29,7 +34,8 @@ export function pairVariants(baseline: GateRun, candidate: GateRun, warnings: st
   const paired = new Set(pairs.flat());
   const lone = [...bVariants, ...cVariants].filter((v) => !paired.has(v));
   if (lone.length > 0) warnings.push(`variants in only one run are not gated: ${[...new Set(lone)].join(', ')}`);
-  return only ? pairs.filter(([b, c]) => only.includes(c) || only.includes(b)) : pairs;
+  if (only) return { pairs: pairs.filter(([b, c]) => only.includes(c) || only.includes(b)), baselineOnly: bVariants.filter((v) => !paired.has(v) && only.includes(v)) };
+  return { pairs, baselineOnly: bVariants.filter((v) => !paired.has(v)) };
 }
 
 /** Names given to `--variant` that neither run has. */
