@@ -97,7 +97,7 @@ export function gateMarkdown(v: Verdict, options: { maxCases?: number } = {}): s
     out.push('', '</details>');
   }
   out.push('', '<details><summary>Power, pairing and every rule</summary>', '');
-  for (const p of v.power) out.push(`- ${mdCell(p.sentence)}`);
+  for (const p of v.power) out.push(`- ${several ? `${mdCell(p.variant)}: ` : ''}${mdCell(p.sentence)}`);
   out.push(
     `- ${v.dropTests} drop tests, Holm-corrected; a drop blocks when it exceeds its limit and the ${Math.round(v.confidence * 100)} % interval excludes zero.`,
     `- Errors: ${v.errors.resultErrors}/${v.errors.results} results, ${v.errors.gradeErrors}/${v.errors.grades} grades.`,
