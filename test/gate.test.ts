@@ -244,6 +244,13 @@ describe('gate on unlike runs (issue 14 item 5)', () => {
     expect(v.rules.find((r) => r.metric === 'score' && !r.slice)).toMatchObject({ baseline: 1, candidate: 1, delta: 0 });
   });
 
+  it('a floor on a grader that graded no candidate case is inconclusive, not a pass', () => {
+    // The grader is known (the header lists it) but produced no grade in either run (skipped).
+    const v = gate(gateRun(syntheticHeader('base', { graders: { quality: 'q', 'pii-leak': 'p' } }), run(20, () => false)), gateRun(syntheticHeader('cand', { graders: { quality: 'q', 'pii-leak': 'p' } }), run(20, () => false)), rules({ floors: [{ metric: 'pii-leak.passRate', min: 1 }] }));
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reasons).toEqual(['gate rule floors[0] on pii-leak.passRate: grader pii-leak graded no candidate case of main']);
+  });
+
   it('without a rule on the missing grader, the verdict compares the shared graders', () => {
     const v = verdictOf(graded(40, true), graded(40, false), { perGrader: false });
     expect(v.verdict).toBe('pass');

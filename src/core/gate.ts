@@ -172,6 +172,11 @@ export function gate(baseline: GateRun, candidate: GateRun, rules: GateRules, op
     }
     const lost = prep.sides.baselineOnly.filter((g) => rules.perGrader || namedGraders.some((n) => n.grader === g));
     if (lost.length > 0) doubts.push(`grader(s) ${lost.join(', ')} graded the baseline but no candidate case: their rules cannot be checked`);
+    // A rule on a grader that graded no case of this variant in the candidate checks nothing.
+    for (const n of namedGraders) {
+      if (lost.includes(n.grader) || candRecords.some((r) => r.graders.has(n.grader))) continue;
+      doubts.push(`gate rule ${n.field} on ${n.metric}: grader ${n.grader} graded no candidate case of ${cv}`);
+    }
     if (prep.sides.baselineOnly.length > 0 || prep.sides.candidateOnly.length > 0) {
       const parts = [
         prep.sides.baselineOnly.length > 0 ? `only in the baseline: ${prep.sides.baselineOnly.join(', ')}` : '',
