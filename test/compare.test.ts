@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticHeader, syntheticResult } from '../bench/synthetic-run.js';
-import { compare } from '../src/core/compare.js';
+import { compare, shortRunLabels } from '../src/core/compare.js';
 import { gateRun } from '../src/core/gate.js';
 import { compareConsole } from '../src/report/console-compare.js';
 import { compareMarkdown } from '../src/report/markdown-compare.js';
@@ -54,9 +54,10 @@ describe('compare', () => {
 
   it('renders console and Markdown', () => {
     const text = compareConsole(c);
-    expect(text.split('\n').slice(0, 7).join('\n')).toMatchInlineSnapshot(`
+    expect(text.split('\n').slice(0, 8).join('\n')).toMatchInlineSnapshot(`
       "compare
         cheap is not significantly worse than big and costs less per conversation
+        ranked by the lower end of the 95 % interval; variants with fewer than 5 scored cases are listed last, unranked
 
         variant  score  95% CI      cases  cost/conv  p95 turn
         big       90.0  90.0..90.0     60    $0.0100    100 ms
@@ -97,4 +98,28 @@ describe('convotest compare (end to end)', { timeout: 120_000 }, () => {
     expect(compareConsole(mixed)).toContain('left out (no case in common with the other variants): recorded');
     expect(compare([gateRun(syntheticHeader('r1', { variants: ['big', 'small', 'cheap'] }), results())]).unpaired).toEqual([]);
   });
+
+  it('does not rank a 1-case variant first on its zero-width interval, and says how it ranks', () => {
+    const lucky = syntheticResult({ caseId: 'c0', variant: 'lucky', tags: { intent: 'refund' }, grades: [{ score: 1 }] });
+    const c2 = compare([gateRun(syntheticHeader('r3', { variants: ['big', 'small', 'cheap', 'lucky'] }), [...results(), lucky])]);
+    const rows = c2.leaderboards[0]!.rows;
+    expect(rows.map((r) => r.label)).toEqual(['big', 'cheap', 'small', 'lucky']);
+    expect(rows[3]).toMatchObject({ label: 'lucky', n: 1, ranked: false });
+    expect(c2.quality.best).toBe('big');
+    expect(c2.ranking.note).toBe('ranked by the lower end of the 95 % interval; variants with fewer than 5 scored cases are listed last, unranked (lucky)');
+    expect(compareConsole(c2)).toContain('lucky (unranked)');
+    expect(compareMarkdown(c2)).toContain('Leaderboards are ranked by the lower end of the 95 % interval');
+  });
+
+  it('labels variants of several runs with a short run label and a legend', () => {
+    const ids = ['2026-11-22T10-00-00-000-a1b2c3', '2026-11-23T09-00-00-000-d4e5f6'];
+    expect(shortRunLabels(ids)).toEqual(['a1b2c3', 'd4e5f6']);
+    expect(shortRunLabels(['x-1', 'y-1', 'z-2'])).toEqual(['x-1', 'y-1', '2']);
+    expect(shortRunLabels(['same', 'same'])).toEqual(['#1', '#2']);
+    const one = (runId: string) => gateRun(syntheticHeader(runId, { variants: ['big'] }), results().filter((r) => r.variant === 'big'));
+    const c3 = compare([one(ids[0]!), one(ids[1]!)]);
+    expect(c3.entries.map((e) => e.label)).toEqual(['a1b2c3:big', 'd4e5f6:big']);
+    expect(compareConsole(c3)).toContain(`runs: a1b2c3 = ${ids[0]}, d4e5f6 = ${ids[1]}`);
+  });
 });
+

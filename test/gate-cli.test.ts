@@ -90,4 +90,55 @@ describe('convotest gate (end to end)', { timeout: 120_000 }, () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not a convotest run record');
   });
+
+  it('a rule that names nothing exits 2 with one line: file, line, field and the nearest name', () => {
+    const rules = join(dir, 'typo.yaml');
+    writeFileSync(rules, 'gate:\n  floors:\n    - metric: qualty.passRate\n      min: 1\n');
+    const r = cli(['gate', '--baseline', base, '--candidate', same, '--rules', rules]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${rules}:3  gate.floors[0].metric  rule "floor qualty.passRate ≥ 1" names an unknown grader "qualty" (did you mean "quality"?)`);
+    const slice = join(dir, 'slice-typo.yaml');
+    writeFileSync(slice, 'slices: [intnt]\n');
+    const s2 = cli(['gate', '--baseline', base, '--candidate', same, '--rules', slice]);
+    expect(s2.code).toBe(2);
+    expect(s2.stderr).toContain('names an unknown slice key "intnt" (did you mean "intent"?)');
+    const variant = cli(['gate', '--baseline', base, '--candidate', same, '--variant', 'mains']);
+    expect(variant.code).toBe(2);
+    expect(variant.stderr).toContain('--variant  no variant "mains" in either run (did you mean "main"?)');
+  });
+
+  it('a candidate cut mid-line is inconclusive, names the missing cases and says it was cut', () => {
+    const text = readFileSync(same, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    const cut = join(dir, 'cut.jsonl');
+    // 100 of 120 results, then half of the 101st line.
+    writeFileSync(cut, `${lines.slice(0, 101).join('\n')}\n${lines[101]!.slice(0, 40)}`);
+    const r = cli(['gate', '--baseline', base, '--candidate', cut]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^gate INCONCLUSIVE/);
+    expect(r.stdout).toContain('20 baseline case(s) missing from the candidate (the candidate record was cut mid-line): c100, c101');
+    expect(r.stdout).toContain(`warning: candidate ${cut} was cut mid-line at line 102: read up to line 101 (100 results)`);
+    const allowed = cli(['gate', '--baseline', base, '--candidate', cut, '--allow-missing-cases']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('was cut mid-line');
+  });
+
+  it('a duplicated line and a header-only candidate are reported', () => {
+    const lines = readFileSync(same, 'utf8').trimEnd().split('\n');
+    const dup = join(dir, 'dup.jsonl');
+    writeFileSync(dup, `${[...lines.slice(0, 6), lines[5]!, ...lines.slice(6)].join('\n')}\n`);
+    const r = cli(['gate', '--baseline', base, '--candidate', dup]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`warning: candidate ${dup} repeats 1 result line(s) verbatim, counted once: line 7 = line 6 (case c4, variant main, repeat 0)`);
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, `${lines[0]}\n`);
+    const e = cli(['gate', '--baseline', base, '--candidate', empty]);
+    expect(e.code).toBe(1);
+    expect(e.stdout).toMatch(/^gate INCONCLUSIVE/);
+    expect(e.stdout).toContain('holds a header and no result (header-only record)');
+    const compared = cli(['compare', base, empty]);
+    expect(compared.stderr).toContain('holds a header and no result (header-only record)');
+  });
 });
+

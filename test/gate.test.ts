@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type ResultSpec, syntheticHeader, syntheticResult } from '../bench/synthetic-run.js';
 import { gate, gateRun } from '../src/core/gate.js';
+import { ruleNameProblems } from '../src/core/gate/rule-names.js';
+import { gateConsole } from '../src/report/console-gate.js';
+import { gateMarkdown } from '../src/report/markdown-gate.js';
 import { GateRulesSchema } from '../src/schema/gate.js';
 import type { RunResult } from '../src/schema/run-record.js';
 
@@ -184,5 +187,149 @@ describe('gate properties', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('gate rules that name nothing (issue 14 item 4)', () => {
+  const b = run(20, () => false);
+  const c = run(20, () => false);
+  const runs = [gateRun(syntheticHeader('base'), b), gateRun(syntheticHeader('cand'), c)];
+
+  it.each([
+    [{ floors: [{ metric: 'qualty.passRate', min: 1 }] }, 'floors[0].metric', 'grader "qualty"', 'quality'],
+    [{ drops: [{ metric: 'quality.pasRate', maxDrop: 0.1 }] }, 'drops[0].metric', 'metric field "pasRate"', 'passRate'],
+    [{ drops: [{ metric: 'resolutonRate', maxDrop: 0.1 }] }, 'drops[0].metric', 'metric "resolutonRate"', 'resolutionRate'],
+    [{ slices: ['intnt'] }, 'slices[0]', 'slice key "intnt"', 'intent'],
+    [{ drops: [{ metric: 'score', slice: 'intent=refnd', maxDrop: 0.1 }] }, 'drops[0].slice', 'slice value "intent=refnd"', 'refund'],
+    [{ floors: [{ metric: 'score', slice: 'intent', min: 0.5 }] }, 'floors[0].slice', 'a floor needs key=value', 'intent=billing'],
+  ])('%j is reported at its field with the names it could mean', (over, field, what, near) => {
+    const problems = ruleNameProblems(rules(over), runs);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ field });
+    expect(problems[0]!.what).toContain(what);
+    expect(problems[0]!.known).toContain(near);
+  });
+
+  it('a floor on a misspelt grader no longer passes: the verdict is inconclusive and names the rule', () => {
+    const v = verdictOf(b, c, { floors: [{ metric: 'qualty.passRate', min: 1 }] });
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reasons.join('\n')).toContain('gate rule floors[0].metric (floor qualty.passRate ≥ 1) names an unknown grader "qualty"');
+  });
+
+  it('known names raise no problem', () => {
+    expect(ruleNameProblems(rules({ slices: ['intent'], floors: [{ metric: 'quality.passRate', slice: 'intent=refund', min: 0.5 }], drops: [{ metric: 'csat', maxDrop: 0.1 }] }), runs)).toEqual([]);
+  });
+});
+
+describe('gate on unlike runs (issue 14 item 5)', () => {
+  // Baseline graded by quality and tone (tone fails everything), candidate by quality only:
+  // pooled over different graders the candidate's overall score "rises" by 50 points.
+  const graded = (n: number, withTone: boolean, variant = 'main') =>
+    Array.from({ length: n }, (_, i) =>
+      syntheticResult({
+        caseId: `case-${i}`,
+        variant,
+        tags: { intent: i % 2 === 0 ? 'refund' : 'billing' },
+        grades: [{ score: 1 }, ...(withTone ? [{ grader: 'tone', score: 0 }] : [])],
+      }),
+    );
+
+  it('a grader missing from the candidate makes the verdict inconclusive and is reported', () => {
+    const v = verdictOf(graded(40, true), graded(40, false));
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.variants[0]!.graders).toEqual({ baselineOnly: ['tone'], candidateOnly: [] });
+    expect(v.reasons.join('\n')).toContain('grader(s) tone graded the baseline but no candidate case');
+    expect(v.warnings.join('\n')).toContain('graders of main differ (only in the baseline: tone)');
+    // The overall score is compared over the graders both runs have: no phantom +50 points.
+    expect(v.rules.find((r) => r.metric === 'score' && !r.slice)).toMatchObject({ baseline: 1, candidate: 1, delta: 0 });
+  });
+
+  it('a floor on a grader that graded no candidate case is inconclusive, not a pass', () => {
+    // The grader is known (the header lists it) but produced no grade in either run (skipped).
+    const v = gate(gateRun(syntheticHeader('base', { graders: { quality: 'q', 'pii-leak': 'p' } }), run(20, () => false)), gateRun(syntheticHeader('cand', { graders: { quality: 'q', 'pii-leak': 'p' } }), run(20, () => false)), rules({ floors: [{ metric: 'pii-leak.passRate', min: 1 }] }));
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reasons).toEqual(['gate rule floors[0] on pii-leak.passRate: grader pii-leak graded no candidate case of main']);
+  });
+
+  it('without a rule on the missing grader, the verdict compares the shared graders', () => {
+    const v = verdictOf(graded(40, true), graded(40, false), { perGrader: false });
+    expect(v.verdict).toBe('pass');
+    expect(v.warnings.join('\n')).toContain('only in the baseline: tone');
+  });
+
+  it('variants are gated separately: a drop in one is not hidden by a gain in another', () => {
+    const scores = (variant: string, good: (i: number) => boolean) =>
+      Array.from({ length: 100 }, (_, i) => syntheticResult({ caseId: `case-${i}`, variant, tags: { intent: 'refund' }, grades: [{ score: good(i) ? 1 : 0 }] }));
+    const base = [...scores('a', () => true), ...scores('b', () => false)];
+    const cand = [...scores('a', (i) => i % 2 === 0), ...scores('b', (i) => i % 2 === 0)];
+    const v = verdictOf(base, cand);
+    expect(v.variants.map((x) => [x.variant, x.verdict])).toEqual([
+      ['a', 'fail'],
+      ['b', 'pass'],
+    ]);
+    expect(v.verdict).toBe('fail');
+    expect(v.reasons[0]).toMatch(/^\[a\] score 100\.0 → 50\.0/);
+    expect(new Set(v.flips.passToFail.map((f) => f.variant))).toEqual(new Set(['a']));
+    expect(new Set(v.flips.failToPass.map((f) => f.variant))).toEqual(new Set(['b']));
+    expect(gateConsole(v)).toContain('case-1 [a]');
+    // --variant b: only b is gated, and it passes.
+    const onlyB = gate(gateRun(syntheticHeader('base'), base), gateRun(syntheticHeader('cand'), cand), rules(), { variants: ['b'] });
+    expect(onlyB.variants.map((x) => x.variant)).toEqual(['b']);
+    expect(onlyB.verdict).toBe('pass');
+  });
+
+  it('a baseline variant the candidate lacks (skipped, not run) is inconclusive unless allowed or deselected', () => {
+    const v10 = (variant: string) => run(10, () => false, () => ({ variant }));
+    const v = verdictOf([...v10('main'), ...v10('gpt')], v10('main'));
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reasons).toEqual(['baseline variant(s) missing from the candidate: gpt (10 cases) (allow with allowMissingCases / --allow-missing-cases, or choose variants with --variant)']);
+    expect(verdictOf([...v10('main'), ...v10('gpt')], v10('main'), { allowMissingCases: true }).verdict).toBe('pass');
+    const chosen = gate(gateRun(syntheticHeader('base'), [...v10('main'), ...v10('gpt')]), gateRun(syntheticHeader('cand'), v10('main')), rules(), { variants: ['main'] });
+    expect(chosen.verdict).toBe('pass');
+  });
+
+  it('recorded transcripts are their own variant: never paired with a model variant', () => {
+    const rec = (variant: string) => run(10, () => false, () => ({ variant }));
+    expect(verdictOf(rec('recorded'), rec('gpt')).pairing.variants).toEqual([]);
+    expect(verdictOf(rec('recorded'), rec('gpt')).verdict).toBe('inconclusive');
+    const v = verdictOf([...rec('recorded'), ...rec('old-model')], [...rec('recorded'), ...rec('new-model')]);
+    expect(v.pairing.variants).toEqual([
+      ['old-model', 'new-model'],
+      ['recorded', 'recorded'],
+    ]);
+    expect(v.variants.map((x) => x.verdict)).toEqual(['pass', 'pass']);
+  });
+});
+
+describe('where it dropped (issue 14 item 6)', () => {
+  it('shows the slice with the largest drop per tag key without any slice rule', () => {
+    const tags = (i: number) => ({ tags: { intent: i < 3 ? 'policy' : 'other', channel: i % 2 === 0 ? 'chat' : 'email' } });
+    const v = verdictOf(run(40, () => false, tags), run(40, (i) => i < 3, tags));
+    expect(v.rules.some((r) => r.slice)).toBe(false);
+    expect(v.largestDrops[0]).toMatchObject({ variant: 'main', slice: 'intent=policy', delta: -1, cases: 3 });
+    expect(v.largestDrops.map((d) => d.slice)).toEqual(['intent=policy', 'channel=chat']);
+    expect(gateConsole(v)).toContain('largest slice drops (information, not rules): intent=policy −100.0 points (3 cases)');
+    expect(gateMarkdown(v)).toContain('| intent=policy | 100.0 | 0.0 | -100.0 | 3 |');
+  });
+});
+
+describe('a candidate that lacks baseline cases (issue 15 item 6)', () => {
+  it('is inconclusive and names the missing cases, unless allowed', () => {
+    const b = run(50, () => false);
+    const c = run(50, () => false).slice(0, 46);
+    const v = verdictOf(b, c);
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.variants[0]).toMatchObject({ missingCount: 4, missing: ['case-046', 'case-047', 'case-048', 'case-049'] });
+    expect(v.reasons[0]).toContain('4 baseline case(s) missing from the candidate: case-046, case-047, case-048, case-049');
+    expect(verdictOf(b, c, { allowMissingCases: true }).verdict).toBe('pass');
+  });
+
+  it('carries what the reader met into the warnings', () => {
+    const cand = { ...gateRun(syntheticHeader('cand'), run(10, () => false).slice(0, 8)), path: 'pr.jsonl', status: 'incomplete', integrity: { results: 8, truncatedLine: 10, duplicateLines: 0, duplicateExamples: [], unknownLines: 0, summaryMissing: true } };
+    const v = gate(gateRun(syntheticHeader('base'), run(10, () => false)), cand, rules());
+    expect(v.verdict).toBe('inconclusive');
+    expect(v.reasons[0]).toContain('(the candidate record was cut mid-line)');
+    expect(v.candidate.integrity).toEqual(['candidate pr.jsonl was cut mid-line at line 10: read up to line 9 (8 results)']);
+    expect(v.warnings).toContain('the candidate run did not complete (status incomplete)');
   });
 });

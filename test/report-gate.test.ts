@@ -45,6 +45,14 @@ describe('gate reporters', () => {
       | quality.passRate | all | 91.7 | 58.3 | -33.3 | -66.7 … +8.3 | 0.328 | −2.0 | over limit, not significant |
       | quality.passRate | all | – | 58.3 | – | – | – | ≥ 0.9 | **blocks** |
 
+      ### Where it dropped
+
+      The slice of each tag key whose overall score dropped most (information: not a rule).
+
+      | slice | baseline | candidate | Δ (points) | cases |
+      |---|---:|---:|---:|---:|
+      | intent=refund | 100.0 | 58.3 | -41.7 | 6 |
+
       ### Flipped cases
 
       **pass → fail (5)**

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { compare } from '../core/compare.js';
-import { ConvotestError, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { compareConsole } from '../report/console-compare.js';
 import { compareMarkdown } from '../report/markdown-compare.js';
-import { loadGateRun } from './gate.js';
+import { loadGateRuns } from './gate.js';
 import type { CliContext } from './main.js';
 
 /** `convotest compare <run> [<run>…]` */
@@ -16,6 +16,7 @@ export function compareCommand(ctx: CliContext): Command {
     .option('--slice <keys>', 'tag keys to find slice winners for, comma-separated (default: every tag key)')
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--seed <n>', 'seed of the bootstrap intervals', (v) => Number.parseInt(v, 10), 1)
+    .option('--min-cases <n>', 'fewest scored cases a variant needs to be ranked', (v) => Number.parseInt(v, 10), 5)
     .addHelpText(
       'after',
       `
@@ -24,15 +25,13 @@ Examples:
   $ convotest compare runs/gpt.jsonl runs/claude.jsonl --format markdown --out compare.md
   $ convotest compare runs/variants.jsonl --slice intent,language`,
     )
-    .action(async (paths: string[], opts: { format: 'console' | 'markdown'; slice?: string; out?: string; seed: number }) => {
+    .action(async (paths: string[], opts: { format: 'console' | 'markdown'; slice?: string; out?: string; seed: number; minCases: number }) => {
       if (!Number.isFinite(opts.seed)) throw new InputError('--seed must be an integer');
-      const runs = await Promise.all(paths.map(loadGateRun)).catch((error: unknown) => {
-        if (error instanceof ConvotestError) throw error;
-        const e = error as NodeJS.ErrnoException;
-        throw new InputError(e.code === 'ENOENT' ? 'run record not found' : e.message, { file: e.path ?? '' });
-      });
+      if (!Number.isInteger(opts.minCases) || opts.minCases < 1) throw new InputError('--min-cases must be a positive integer');
+      const runs = await loadGateRuns(paths);
       const sliceKeys = opts.slice ? opts.slice.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const comparison = compare(runs, { seed: opts.seed, ...(sliceKeys ? { sliceKeys } : {}) });
+      const comparison = compare(runs, { seed: opts.seed, minCases: opts.minCases, ...(sliceKeys ? { sliceKeys } : {}) });
+      for (const w of comparison.warnings) ctx.stderr.write(`warning: ${w}\n`);
       if (comparison.entries.length < 2) ctx.stderr.write('convotest: only one variant found; nothing to compare it with\n');
       const color = !opts.out && (ctx.stdout as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'];
       const text = opts.format === 'markdown' ? compareMarkdown(comparison) : compareConsole(comparison, { color });

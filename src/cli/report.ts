@@ -4,33 +4,20 @@ import { gateRun } from '../core/gate.js';
 import { InputError } from '../errors.js';
 import { labelsPathFor, readLabels } from '../io/labels.js';
 import { readRunAll } from '../io/run-reader.js';
-import { analyseForReport, type HtmlReportInput, type ReportAnalysis, renderHtmlReport, storedSummary } from '../report/html.js';
-import { junitReport } from '../report/junit.js';
+import { FORMAT_NAMES, FORMATS, type FormatName } from '../report/formats.js';
+import { analyseForReport, type HtmlReportInput, renderHtmlReport, storedSummary } from '../report/html.js';
 import type { Label } from '../schema/label.js';
-import { gateMarkdown } from '../report/markdown-gate.js';
 import type { CliContext } from './main.js';
 
 /** `runs/r1.jsonl` → `runs/r1.html` */
 export const htmlPathFor = (runPath: string): string => `${runPath.replace(/\.jsonl$/, '')}.html`;
-
-/** The non-HTML formats, through the gate reporters (Markdown needs a baseline: it renders the verdict). */
-function formatOther(format: 'json' | 'markdown' | 'junit', input: HtmlReportInput, analysis: ReportAnalysis, path: string, status: string): string {
-  if (format === 'json') {
-    return `${JSON.stringify({ runId: input.header.runId, status, summary: analysis.summary, ...(analysis.verdict ? { verdict: analysis.verdict } : {}) }, null, 2)}\n`;
-  }
-  if (format === 'junit') {
-    return junitReport(gateRun(input.header, input.results).records.values(), { name: input.header.runId, ...(analysis.verdict ? { verdict: analysis.verdict } : {}) });
-  }
-  if (!analysis.verdict) throw new InputError('--format markdown renders a gate verdict: give --baseline <run>', { file: path });
-  return gateMarkdown(analysis.verdict);
-}
 
 /** `convotest report <run>`: renders a run record as a self-contained HTML report (or JSON). */
 export function reportCommand(ctx: CliContext): Command {
   return new Command('report')
     .description('render a run record as a report (self-contained HTML by default)')
     .argument('<run>', 'run record (runs/<id>.jsonl)')
-    .addOption(new Option('--format <format>', 'output format').choices(['html', 'json', 'markdown', 'junit']).default('html'))
+    .addOption(new Option('--format <format>', 'output format (the text formats are the ones `gate` writes)').choices(['html', ...FORMAT_NAMES]).default('html'))
     .option('--baseline <run>', 'baseline run: adds the gate verdict, deltas and flipped cases')
     .option('--labels <files...>', 'human labels files (default: <run>.labels.jsonl when present)')
     .option('--out <file>', 'output file (html default: <run>.html; json default: stdout)')
@@ -41,12 +28,13 @@ Examples:
   convotest report runs/r1.jsonl                       # writes runs/r1.html
   convotest report runs/r2.jsonl --baseline runs/r1.jsonl --out review.html
   convotest report runs/r1.jsonl --format json > summary.json
-  convotest report runs/r2.jsonl --baseline runs/r1.jsonl --format markdown >> $GITHUB_STEP_SUMMARY
+  convotest report runs/r1.jsonl --format markdown >> $GITHUB_STEP_SUMMARY   # the run summary tables
+  convotest report runs/r2.jsonl --baseline runs/r1.jsonl --format markdown   # the verdict, then the summary
   convotest report runs/r1.jsonl --format junit --out junit.xml
 
 The HTML file works offline: no CDN, no external request, strict Content-Security-Policy.`,
     )
-    .action(async (run: string, opts: { format: 'html' | 'json' | 'markdown' | 'junit'; baseline?: string; labels?: string[]; out?: string }) => {
+    .action(async (run: string, opts: { format: 'html' | FormatName; baseline?: string; labels?: string[]; out?: string }) => {
       const record = await readRunAll(run);
       const baseline = opts.baseline ? await readRunAll(opts.baseline) : undefined;
       const labels: Label[] = [];
@@ -69,7 +57,13 @@ The HTML file works offline: no CDN, no external request, strict Content-Securit
         ...(baseline ? { baseline: { header: baseline.header, results: baseline.results, ...(baselineSummary ? { summary: baselineSummary } : {}) } } : {}),
       };
       if (opts.format !== 'html') {
-        const text = formatOther(opts.format, input, analyseForReport(input), run, record.status);
+        const analysis = analyseForReport(input);
+        const text = FORMATS[opts.format]({
+          ...(analysis.verdict ? { verdict: analysis.verdict } : {}),
+          run: { header: record.header, summary: analysis.summary, status: record.status, path: run },
+          records: () => gateRun(input.header, input.results).records.values(),
+          color: !opts.out && (ctx.stdout as NodeJS.WriteStream).isTTY === true && !process.env['NO_COLOR'],
+        });
         if (opts.out) await writeFile(opts.out, text);
         else ctx.stdout.write(text);
         return;

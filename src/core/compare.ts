@@ -1,12 +1,13 @@
 import { type CaseRecord, meanOrNull, passShare } from './case-table.js';
 import type { GateRun } from './gate.js';
+import { integrityNotes } from './gate/integrity.js';
 import { computeKpis, emptyCostFacts, emptyKpiTally, mergeCostFacts } from './kpis.js';
 import { sliceName, slicesOf } from './slices.js';
 import { mcnemarExact, signTestOneSided } from './stats/binomial.js';
 import { bootstrapMean } from './stats/bootstrap.js';
 import { createRng, type Rng } from './stats/prng.js';
 
-/** One variant of one run, as compared. `label` is the variant name, prefixed by the run id when several runs are compared. */
+/** One variant of one run, as compared. `label` is the variant name, prefixed by a short run label (see `runs`) when several runs are compared. */
 export interface CompareEntry {
   label: string;
   runId: string;
@@ -23,6 +24,8 @@ export interface LeaderRow {
   lo: number | null;
   hi: number | null;
   n: number;
+  /** false when the variant has fewer than `minCases` values: listed last, not ranked. */
+  ranked: boolean;
 }
 
 /** Win/tie/loss of `a` against `b` on the per-case overall score, with the two-sided sign-test p-value. */
@@ -49,7 +52,11 @@ export interface SliceWinner {
 
 export interface Comparison {
   entries: CompareEntry[];
-  /** `score` (overall) first, then `<grader>.score` and `<grader>.passRate`; rows best first. */
+  /** With several runs: the short label of each run (the end of its id that tells it apart) and its full id. */
+  runs: { label: string; runId: string }[];
+  /** How the leaderboards rank: by the lower end of the interval, among variants with at least `minCases` values. */
+  ranking: { by: 'lower bound'; minCases: number; note: string };
+  /** `score` (overall) first, then `<grader>.score` and `<grader>.passRate`; ranked rows by the lower bound of their interval, then the unranked. */
   leaderboards: { metric: string; rows: LeaderRow[] }[];
   pairwise: PairwiseRow[];
   slices: SliceWinner[];
@@ -63,6 +70,8 @@ export interface Comparison {
    */
   unpaired: string[];
   confidence: number;
+  /** Records read damaged or unfinished (cut mid-line, duplicated lines, header only, no summary). */
+  warnings: string[];
 }
 
 export interface CompareOptions {
@@ -73,6 +82,24 @@ export interface CompareOptions {
   /** Slices by these tag keys (default: every tag key). */
   sliceKeys?: readonly string[];
   maxDisagreements?: number;
+  /** Fewest values a variant needs to be ranked (default 5): a 1-case variant's zero-width interval ranks nothing. */
+  minCases?: number;
+}
+
+/**
+ * Short labels that tell runs apart: the shortest end of each run id (whole `-`-separated parts)
+ * no other id shares, e.g. `a1b2c3` for `2026-11-22T10-00-00-000-a1b2c3`; `#n` when ids repeat.
+ * @example shortRunLabels(['2026-11-22T10-00-00-000-a1b2c3', '2026-11-23T09-00-00-000-d4e5f6']) // ['a1b2c3', 'd4e5f6']
+ */
+export function shortRunLabels(ids: readonly string[]): string[] {
+  return ids.map((id, i) => {
+    const parts = id.split('-');
+    for (let k = 1; k <= parts.length; k++) {
+      const tail = parts.slice(-k).join('-');
+      if (ids.every((other, j) => j === i || (other !== tail && !other.endsWith(`-${tail}`)))) return tail;
+    }
+    return `#${i + 1}`;
+  });
 }
 
 /**
@@ -85,10 +112,12 @@ export function compare(runs: readonly GateRun[], options: CompareOptions = {}):
   const rng = options.rng ?? createRng(options.seed ?? 1);
   const confidence = options.confidence ?? 0.95;
   const alpha = 1 - confidence;
+  const minCases = options.minCases ?? 5;
+  const short = shortRunLabels(runs.map((r) => r.header.runId));
   const groups = new Map<string, { runId: string; variant: string; cases: Map<string, CaseRecord> }>();
-  for (const run of runs) {
+  for (const [i, run] of runs.entries()) {
     for (const rec of run.records.values()) {
-      const label = runs.length > 1 ? `${run.header.runId}:${rec.variant}` : rec.variant;
+      const label = runs.length > 1 ? `${short[i]}:${rec.variant}` : rec.variant;
       const g = groups.get(label) ?? { runId: run.header.runId, variant: rec.variant, cases: new Map() };
       g.cases.set(rec.caseId, rec);
       groups.set(label, g);
@@ -133,11 +162,11 @@ export function compare(runs: readonly GateRun[], options: CompareOptions = {}):
           const v = value(rec);
           if (v !== null) vals.push(v);
         }
-        if (vals.length === 0) return { label, mean: null, lo: null, hi: null, n: 0 };
+        if (vals.length === 0) return { label, mean: null, lo: null, hi: null, n: 0, ranked: false };
         const b = bootstrapMean(vals, { rng, confidence, resamples: options.resamples ?? 1000 });
-        return { label, mean: b.mean, lo: b.lo, hi: b.hi, n: vals.length };
+        return { label, mean: b.mean, lo: b.lo, hi: b.hi, n: vals.length, ranked: vals.length >= minCases };
       })
-      .sort((x, y) => (y.mean ?? -1) - (x.mean ?? -1)),
+      .sort(byRank),
   }));
 
   const versus = (a: string, b: string, filter?: (rec: CaseRecord) => boolean): PairwiseRow => {
@@ -163,7 +192,7 @@ export function compare(runs: readonly GateRun[], options: CompareOptions = {}):
 
   const slices = sliceWinners(groups, labels, overall, versus, options.sliceKeys);
 
-  const ranking = leaderboards[0]!.rows.filter((r) => r.mean !== null);
+  const ranking = leaderboards[0]!.rows.filter((r) => r.ranked);
   const best = ranking[0]?.label ?? labels[0] ?? '';
   const equal = ranking
     .filter((r) => r.label === best || (() => {
@@ -181,8 +210,15 @@ export function compare(runs: readonly GateRun[], options: CompareOptions = {}):
         ? `${best} is both the best and the cheapest of the variants not significantly worse than it`
         : `${cheapest} is not significantly worse than ${best} and costs less per conversation`;
 
+  const unranked = leaderboards[0]!.rows.filter((r) => !r.ranked && r.n > 0).map((r) => r.label);
+  const pct = Math.round(confidence * 100);
+  const rankNote =
+    `ranked by the lower end of the ${pct} % interval; variants with fewer than ${minCases} scored cases are listed last, unranked` +
+    (unranked.length > 0 ? ` (${unranked.join(', ')})` : '');
   return {
     entries,
+    runs: runs.length > 1 ? runs.map((r, i) => ({ label: short[i]!, runId: r.header.runId })) : [],
+    ranking: { by: 'lower bound', minCases, note: rankNote },
     leaderboards,
     pairwise,
     slices,
@@ -190,7 +226,17 @@ export function compare(runs: readonly GateRun[], options: CompareOptions = {}):
     disagreements: disagreements(groups, labels, overall, options.maxDisagreements ?? 10),
     unpaired,
     confidence,
+    warnings: runs.flatMap((r) => [
+      ...(r.integrity ? integrityNotes('run', r.path ?? r.header.runId, r.integrity) : []),
+      ...(r.status !== undefined && r.status !== 'complete' ? [`run ${r.path ?? r.header.runId} did not complete (status ${r.status})`] : []),
+    ]),
   };
+}
+
+/** Ranked rows first, by the lower bound of the interval (then the mean); then the unranked, the same way. */
+function byRank(x: LeaderRow, y: LeaderRow): number {
+  if (x.ranked !== y.ranked) return x.ranked ? -1 : 1;
+  return (y.lo ?? -1) - (x.lo ?? -1) || (y.mean ?? -1) - (x.mean ?? -1) || x.label.localeCompare(y.label);
 }
 
 type Groups = Map<string, { cases: Map<string, CaseRecord> }>;

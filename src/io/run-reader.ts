@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { cleanIntegrity, type RecordIntegrity } from '../core/gate/integrity.js';
 import { ConvotestError } from '../errors.js';
 import {
   RUN_FORMAT,
@@ -22,21 +24,39 @@ export interface RunReader {
   readonly summaryLine: RunSummaryLine | undefined;
   /** `complete`, `interrupted`, `budget`, `failed` from the summary line; `incomplete` without one. */
   readonly status: RunStatus;
-  /** Problems met while reading (e.g. a truncated last line). */
+  /** Problems met while reading (a truncated last line, a duplicated result line), as sentences. */
   readonly warnings: string[];
+  /** What the reading saw (cut, duplicates, no result, no summary): complete once `results` is read to the end. */
+  readonly integrity: RecordIntegrity;
+}
+
+export interface ReadRunOptions {
+  /** Called with each warning as it is met (besides `warnings`). */
+  onWarning?: (message: string) => void;
 }
 
 /**
  * Opens a run record for streaming. The header is read and checked at once (an unknown major
  * version is an E_RECORD error); results are parsed lazily, line by line, so a 1 GB record
  * never sits in memory. A last line cut mid-way (a killed run) is skipped with a warning.
+ * A result line that repeats an earlier one of the same (case, variant, repeat) byte for byte
+ * (a copied line) is skipped with a warning, so nothing counts it twice; a second result for the
+ * same key with different content is an E_RECORD error (the record is damaged: which one is
+ * right cannot be known). Every such fact is in `integrity` once the results are read.
  */
-export async function readRun(path: string): Promise<RunReader> {
+export async function readRun(path: string, options: ReadRunOptions = {}): Promise<RunReader> {
   const lines = lineIterator(path);
   const first = await lines.next();
   if (first.done) throw new ConvotestError('E_RECORD', `${path}: empty file, not a run record`);
   const header = parseHeader(path, first.value.text);
   const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const integrity: RecordIntegrity = cleanIntegrity();
+  // Per result key: the line it was first read on and a digest of that line's text.
+  const seen = new Map<string, { line: number; digest: string }>();
   let summaryLine: RunSummaryLine | undefined;
   let consumed = false;
 
@@ -50,7 +70,9 @@ export async function readRun(path: string): Promise<RunReader> {
         value = JSON.parse(text);
       } catch {
         if (last) {
-          warnings.push(`${path}:${lineNo}: last line is incomplete (the run was cut off); read up to line ${lineNo - 1}`);
+          integrity.truncatedLine = lineNo;
+          integrity.summaryMissing = summaryLine === undefined;
+          warn(`${path}:${lineNo}: last line is incomplete (the run was cut off); read up to line ${lineNo - 1}`);
           return;
         }
         throw new ConvotestError('E_RECORD', `${path}:${lineNo}: not valid JSON`);
@@ -62,13 +84,35 @@ export async function readRun(path: string): Promise<RunReader> {
           const issue = parsed.error.issues[0];
           throw new ConvotestError('E_RECORD', `${path}:${lineNo}  ${issue?.path.join('.')}  ${issue?.message}`);
         }
-        yield parsed.data;
+        const r = parsed.data;
+        const key = JSON.stringify([r.caseId, r.variant, r.repeat]);
+        const digest = createHash('sha1').update(text).digest('base64');
+        const earlier = seen.get(key);
+        if (earlier) {
+          const what = `case ${r.caseId}, variant ${r.variant}, repeat ${r.repeat}`;
+          if (earlier.digest !== digest) {
+            throw new ConvotestError(
+              'E_RECORD',
+              `${path}:${lineNo}: a second result for ${what} (first at line ${earlier.line}) with different content: the record is damaged (\`convotest verify\` shows where)`,
+            );
+          }
+          integrity.duplicateLines++;
+          if (integrity.duplicateExamples.length < 3) integrity.duplicateExamples.push(`line ${lineNo} = line ${earlier.line} (${what})`);
+          warn(`${path}:${lineNo}: repeats line ${earlier.line} (${what}) verbatim: skipped, counted once`);
+          continue;
+        }
+        seen.set(key, { line: lineNo, digest });
+        integrity.results++;
+        yield r;
       } else if (type === 'summary') {
         summaryLine = RunSummaryLineSchema.parse(value);
       } else {
-        warnings.push(`${path}:${lineNo}: unknown line type ${JSON.stringify(type)} skipped`);
+        integrity.unknownLines++;
+        warn(`${path}:${lineNo}: unknown line type ${JSON.stringify(type)} skipped`);
       }
     }
+    integrity.summaryMissing = summaryLine === undefined;
+    if (integrity.results === 0) warn(`${path}: header only, no result`);
   }
 
   return {
@@ -82,21 +126,26 @@ export async function readRun(path: string): Promise<RunReader> {
       return summaryLine?.status ?? 'incomplete';
     },
     warnings,
+    integrity,
   };
 }
 
 /** Reads a whole record into memory: for small records and tests. */
-export async function readRunAll(path: string): Promise<{
+export async function readRunAll(
+  path: string,
+  options: ReadRunOptions = {},
+): Promise<{
   header: RunHeader;
   results: RunResult[];
   summaryLine: RunSummaryLine | undefined;
   status: RunStatus;
   warnings: string[];
+  integrity: RecordIntegrity;
 }> {
-  const run = await readRun(path);
+  const run = await readRun(path, options);
   const results: RunResult[] = [];
   for await (const r of run.results) results.push(r);
-  return { header: run.header, results, summaryLine: run.summaryLine, status: run.status, warnings: run.warnings };
+  return { header: run.header, results, summaryLine: run.summaryLine, status: run.status, warnings: run.warnings, integrity: run.integrity };
 }
 
 function parseHeader(path: string, text: string): RunHeader {

@@ -5,13 +5,15 @@ import { metricValue, points, pValue } from './format-numbers.js';
 /** A comparison in aligned console columns; colours only when `color`. */
 export function compareConsole(c: Comparison, options: { color?: boolean } = {}): string {
   const p = palette(options.color ?? false);
-  const lines: string[] = [p.bold('compare'), `  ${c.quality.note}`];
+  const lines: string[] = [p.bold('compare'), `  ${c.quality.note}`, p.dim(`  ${c.ranking.note}`)];
+  for (const w of c.warnings) lines.push(p.yellow(`  warning: ${w}`));
+  if (c.runs.length > 0) lines.push(p.dim(`  runs: ${c.runs.map((r) => `${r.label} = ${r.runId}`).join(', ')}`));
   if (c.unpaired.length > 0) lines.push(`  left out (no case in common with the other variants): ${c.unpaired.join(', ')}`);
   const rows = [['variant', 'score', '95% CI', 'cases', 'cost/conv', 'p95 turn']];
   for (const r of c.leaderboards[0]!.rows) {
     const e = c.entries.find((x) => x.label === r.label)!;
     rows.push([
-      r.label,
+      r.ranked ? r.label : `${r.label} (unranked)`,
       points(r.mean),
       r.lo === null ? '–' : `${points(r.lo)}..${points(r.hi)}`,
       String(r.n),

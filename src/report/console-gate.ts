@@ -1,4 +1,4 @@
-import type { Verdict } from '../core/gate/types.js';
+import type { SliceDrop, Verdict } from '../core/gate/types.js';
 import { movedRules } from './markdown-gate.js';
 import { metricDelta, metricValue, points, pValue, signedPoints } from './format-numbers.js';
 
@@ -32,15 +32,20 @@ export function alignColumns(rows: string[][], rightAlign: ReadonlySet<number> =
 export function gateConsole(v: Verdict, options: { color?: boolean; maxCases?: number } = {}): string {
   const c = palette(options.color ?? false);
   const maxCases = options.maxCases ?? 10;
-  const word = v.verdict === 'pass' ? c.green('PASS') : v.verdict === 'fail' ? c.red('FAIL') : c.yellow('INCONCLUSIVE');
+  const paint = (w: Verdict['verdict']) => (w === 'pass' ? c.green('PASS') : w === 'fail' ? c.red('FAIL') : c.yellow('INCONCLUSIVE'));
+  const several = v.variants.length > 1;
   const lines: string[] = [];
-  lines.push(`${c.bold('gate')} ${word}  ${v.baseline.runId} → ${v.candidate.runId}  ${v.pairing.shared} shared cases, ${v.flips.passToFail.length} pass→fail, ${v.flips.failToPass.length} fail→pass`);
+  lines.push(`${c.bold('gate')} ${paint(v.verdict)}  ${v.baseline.runId} → ${v.candidate.runId}  ${v.pairing.shared} shared cases, ${v.flips.passToFail.length} pass→fail, ${v.flips.failToPass.length} fail→pass`);
+  if (several) {
+    for (const x of v.variants) lines.push(`  ${x.variant}${x.baselineVariant !== x.variant ? ` (vs ${x.baselineVariant})` : ''}: ${paint(x.verdict)}, ${x.shared} shared cases`);
+  }
   for (const r of v.reasons) lines.push(`  ${c.red('✗')} ${r}`);
   const moved = movedRules(v);
   if (moved.length > 0) {
-    const rows = [['metric', 'slice', 'base', 'cand', 'Δ', 'CI of Δ', 'p(Holm)', 'status']];
+    const rows = [[...(several ? ['variant'] : []), 'metric', 'slice', 'base', 'cand', 'Δ', 'CI of Δ', 'p(Holm)', 'status']];
     for (const r of moved) {
       rows.push([
+        ...(several ? [r.variant] : []),
         r.metric,
         r.slice ?? 'all',
         metricValue(r.metric, r.baseline),
@@ -51,21 +56,30 @@ export function gateConsole(v: Verdict, options: { color?: boolean; maxCases?: n
         r.blocking ? 'BLOCKS' : r.exceeded ? 'over, n.s.' : 'ok',
       ]);
     }
-    lines.push('', ...alignColumns(rows, new Set([2, 3, 4, 6])).map((l, i) => (i === 0 ? c.dim(`  ${l}`) : `  ${l}`)));
+    const shift = several ? 1 : 0;
+    lines.push('', ...alignColumns(rows, new Set([2, 3, 4, 6].map((i) => i + shift))).map((l, i) => (i === 0 ? c.dim(`  ${l}`) : `  ${l}`)));
+  }
+  if (v.largestDrops.length > 0) {
+    lines.push('', `  largest slice drops (information, not rules): ${v.largestDrops.slice(0, 5).map((d) => sliceDropText(d, several)).join(', ')}`);
   }
   if (v.flips.passToFail.length > 0) {
     lines.push('', `  pass → fail (${v.flips.passToFail.length}):`);
     for (const f of v.flips.passToFail.slice(0, maxCases)) {
       const why = f.graders.map((g) => `${g.grader}${g.reason ? `: ${oneLine(g.reason)}` : ''}`).join('; ');
-      lines.push(`    ${f.caseId}  ${points(f.baselineScore)} → ${points(f.candidateScore)}  ${why}`);
+      lines.push(`    ${f.caseId} [${f.variant}]  ${points(f.baselineScore)} → ${points(f.candidateScore)}  ${why}`);
     }
     if (v.flips.passToFail.length > maxCases) lines.push(`    … ${v.flips.passToFail.length - maxCases} more`);
   }
-  if (v.flips.failToPass.length > 0) lines.push(`  fail → pass (${v.flips.failToPass.length}): ${v.flips.failToPass.slice(0, maxCases).map((f) => f.caseId).join(', ')}`);
-  if (v.flaky.length > 0) lines.push(`  flaky (not counted): ${v.flaky.slice(0, maxCases).map((f) => f.caseId).join(', ')}${v.flaky.length > maxCases ? ', …' : ''}`);
-  for (const p of v.power) lines.push(c.dim(`  ${p.sentence}`));
+  if (v.flips.failToPass.length > 0) lines.push(`  fail → pass (${v.flips.failToPass.length}): ${v.flips.failToPass.slice(0, maxCases).map((f) => `${f.caseId} [${f.variant}]`).join(', ')}`);
+  if (v.flaky.length > 0) lines.push(`  flaky (not counted): ${v.flaky.slice(0, maxCases).map((f) => `${f.caseId} [${f.variant}]`).join(', ')}${v.flaky.length > maxCases ? ', …' : ''}`);
+  for (const p of v.power) lines.push(c.dim(`  ${several ? `[${p.variant}] ` : ''}${p.sentence}`));
   for (const w of v.warnings) lines.push(c.yellow(`  warning: ${w}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** `intent=policy −100.0 points (3 cases)`, with the variant when several are gated. */
+export function sliceDropText(d: SliceDrop, withVariant: boolean): string {
+  return `${withVariant ? `[${d.variant}] ` : ''}${d.slice} ${signedPoints(d.delta).replace('-', '−')} points (${d.cases} case${d.cases === 1 ? '' : 's'})`;
 }
 
 const oneLine = (s: string) => {

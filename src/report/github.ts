@@ -11,19 +11,17 @@ export function escapeProperty(s: string): string {
 }
 
 /**
- * GitHub Actions annotations for a verdict: `::error` for each blocking rule (and an
- * inconclusive verdict), `::warning` for limits crossed without significance and for
- * pairing/hash warnings.
+ * GitHub Actions annotations for a verdict: `::error` for each of its reasons (blocking rules,
+ * or why it is inconclusive), `::warning` for limits crossed without significance and for the
+ * verdict's warnings (pairing, hashes, damaged records).
  */
 export function githubAnnotations(v: Verdict): string {
   const lines: string[] = [];
   const title = escapeProperty(`convotest gate ${v.verdict}`);
+  for (const r of v.reasons) lines.push(`::error title=${title}::${escapeData(v.verdict === 'inconclusive' ? `inconclusive: ${r}` : r)}`);
   for (const r of v.rules) {
-    if (r.blocking && r.rule !== 'maxErrorRate') lines.push(`::error title=${title}::${escapeData(r.message)}`);
-    else if (r.blocking) lines.push(`::error title=${title}::${escapeData(`inconclusive: ${r.message}`)}`);
-    else if (r.exceeded) lines.push(`::warning title=${escapeProperty('convotest gate')}::${escapeData(r.message)}`);
+    if (!r.blocking && r.exceeded) lines.push(`::warning title=${escapeProperty('convotest gate')}::${escapeData(r.message)}`);
   }
-  if (v.verdict === 'inconclusive' && v.pairing.shared === 0) lines.push(`::error title=${title}::no shared cases to compare`);
   for (const w of v.warnings) lines.push(`::warning title=${escapeProperty('convotest gate')}::${escapeData(w)}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

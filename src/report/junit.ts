@@ -51,17 +51,7 @@ export function junitReport(records: Iterable<CaseRecord>, options: { verdict?: 
       list.push(tc);
     }
   }
-  if (options.verdict) {
-    suites.set(
-      'convotest.gate',
-      options.verdict.rules.map((r) => {
-        const tc: TestCase = { name: `${r.rule} ${r.metric}${r.slice ? ` [${r.slice}]` : ''}`, classname: 'convotest.gate' };
-        if (r.blocking && r.rule === 'maxErrorRate') tc.error = { message: `inconclusive: ${r.message}` };
-        else if (r.blocking) tc.failure = { message: r.message, body: r.caseIds ? `cases: ${r.caseIds.join(', ')}` : '' };
-        return tc;
-      }),
-    );
-  }
+  if (options.verdict) suites.set('convotest.gate', gateCases(options.verdict));
   const count = (list: TestCase[]) => ({
     tests: list.length,
     failures: list.filter((t) => t.failure).length,
@@ -86,4 +76,27 @@ export function junitReport(records: Iterable<CaseRecord>, options: { verdict?: 
   }
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * One test case per gate rule (variant-prefixed when several variants are gated), plus an
+ * `<error>` for each reason a variant is inconclusive that no rule carries (missing cases, a
+ * grader the candidate lacks, a rule naming nothing).
+ */
+function gateCases(v: Verdict): TestCase[] {
+  const several = v.variants.length > 1;
+  const cases: TestCase[] = v.rules.map((r) => {
+    const tc: TestCase = { name: `${several ? `${r.variant} › ` : ''}${r.rule} ${r.metric}${r.slice ? ` [${r.slice}]` : ''}`, classname: 'convotest.gate' };
+    if (r.blocking && r.rule === 'maxErrorRate') tc.error = { message: `inconclusive: ${r.message}` };
+    else if (r.blocking) tc.failure = { message: r.message, body: r.caseIds ? `cases: ${r.caseIds.join(', ')}` : '' };
+    return tc;
+  });
+  const ruled = new Set(v.rules.filter((r) => r.blocking).map((r) => r.message));
+  for (const x of v.variants) {
+    if (x.verdict !== 'inconclusive') continue;
+    for (const reason of x.reasons) {
+      if (!ruled.has(reason)) cases.push({ name: `${x.variant} › inconclusive`, classname: 'convotest.gate', error: { message: `inconclusive: ${reason}` } });
+    }
+  }
+  return cases;
 }

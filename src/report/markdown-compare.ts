@@ -8,13 +8,16 @@ const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null
 export function compareMarkdown(c: Comparison): string {
   const out: string[] = ['## convotest compare', ''];
   out.push(`**${mdCell(c.quality.note)}.** Not significantly worse than the best: ${c.quality.equal.map((l) => `\`${mdCell(l)}\``).join(', ')}.`, '');
+  out.push(`Leaderboards are ${mdCell(c.ranking.note)}.`, '');
+  for (const w of c.warnings) out.push(`> ⚠️ ${mdCell(w)}`, '');
+  if (c.runs.length > 0) out.push(`Runs: ${c.runs.map((r) => `\`${mdCell(r.label)}\` = \`${mdCell(r.runId)}\``).join(', ')}.`, '');
   if (c.unpaired.length > 0) out.push(`Left out (no case in common with the other variants): ${c.unpaired.map((l) => `\`${mdCell(l)}\``).join(', ')}.`, '');
   const score = c.leaderboards[0]!;
   out.push('| variant | score | 95 % CI | cases | cost / conversation | p95 latency / turn |', '|---|---:|---|---:|---:|---:|');
   for (const row of score.rows) {
     const e = c.entries.find((x) => x.label === row.label)!;
     const cost = e.costPerConversationUsd === null ? `unknown (${e.unpricedResults} unpriced)` : metricValue('costUsd', e.costPerConversationUsd);
-    out.push(`| ${mdCell(row.label)} | ${points(row.mean)} | ${ci(row.lo, row.hi)} | ${row.n} | ${cost} | ${metricValue('latencyMs', e.latencyP95Ms)} |`);
+    out.push(`| ${mdCell(row.label)}${row.ranked ? '' : ' (unranked)'} | ${points(row.mean)} | ${ci(row.lo, row.hi)} | ${row.n} | ${cost} | ${metricValue('latencyMs', e.latencyP95Ms)} |`);
   }
   if (c.pairwise.length > 0) {
     out.push('', '### Pairwise (per case, overall score)', '', '| A | B | A wins | ties | B wins | p (sign test) |', '|---|---|---:|---:|---:|---:|');

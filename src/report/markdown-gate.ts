@@ -15,11 +15,11 @@ export function movedRules(v: Verdict): RuleOutcome[] {
   );
 }
 
-function ruleRow(r: RuleOutcome): string {
+function ruleRow(r: RuleOutcome, several: boolean): string {
   const interval = r.interval ? `${signedPoints(r.interval[0])} … ${signedPoints(r.interval[1])}` : '–';
   const status = r.blocking ? '**blocks**' : r.exceeded ? (r.rule === 'maxDrop' ? 'over limit, not significant' : 'over limit') : 'ok';
   const limit = ruleLimit(r);
-  return `| ${mdCell(r.metric)} | ${r.slice ? mdCell(r.slice) : 'all'} | ${metricValue(r.metric, r.baseline)} | ${metricValue(r.metric, r.candidate)} | ${metricDelta(r.metric, r.delta)} | ${interval} | ${pValue(r.pAdjusted ?? r.p)} | ${limit} | ${status} |`;
+  return `|${several ? ` ${mdCell(r.variant)} |` : ''} ${mdCell(r.metric)} | ${r.slice ? mdCell(r.slice) : 'all'} | ${metricValue(r.metric, r.baseline)} | ${metricValue(r.metric, r.candidate)} | ${metricDelta(r.metric, r.delta)} | ${interval} | ${pValue(r.pAdjusted ?? r.p)} | ${limit} | ${status} |`;
 }
 
 /** The rule's limit in words a reader expects: `−2.0` points, `−10 %`, `+20 %`, `≥ 0.98`, `≤ 5.0 %`. */
@@ -39,7 +39,8 @@ export function ruleLimit(r: RuleOutcome): string {
   }
 }
 
-const TABLE_HEAD = '| metric | slice | baseline | candidate | Δ (points) | 95 % CI of Δ | p (Holm) | limit | status |\n|---|---|---:|---:|---:|---|---:|---|---|';
+const tableHead = (several: boolean) =>
+  `|${several ? ' variant |' : ''} metric | slice | baseline | candidate | Δ (points) | 95 % CI of Δ | p (Holm) | limit | status |\n|${several ? '---|' : ''}---|---|---:|---:|---:|---|---:|---|---|`;
 
 /**
  * The gate verdict as a compact PR comment: verdict first, then the metrics that moved, then the
@@ -48,9 +49,15 @@ const TABLE_HEAD = '| metric | slice | baseline | candidate | Δ (points) | 95 %
  */
 export function gateMarkdown(v: Verdict, options: { maxCases?: number } = {}): string {
   const maxCases = options.maxCases ?? 25;
+  const several = v.variants.length > 1;
   const out: string[] = [];
   out.push(`## ${ICON[v.verdict]} convotest gate: **${v.verdict.toUpperCase()}**`);
   out.push('');
+  if (several) {
+    out.push('| variant | verdict | shared cases |', '|---|---|---:|');
+    for (const x of v.variants) out.push(`| ${mdCell(x.variant)}${x.baselineVariant !== x.variant ? ` (vs ${mdCell(x.baselineVariant)})` : ''} | ${ICON[x.verdict]} ${x.verdict} | ${x.shared} |`);
+    out.push('');
+  }
   out.push(
     `Baseline \`${mdCell(v.baseline.runId)}\` → candidate \`${mdCell(v.candidate.runId)}\` · ${v.pairing.shared} shared cases` +
       (v.pairing.baselineOnly + v.pairing.candidateOnly > 0 ? ` (${v.pairing.baselineOnly} only in baseline, ${v.pairing.candidateOnly} only in candidate, left out)` : '') +
@@ -64,7 +71,14 @@ export function gateMarkdown(v: Verdict, options: { maxCases?: number } = {}): s
   const moved = movedRules(v);
   out.push('', '### Metrics that moved', '');
   if (moved.length === 0) out.push('Nothing moved by half a point or more.');
-  else out.push(TABLE_HEAD, ...moved.map(ruleRow));
+  else out.push(tableHead(several), ...moved.map((r) => ruleRow(r, several)));
+  if (v.largestDrops.length > 0) {
+    out.push('', '### Where it dropped', '', 'The slice of each tag key whose overall score dropped most (information: not a rule).', '');
+    out.push(`|${several ? ' variant |' : ''} slice | baseline | candidate | Δ (points) | cases |`, `|${several ? '---|' : ''}---|---:|---:|---:|---:|`);
+    for (const d of v.largestDrops.slice(0, 10)) {
+      out.push(`|${several ? ` ${mdCell(d.variant)} |` : ''} ${mdCell(d.slice)} | ${points(d.baseline)} | ${points(d.candidate)} | ${signedPoints(d.delta)} | ${d.cases} |`);
+    }
+  }
   out.push('', `### Flipped cases`, '');
   if (v.flips.passToFail.length === 0 && v.flips.failToPass.length === 0) out.push('No case changed its verdict.');
   if (v.flips.passToFail.length > 0) {
@@ -83,13 +97,13 @@ export function gateMarkdown(v: Verdict, options: { maxCases?: number } = {}): s
     out.push('', '</details>');
   }
   out.push('', '<details><summary>Power, pairing and every rule</summary>', '');
-  for (const p of v.power) out.push(`- ${mdCell(p.sentence)}`);
+  for (const p of v.power) out.push(`- ${several ? `${mdCell(p.variant)}: ` : ''}${mdCell(p.sentence)}`);
   out.push(
     `- ${v.dropTests} drop tests, Holm-corrected; a drop blocks when it exceeds its limit and the ${Math.round(v.confidence * 100)} % interval excludes zero.`,
     `- Errors: ${v.errors.resultErrors}/${v.errors.results} results, ${v.errors.gradeErrors}/${v.errors.grades} grades.`,
     '',
-    TABLE_HEAD,
-    ...v.rules.map(ruleRow),
+    tableHead(several),
+    ...v.rules.map((r) => ruleRow(r, several)),
     '',
     '</details>',
   );

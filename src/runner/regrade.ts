@@ -27,7 +27,7 @@ export interface RegradeOptions {
  * longer in the golden sets are carried over with their old grades and counted in a warning.
  */
 export async function regradeRun(grading: PreparedGrading, options: RegradeOptions): Promise<{ status: RunStatus; totals: RunTotals }> {
-  const source = await readRun(options.sourcePath);
+  const source = await readRun(options.sourcePath, { onWarning: options.warn });
   const cases = new Map(grading.cases.map((c) => [c.id, c]));
   const meter = createMeter(grading.config.pricing, options.warn);
   const judgeModel = grading.judge?.model;

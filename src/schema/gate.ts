@@ -36,5 +36,10 @@ export const GateRulesSchema = z.strictObject({
   maxErrorRate: z.number().min(0).max(1).default(0.05),
   /** With repeats: share of a case's repeats that must pass for the case to pass. */
   minCasePassRate: z.number().min(0).max(1).optional(),
+  /**
+   * Baseline cases missing from the candidate make the verdict `inconclusive` (a cut or partial
+   * candidate must not pass on what is left), unless this is true (cases removed on purpose).
+   */
+  allowMissingCases: z.boolean().default(false),
 });
 export type GateRules = z.infer<typeof GateRulesSchema>;

@@ -9,13 +9,14 @@ import type { RuleOutcome } from './types.js';
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 /** A hard floor on the candidate (all its cases, or one slice): blocks regardless of significance. */
-export function checkFloor(def: MetricDef, min: number, records: readonly CaseRecord[], slice?: SliceId): RuleOutcome {
+export function checkFloor(variant: string, def: MetricDef, min: number, records: readonly CaseRecord[], slice?: SliceId): RuleOutcome {
   const selected = slice ? records.filter((r) => inSlice(r.tags, slice)) : records;
   const { value, n } = metricMean(def, selected);
   const breached = value !== null && (def.lowerIsBetter ? value > min : value < min);
   const caseIds = breached ? selected.filter((r) => (def.value(r) ?? 1) < 1 && !def.lowerIsBetter).map((r) => r.caseId).slice(0, 20) : [];
   const outcome: RuleOutcome = {
     rule: 'min',
+    variant,
     metric: def.name,
     baseline: null,
     candidate: value,
@@ -34,7 +35,7 @@ export function checkFloor(def: MetricDef, min: number, records: readonly CaseRe
 }
 
 /** Relative increase budget on cost per conversation (agent cost; null-aware: unpriced cases are left out). */
-export function checkCost(pairs: readonly CasePair[], maxIncrease: number, warnings: string[]): RuleOutcome {
+export function checkCost(variant: string, pairs: readonly CasePair[], maxIncrease: number, warnings: string[]): RuleOutcome {
   let b = 0;
   let c = 0;
   let n = 0;
@@ -48,12 +49,12 @@ export function checkCost(pairs: readonly CasePair[], maxIncrease: number, warni
     c += cand.cost.costUsd / cand.cost.results;
     n++;
   }
-  if (unpriced > 0) warnings.push(`cost budget: ${unpriced} case(s) without a known price left out of the cost comparison`);
-  return increaseOutcome('maxCostIncrease', 'costPerConversationUsd', n > 0 ? b / n : null, n > 0 ? c / n : null, maxIncrease, n);
+  if (unpriced > 0) warnings.push(`cost budget (${variant}): ${unpriced} case(s) without a known price left out of the cost comparison`);
+  return increaseOutcome(variant, 'maxCostIncrease', 'costPerConversationUsd', n > 0 ? b / n : null, n > 0 ? c / n : null, maxIncrease, n);
 }
 
 /** Relative increase budget on the p95 of per-turn latency. */
-export function checkLatency(pairs: readonly CasePair[], maxIncrease: number): RuleOutcome {
+export function checkLatency(variant: string, pairs: readonly CasePair[], maxIncrease: number): RuleOutcome {
   const b: number[] = [];
   const c: number[] = [];
   for (const { base, cand } of pairs) {
@@ -62,14 +63,15 @@ export function checkLatency(pairs: readonly CasePair[], maxIncrease: number): R
   }
   const pb = b.length > 0 ? quantile(b, 0.95) : null;
   const pc = c.length > 0 ? quantile(c, 0.95) : null;
-  return increaseOutcome('maxP95LatencyIncrease', 'latencyP95Ms', pb, pc, maxIncrease, pairs.length);
+  return increaseOutcome(variant, 'maxP95LatencyIncrease', 'latencyP95Ms', pb, pc, maxIncrease, pairs.length);
 }
 
-function increaseOutcome(rule: RuleOutcome['rule'], metric: string, b: number | null, c: number | null, max: number, n: number): RuleOutcome {
+function increaseOutcome(variant: string, rule: RuleOutcome['rule'], metric: string, b: number | null, c: number | null, max: number, n: number): RuleOutcome {
   const rel = b !== null && c !== null && b > 0 ? (c - b) / b : null;
   const breached = rel !== null && rel > max + 1e-12;
   return {
     rule,
+    variant,
     metric,
     baseline: b,
     candidate: c,
@@ -87,7 +89,7 @@ function increaseOutcome(rule: RuleOutcome['rule'], metric: string, b: number | 
 }
 
 /** Errors are not fails, but past the limit the comparison cannot be trusted: `inconclusive`. */
-export function checkErrors(records: readonly CaseRecord[], maxErrorRate: number) {
+export function checkErrors(variant: string, records: readonly CaseRecord[], maxErrorRate: number) {
   let results = 0;
   let resultErrors = 0;
   let grades = 0;
@@ -104,6 +106,7 @@ export function checkErrors(records: readonly CaseRecord[], maxErrorRate: number
   const breached = rate > maxErrorRate + 1e-12;
   const outcome: RuleOutcome = {
     rule: 'maxErrorRate',
+    variant,
     metric: 'errorRate',
     baseline: null,
     candidate: rate,
@@ -118,7 +121,7 @@ export function checkErrors(records: readonly CaseRecord[], maxErrorRate: number
 }
 
 /** With repeats: cases whose share of passing repeats fell below `min` (and was not below it before). */
-export function checkCasePassRate(pairs: readonly CasePair[], min: number): RuleOutcome {
+export function checkCasePassRate(variant: string, pairs: readonly CasePair[], min: number): RuleOutcome {
   const failing: string[] = [];
   let n = 0;
   for (const { base, cand } of pairs) {
@@ -131,6 +134,7 @@ export function checkCasePassRate(pairs: readonly CasePair[], min: number): Rule
   const breached = failing.length > 0;
   const outcome: RuleOutcome = {
     rule: 'minCasePassRate',
+    variant,
     metric: 'casePassRate',
     baseline: null,
     candidate: n > 0 ? (n - failing.length) / n : null,

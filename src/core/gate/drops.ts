@@ -14,6 +14,7 @@ export interface CasePair {
 }
 
 export interface DropSpec {
+  variant: string;
   def: MetricDef;
   slice?: SliceId;
   maxDrop: number;
@@ -76,6 +77,7 @@ export function testDrop(spec: DropSpec, pairs: readonly CasePair[], ctx: StatCo
   const variance = spec.def.test === 'sign' ? (n > 0 ? squares / n : 0) : sampleVariance(drops);
   const outcome: RuleOutcome = {
     rule: 'maxDrop',
+    variant: spec.variant,
     metric: spec.def.name,
     baseline: meanB,
     candidate: meanC,

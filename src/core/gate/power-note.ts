@@ -10,6 +10,7 @@ const pts = (x: number) => `${(x * 100).toFixed(1)} points`;
  * probability q with 2q(1−q) = discordance becomes 3q² − 2q³.
  */
 export function powerNote(input: {
+  variant: string;
   metric: string;
   cases: number;
   variance: number;
@@ -18,10 +19,10 @@ export function powerNote(input: {
   threshold: number;
   targetDrop: number;
 }): PowerNote {
-  const { metric, cases, variance, binary, alpha, threshold, targetDrop } = input;
+  const { variant, metric, cases, variance, binary, alpha, threshold, targetDrop } = input;
   const mdd = minimumDetectableDrop({ n: cases, variance, binary, alpha, threshold });
   const needed = casesNeeded({ variance, binary, alpha, threshold }, targetDrop);
-  const note: PowerNote = { metric, cases, discordance: variance, mdd, targetDrop, casesNeeded: needed, sentence: '' };
+  const note: PowerNote = { variant, metric, cases, discordance: variance, mdd, targetDrop, casesNeeded: needed, sentence: '' };
   let samples = '';
   if (binary && variance > 0 && variance < 0.5) {
     const q = (1 - Math.sqrt(1 - 2 * variance)) / 2;

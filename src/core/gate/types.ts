@@ -9,6 +9,8 @@ export type RuleKind = 'maxDrop' | 'min' | 'maxCostIncrease' | 'maxP95LatencyInc
  */
 export interface RuleOutcome {
   rule: RuleKind;
+  /** The (candidate) variant the rule was evaluated on: variants are gated separately. */
+  variant: string;
   metric: string;
   /** `key=value`, when the rule is limited to a slice. */
   slice?: string;
@@ -52,6 +54,7 @@ export interface FlippedCase {
 
 /** What the gate knows about its own power on these runs. */
 export interface PowerNote {
+  variant: string;
   metric: string;
   cases: number;
   /** Share of paired cases whose verdict differs (pass/fail) or the per-case drop variance (scores). */
@@ -68,12 +71,58 @@ export interface PowerNote {
 
 export type VerdictWord = 'pass' | 'fail' | 'inconclusive';
 
-export interface Verdict {
+/** A slice whose overall score dropped, shown as information whether or not a rule covers it. */
+export interface SliceDrop {
+  variant: string;
+  /** `key=value` */
+  slice: string;
+  baseline: number;
+  candidate: number;
+  /** candidate − baseline (negative). */
+  delta: number;
+  cases: number;
+}
+
+/** The verdict of one variant: variants are gated separately, never pooled. */
+export interface VariantVerdict {
+  /** The candidate's variant name. */
+  variant: string;
+  /** The baseline variant it was compared with (the same name unless both runs have one variant each). */
+  baselineVariant: string;
   verdict: VerdictWord;
-  /** One line per blocking rule (and the error-rate reason when inconclusive). */
   reasons: string[];
-  baseline: { runId: string; results: number; cases: number };
-  candidate: { runId: string; results: number; cases: number };
+  shared: number;
+  /** Baseline cases of this variant the candidate does not have (first 50 ids; `missingCount` counts them all). */
+  missing: string[];
+  missingCount: number;
+  /** Candidate cases the baseline does not have: new, not compared. */
+  candidateOnly: number;
+  /** Graders that graded this variant's shared cases on one side only. */
+  graders: { baselineOnly: string[]; candidateOnly: string[] };
+  /** Per tag key, the slice with the largest drop of the overall score (information). */
+  largestDrops: SliceDrop[];
+}
+
+/** A record's state as read, for the verdict to say when one was damaged or unfinished. */
+export interface RunFacts {
+  runId: string;
+  results: number;
+  cases: number;
+  /** `complete`, `interrupted`, …; `incomplete` when the record has no summary line. */
+  status?: string;
+  /** Integrity problems the reader met (cut, duplicated lines, header only), as sentences. */
+  integrity: string[];
+}
+
+export interface Verdict {
+  /** The worst of the variants' verdicts (fail, then inconclusive, then pass). */
+  verdict: VerdictWord;
+  /** One line per blocking rule (and each reason a variant is inconclusive), `[variant]`-prefixed when several variants are gated. */
+  reasons: string[];
+  baseline: RunFacts;
+  candidate: RunFacts;
+  /** One verdict per gated variant. */
+  variants: VariantVerdict[];
   pairing: {
     shared: number;
     baselineOnly: number;
@@ -81,8 +130,12 @@ export interface Verdict {
     /** Variant pairs compared (baseline name → candidate name). */
     variants: [string, string][];
     droppedExamples: string[];
+    /** Baseline cases missing from the candidate were allowed (`allowMissingCases`). */
+    allowMissing: boolean;
   };
   warnings: string[];
+  /** Per tag key and variant, the slices with the largest drops (information, never blocking). */
+  largestDrops: SliceDrop[];
   confidence: number;
   /** Drop tests in the family corrected with Holm. */
   dropTests: number;
