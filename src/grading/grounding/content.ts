@@ -1,0 +1,101 @@
+import { stemmer } from 'stemmer';
+import { COURTESY_WORDS, FUNCTION_WORDS } from './function-words.js';
+import { digitiseWords, NUMBER_WORDS, parseNumber, wordsToNumber } from './numbers.js';
+
+/** A content word of a reply: its span, its stem (or its value, for a number). */
+export interface ContentToken {
+  start: number;
+  end: number;
+  text: string;
+  /** Porter stem of the lower-cased word, or `#<value>` for a number. */
+  key: string;
+}
+
+const TOKEN = new RegExp(`${NUMBER_WORDS.source}|\\d[\\d,]*(?:\\.\\d+)?|\\p{L}[\\p{L}\\p{M}]*(?:['’]\\p{L}+)*`, 'giu');
+
+function fold(word: string): string {
+  return word.toLowerCase().replace(/’/g, "'").normalize('NFKD').replace(/\p{M}/gu, '');
+}
+
+/** The key of one word: `#value` for numbers (in digits or words), else the stem; null for a function word. */
+function keyOf(raw: string): string | null {
+  if (/^\d/.test(raw)) {
+    const v = parseNumber(raw.replace(/,$/, ''));
+    return Number.isFinite(v) ? `#${v}` : null;
+  }
+  if (/\s|-/.test(raw) || wordsToNumber(raw) !== undefined) {
+    const v = wordsToNumber(raw);
+    if (v !== undefined && v > 1) return `#${v}`;
+  }
+  const w = fold(raw).replace(/'s$/, '');
+  if (w.length < 2 || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(fold(raw)) || COURTESY_WORDS.has(w)) return null;
+  return stemmer(w.replace(/'/g, ''));
+}
+
+/**
+ * The content words of a text in order: lower-cased, accents and possessives dropped, stemmed
+ * (Porter), numbers as values (`thirty` = `30` = `30.0`), function and discourse words left out.
+ *
+ * @example
+ * contentTokens('The refunds arrived in thirty days').map((t) => t.key) // ['refund', 'arriv', '#30', 'dai']
+ */
+export function contentTokens(text: string): ContentToken[] {
+  const out: ContentToken[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    const key = keyOf(m[0]);
+    if (key !== null) out.push({ start: m.index, end: m.index + m[0].length, text: m[0], key });
+  }
+  return out;
+}
+
+/** The content-word keys of source texts. */
+export function contentKeys(texts: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const text of texts) for (const t of contentTokens(digitiseWords(text))) keys.add(t.key);
+  return keys;
+}
+
+/** How much of a reply's content the sources support. */
+export interface ContentSupport {
+  /** Supported share of the content words, 0..1 (1 when the reply has none). */
+  score: number;
+  words: number;
+  /** Runs of adjacent unsupported content words (function words between them included), as [start, end) spans. */
+  unsupported: Array<[number, number]>;
+}
+
+/**
+ * The share of a reply's content words found in the sources: a word in the grounding material
+ * (knowledge, system text, tool results) counts 1, a word found only in the conversation before
+ * the reply counts `conversationWeight` (echoing the customer is not evidence, nor invention).
+ * Questions and the `skip` spans (claims, checked on their own) are left out.
+ *
+ * @example
+ * contentSupport('Refunds take thirty days.', contentKeys(['Refunds are paid within 30 days.']), new Set(), 0.5).score // 1
+ */
+export function contentSupport(
+  reply: string,
+  material: ReadonlySet<string>,
+  conversation: ReadonlySet<string>,
+  conversationWeight: number,
+  skip: ReadonlyArray<{ start: number; end: number }> = [],
+): ContentSupport {
+  // questions assert nothing; claim spans are checked as claims
+  const questions = [...reply.matchAll(/[^.!?\n]*\?/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const skipped = [...skip, ...questions];
+  const tokens = contentTokens(reply).filter((t) => !skipped.some((s) => t.start < s.end && t.end > s.start));
+  if (tokens.length === 0) return { score: 1, words: 0, unsupported: [] };
+  let supported = 0;
+  const unsupported: Array<[number, number]> = [];
+  let previousMissed = false;
+  for (const t of tokens) {
+    if (material.has(t.key)) supported += 1;
+    else if (conversation.has(t.key)) supported += conversationWeight;
+    const missed = !material.has(t.key) && !conversation.has(t.key);
+    const last = unsupported.at(-1);
+    if (missed && previousMissed && last && !/[.!?;:,\n]/.test(reply.slice(last[1], t.start))) last[1] = t.end;
+    else if (missed) unsupported.push([t.start, t.end]);
+    previousMissed = missed;
+  }
+  return { score: supported / tokens.length, words: tokens.length, unsupported };
+}
