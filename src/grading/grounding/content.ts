@@ -68,7 +68,8 @@ export interface ContentSupport {
  * The share of a reply's content words found in the sources: a word in the grounding material
  * (knowledge, system text, tool results) counts 1, a word found only in the conversation before
  * the reply counts `conversationWeight` (echoing the customer is not evidence, nor invention).
- * Questions and the `skip` spans (claims, checked on their own) are left out.
+ * The `skip` spans (claims, checked on their own) are left out. Questions count: human raters
+ * of grounding (BEGIN) mark a question that brings in new content as not attributable.
  *
  * @example
  * contentSupport('Refunds take thirty days.', contentKeys(['Refunds are paid within 30 days.']), new Set(), 0.5).score // 1
@@ -80,10 +81,8 @@ export function contentSupport(
   conversationWeight: number,
   skip: ReadonlyArray<{ start: number; end: number }> = [],
 ): ContentSupport {
-  // questions assert nothing; claim spans are checked as claims
-  const questions = [...reply.matchAll(/[^.!?\n]*\?/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
-  const skipped = [...skip, ...questions];
-  const tokens = contentTokens(reply).filter((t) => !skipped.some((s) => t.start < s.end && t.end > s.start));
+  // claim spans are checked as claims
+  const tokens = contentTokens(reply).filter((t) => !skip.some((s) => t.start < s.end && t.end > s.start));
   if (tokens.length === 0) return { score: 1, words: 0, unsupported: [] };
   let supported = 0;
   const unsupported: Array<[number, number]> = [];
