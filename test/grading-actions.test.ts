@@ -1,6 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importOpenAiMessages } from '../src/io/import-openai.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
-import { graderOf, run, testCase } from './grading-helpers.js';
+import { graderOf, ROOT, run, testCase } from './grading-helpers.js';
 
 const g = graderOf({ name: 'actions', kind: 'actions', writes: ['cancel_*', 'book_*'] });
 
@@ -69,5 +72,33 @@ describe('actions grader', () => {
     const custom = graderOf({ name: 'a2', kind: 'actions', writes: ['cancel_*'], error_prefixes: ['FAILED'], error_keys: ['fault'] });
     expect((await run(custom, calls(['cancel_reservation', { reservation_id: 'AB12' }, 'Error: x']), c)).pass).toBe(true);
     expect((await run(custom, calls(['cancel_reservation', { reservation_id: 'AB12' }, '{"fault":1}']), c)).pass).toBe(false);
+  });
+});
+
+const TAU = path.join(ROOT, '../shared/data/tau-bench-airline-dev/trajectories.json');
+
+describe.skipIf(!existsSync(TAU))('actions on τ-bench airline dev (skipped: ../shared/data/tau-bench-airline-dev is absent)', () => {
+  it('actions + rules pass agrees with the benchmark reward on at least 90 % of trajectories', async () => {
+    const text = readFileSync(TAU, 'utf8');
+    const records = JSON.parse(text) as Array<{ reward: number; info: { task: { actions: Array<{ name: string; kwargs: Record<string, unknown> }>; outputs?: string[] } } }>;
+    const writes = ['book_reservation', 'cancel_reservation', 'update_reservation_*', 'send_certificate'];
+    const actions = graderOf({ name: 'actions', kind: 'actions', writes });
+    const rules = graderOf({ name: 'rules', kind: 'rules' });
+    const expectedName = (name: string) => name === 'transfer_to_human_agents' || writes.some((w) => new RegExp(`^${w.replace('*', '.*')}$`).test(name));
+    const imported = importOpenAiMessages(text, { file: 'trajectories.json', messagesField: 'traj' });
+    let agree = 0;
+    for (const [i, g] of imported.entries()) {
+      const task = records[i]!.info.task;
+      const tools = task.actions
+        .filter((a) => expectedName(a.name))
+        .map((a) => ({ name: a.name, arguments: Object.fromEntries(Object.entries(a.kwargs).filter(([k]) => k !== 'summary')) }));
+      const mustMatch = (task.outputs ?? []).map((o) => `(?i)${o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+      const c = testCase({ expect: { tools, ...(mustMatch.length > 0 ? { must_match: mustMatch } : {}) } });
+      const transcript = (g.transcript ?? []).filter((m) => m.role !== 'system') as TranscriptMessage[];
+      const a = await run(actions, transcript, c);
+      const r = rules.appliesTo(c) ? await run(rules, transcript, c) : null;
+      if ((a.pass === true && r?.pass !== false) === (records[i]!.reward === 1)) agree++;
+    }
+    expect(agree / imported.length).toBeGreaterThanOrEqual(0.9);
   });
 });

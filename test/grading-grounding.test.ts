@@ -60,6 +60,7 @@ describe('grounding claims and normalisation', () => {
     'Looking at your order, ORD-12345 shipped on May 20, 2024.',
     'Hopefully that helps!',
     'Great question. Sounds good?',
+    'Enjoy your new charger!',
   ])('a sentence opener is not a name: %j', (reply) => expect(unsupported(reply)).toEqual([]));
 });
 

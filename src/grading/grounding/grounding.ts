@@ -7,7 +7,7 @@ import { extractClaims, type Claim, type ClaimType } from './claims.js';
 import { contentKeys, contentSupport, type ContentSupport } from './content.js';
 import { extractNames } from './names.js';
 import { isEnglishCase } from '../language.js';
-import { indexSources, isSupported, type SupportOptions } from './support.js';
+import { indexSources, isSupported, mergeIndexes, type SourceIndex, type SupportOptions } from './support.js';
 
 const CLAIM_TYPES = ['url', 'email', 'date', 'time', 'phone', 'money', 'percent', 'duration', 'id', 'number', 'name'] as const;
 
@@ -63,7 +63,11 @@ export function checkReply(
   settings: GroundingSettings,
   english = true,
 ): CheckedClaim[] {
-  const index = indexSources([...sources, ...settings.knownTerms]);
+  return checkReplyWith(text, indexSources([...sources, ...settings.knownTerms]), settings, english);
+}
+
+/** The claims of `text`, each checked against an index of the sources. */
+export function checkReplyWith(text: string, index: SourceIndex, settings: GroundingSettings, english = true): CheckedClaim[] {
   const claims = extractClaims(text);
   const names = english || settings.namesInOtherLanguages ? extractNames(text, claims) : [];
   const all = [...claims, ...names].filter((c) => settings.types.has(c.type));
@@ -93,6 +97,52 @@ export function sourcesBefore(
   return { material, conversation };
 }
 
+/** The sources of a reply, indexed: for claims, and as content words. */
+export interface IndexedSources {
+  claims: SourceIndex;
+  material: Set<string>;
+  conversation: Set<string>;
+  hasMaterial: boolean;
+}
+
+function indexReplySources(sources: ReplySources, settings: GroundingSettings): IndexedSources {
+  return {
+    claims: indexSources([...sources.material, ...sources.conversation, ...settings.knownTerms]),
+    material: contentKeys([...sources.material, ...settings.knownTerms]),
+    conversation: contentKeys(sources.conversation),
+    hasMaterial: sources.material.some((t) => t.trim() !== ''),
+  };
+}
+
+/**
+ * Indexes of the sources of every reply of a transcript, built incrementally: each message is
+ * indexed once (a conversation of n messages costs O(n) indexing, not O(n²)).
+ */
+export function replySourceIndexes(
+  c: ResolvedCase,
+  transcript: readonly TranscriptMessage[],
+  settings: GroundingSettings,
+): (upTo: number) => IndexedSources {
+  const base = sourcesBefore(c, transcript, 0, settings.systemAsSource);
+  const claimParts: SourceIndex[] = [indexSources([...base.material, ...settings.knownTerms])];
+  const material = contentKeys([...base.material, ...settings.knownTerms]);
+  const conversation = new Set<string>();
+  let hasMaterial = base.material.some((t) => t.trim() !== '');
+  let done = 0;
+  return (upTo) => {
+    for (; done < upTo; done++) {
+      const m = transcript[done]!;
+      const texts = [textOf(m), ...(m.tool_calls ?? []).map((call) => call.function.arguments)];
+      claimParts.push(indexSources(texts));
+      const keys = contentKeys(texts);
+      const into = m.role === 'tool' ? material : conversation;
+      for (const k of keys) into.add(k);
+      if (m.role === 'tool' && textOf(m).trim() !== '') hasMaterial = true;
+    }
+    return { claims: mergeIndexes(claimParts), material: new Set(material), conversation: new Set(conversation), hasMaterial };
+  };
+}
+
 /** One reply graded: its claims, its content support and the turn score. */
 export interface ReplyCheck {
   claims: CheckedClaim[];
@@ -108,19 +158,19 @@ export interface ReplyCheck {
  */
 export function gradeReply(
   text: string,
-  sources: ReplySources,
+  sources: ReplySources | IndexedSources,
   settings: GroundingSettings,
   threshold: number,
   english = true,
 ): ReplyCheck {
-  const claims = checkReply(text, [...sources.material, ...sources.conversation], settings, english);
-  const hasMaterial = sources.material.some((t) => t.trim() !== '');
+  const indexed = 'claims' in sources ? sources : indexReplySources(sources, settings);
+  const claims = checkReplyWith(text, indexed.claims, settings, english);
   const support =
-    settings.support && hasMaterial && english
+    settings.support && indexed.hasMaterial && english
       ? contentSupport(
           text,
-          contentKeys([...sources.material, ...settings.knownTerms]),
-          contentKeys(sources.conversation),
+          indexed.material,
+          indexed.conversation,
           settings.conversationWeight,
           claims.filter((c) => c.type !== 'name'),
         )
@@ -165,9 +215,10 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
         safeGrade(stamp, () => {
           const english = isEnglishCase(c);
           const replies = transcript.flatMap((m, i) => (m.role === 'assistant' && textOf(m).trim() !== '' ? [i] : []));
+          const sourcesOf = replySourceIndexes(c, transcript, settings);
           const checked = replies.map((i) => ({
             i,
-            ...gradeReply(textOf(transcript[i]!), sourcesBefore(c, transcript, i, settings.systemAsSource), settings, stamp.threshold, english),
+            ...gradeReply(textOf(transcript[i]!), sourcesOf(i), settings, stamp.threshold, english),
           }));
           const turns = checked.map(({ i, claims, support, score }) => {
             const ok = claims.filter((x) => x.supported).length;

@@ -21,6 +21,7 @@ const COMMON = new Set(
   whatever however whenever wherever also still very instead about meanwhile additionally otherwise
   alternatively unfortunately fortunately apparently hopefully honestly basically sadly luckily
   good great glad happy sorry thanks noted got understood sounds looks seems regarding per
+  enjoy stay rest expect kindly be have
   mr mrs ms dr`.split(/\s+/),
 );
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);
