@@ -68,10 +68,11 @@ describe('content support', () => {
   const g = graderOf({ name: 'grounding', kind: 'grounding' });
   const c = testCase({ knowledge: [{ id: 'k', content: KNOWLEDGE }] });
 
-  it('the default threshold is the dev-set one; the score is the supported share of content words (stems, numbers by value)', async () => {
-    expect(g.threshold).toBe(0.85);
+  it('the default threshold is the dev-set one; the score is the supported share of content words (stems, numbers by value) and of adjacent pairs', async () => {
+    expect(g.threshold).toBe(0.8);
     const ok = await run(g, chat('Refund?', 'Refunds are accepted within 30 days of purchase.'), c);
-    expect(ok.turns![0]!.score).toBeCloseTo(2 / 3); // refund, accept ✓; purchase ✗ (30 days is a claim, checked apart)
+    // words: refund, accept ✓, purchase ✗ (30 days is a claim, checked apart); pairs: "refund accept" ✓, "accept purchase" ✗
+    expect(ok.turns![0]!.score).toBeCloseTo(0.85 * (2 / 3) + 0.15 * (1 / 2));
     const para = await run(g, chat('Price?', 'The Pro plan costs forty-nine dollars monthly.'), c);
     expect(para.details!['perTurn']).toMatchObject([{ support: expect.any(Number) }]);
   });
@@ -81,7 +82,8 @@ describe('content support', () => {
     expect(grade.pass).toBe(false);
     expect(grade.evidence?.map((e) => [e.quote, e.note])).toContainEqual(['includes alpine', 'unsupported phrase']);
     const support = (grade.details!['perTurn'] as Array<{ support: number }>)[0]!.support;
-    expect(support).toBeCloseTo((1 + 1 + 0.5) / 6); // pro, plan ✓; hiking from the user ½; includes, alpine, insurance ✗
+    // words: pro, plan ✓; hiking from the user ½; includes, alpine, insurance ✗; pairs: only "pro plan" ✓ of 5
+    expect(support).toBeCloseTo(0.85 * ((1 + 1 + 0.5) / 6) + 0.15 * (1 / 5));
   });
 
   it('an invented price fails even when every other word is supported', async () => {

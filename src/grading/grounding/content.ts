@@ -68,16 +68,30 @@ export function contentTokens(text: string): ContentToken[] {
   return out;
 }
 
-/** The content-word keys of source texts. */
+/**
+ * Weight of short phrases in the support score: the share of adjacent content-word pairs of the
+ * reply that are adjacent in the sources too ("located in Tennessee" when the knowledge names
+ * Tennessee elsewhere). Chosen on the dev sets: it lifts HaluEval's AUROC from 0.94 to 0.99 for
+ * a 0.004 loss on BEGIN's.
+ */
+export const PHRASE_WEIGHT = 0.15;
+
+/** The content-word keys of source texts, and their adjacent pairs (`"refund dai"`). */
 export function contentKeys(texts: readonly string[]): Set<string> {
   const keys = new Set<string>();
-  for (const text of texts) for (const t of contentTokens(text)) keys.add(t.key);
+  for (const text of texts) {
+    const tokens = contentTokens(text);
+    tokens.forEach((t, i) => {
+      keys.add(t.key);
+      if (i > 0) keys.add(`${tokens[i - 1]!.key} ${t.key}`);
+    });
+  }
   return keys;
 }
 
 /** How much of a reply's content the sources support. */
 export interface ContentSupport {
-  /** Supported share of the content words, 0..1 (1 when the reply has none). */
+  /** 0..1: 0.85 × supported share of the content words + 0.15 × supported share of adjacent pairs (1 when the reply has none). */
   score: number;
   words: number;
   /** Runs of adjacent unsupported content words (function words between them included), as [start, end) spans. */
@@ -85,7 +99,8 @@ export interface ContentSupport {
 }
 
 /**
- * The share of a reply's content words found in the sources: a word in the grounding material
+ * The share of a reply's content words (and, weighted {@link PHRASE_WEIGHT}, of its adjacent
+ * word pairs) found in the sources: a word in the grounding material
  * (knowledge, system text, tool results) counts 1, a word found only in the conversation before
  * the reply counts `conversationWeight` (echoing the customer is not evidence, nor invention).
  * The `skip` spans (claims, checked on their own) are left out. Questions count: human raters
@@ -116,5 +131,14 @@ export function contentSupport(
     else if (missed) unsupported.push([t.start, t.end]);
     previousMissed = missed;
   }
-  return { score: supported / tokens.length, words: tokens.length, unsupported };
+  const words = supported / tokens.length;
+  if (tokens.length < 2) return { score: words, words: tokens.length, unsupported };
+  let pairs = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    const pair = `${tokens[i - 1]!.key} ${tokens[i]!.key}`;
+    if (material.has(pair)) pairs += 1;
+    else if (conversation.has(pair)) pairs += conversationWeight;
+  }
+  const score = (1 - PHRASE_WEIGHT) * words + (PHRASE_WEIGHT * pairs) / (tokens.length - 1);
+  return { score, words: tokens.length, unsupported };
 }

@@ -54,7 +54,7 @@ export const DEFAULT_GROUNDING: GroundingSettings = {
 };
 
 /** Default threshold of the turn score: the best mean balanced accuracy over the BEGIN, HaluEval and FaithDial dev sets (bench/graders-accuracy.ts prints the scan). */
-export const DEFAULT_SUPPORT_THRESHOLD = 0.85;
+export const DEFAULT_SUPPORT_THRESHOLD = 0.8;
 
 /** The claims of `text`, each checked against the sources. */
 export function checkReply(
