@@ -15,7 +15,6 @@ const TOKEN = /\d[\d,]*(?:\.\d+)?|\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*/gu;
 
 function fold(word: string): string {
   const lower = word.toLowerCase().replace(/’/g, "'");
-  // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(lower) ? lower : lower.normalize('NFKD').replace(/\p{M}/gu, '');
 }
 
