@@ -39,6 +39,7 @@ const FIXTURES: Record<BuiltinGraderKind, { definition: Record<string, unknown>;
   escalation: { definition: {}, notApplicable: null },
   fallback: { definition: {}, notApplicable: null },
   resolution: { definition: {}, notApplicable: null },
+  actions: { definition: { writes: ['cancel_*', 'lookup_*'] }, notApplicable: makeCase({ expect: {} }) },
   'turns-to-resolution': { definition: {}, notApplicable: null },
   grounding: { definition: {}, notApplicable: makeCase({ turns: undefined, transcript: [{ role: 'user', content: 'hi' }] }) },
   sentiment: { definition: {}, notApplicable: null },

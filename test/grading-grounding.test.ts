@@ -48,10 +48,59 @@ describe('grounding claims and normalisation', () => {
     expect(unsupported('Sure! Unfortunately That is all. Done.')).toEqual([]);
     expect(unsupported('YES! THIS IS WHAT I WANTED TO KNOW')).toEqual([]);
   });
+
+  // false positives seen on a real model's clean replies: every sentence opener read as a name
+  it.each([
+    'About your order: it shipped on 2024-05-20.',
+    'Instead, you can return it within 30 days.',
+    'Thanks for waiting. Order ORD-12345 shipped.',
+    'Meanwhile, the Berlin office opens at 9 a.m.',
+    'Additionally, discounts go up to 15 percent.',
+    'Regarding refunds, they are accepted within thirty days.',
+    'Looking at your order, ORD-12345 shipped on May 20, 2024.',
+    'Hopefully that helps!',
+    'Great question. Sounds good?',
+    'Enjoy your new charger!',
+  ])('a sentence opener is not a name: %j', (reply) => expect(unsupported(reply)).toEqual([]));
 });
 
-describe('grounding grader', () => {
+describe('content support', () => {
   const g = graderOf({ name: 'grounding', kind: 'grounding' });
+  const c = testCase({ knowledge: [{ id: 'k', content: KNOWLEDGE }] });
+
+  it('the default threshold is the dev-set one; the score is the supported share of content words (stems, numbers by value) and of adjacent pairs', async () => {
+    expect(g.threshold).toBe(0.8);
+    const ok = await run(g, chat('Refund?', 'Refunds are accepted within 30 days of purchase.'), c);
+    // words: refund, accept ✓, purchase ✗ (30 days is a claim, checked apart); pairs: "refund accept" ✓, "accept purchase" ✗
+    expect(ok.turns![0]!.score).toBeCloseTo(0.85 * (2 / 3) + 0.15 * (1 / 2));
+    const para = await run(g, chat('Price?', 'The Pro plan costs forty-nine dollars monthly.'), c);
+    expect(para.details!['perTurn']).toMatchObject([{ support: expect.any(Number) }]);
+  });
+
+  it('an unsupported phrase is evidence; words only in the conversation count half', async () => {
+    const grade = await run(g, chat('I love hiking in the Alps', 'The Pro plan includes alpine hiking insurance.'), c);
+    expect(grade.pass).toBe(false);
+    expect(grade.evidence?.map((e) => [e.quote, e.note])).toContainEqual(['includes alpine', 'unsupported phrase']);
+    const support = (grade.details!['perTurn'] as Array<{ support: number }>)[0]!.support;
+    // words: pro, plan ✓; hiking from the user ½; includes, alpine, insurance ✗; pairs: only "pro plan" ✓ of 5
+    expect(support).toBeCloseTo(0.85 * ((1 + 1 + 0.5) / 6) + 0.15 * (1 / 5));
+  });
+
+  it('an invented price fails even when every other word is supported', async () => {
+    const grade = await run(g, chat('Price?', 'The Pro plan costs 59 dollars per month.'), c);
+    expect(grade.pass).toBe(false);
+    expect(grade.label).toBe('unsupported');
+    expect(grade.evidence![0]).toMatchObject({ quote: '59 dollars', note: 'unsupported money' });
+  });
+
+  it('without knowledge, system text or tool results only claims are checked', async () => {
+    expect(await run(g, chat('hi', 'Hello! Our Munich team builds rockets.'), testCase())).toMatchObject({ pass: false });
+    expect(await run(g, chat('hi', 'Hello! We build rockets and boats.'), testCase())).toMatchObject({ score: 1, pass: true });
+  });
+});
+
+describe('grounding grader (claims only)', () => {
+  const g = graderOf({ name: 'grounding', kind: 'grounding', support: false, threshold: 1 });
   const c = testCase({ knowledge: [{ id: 'k', content: KNOWLEDGE }] });
 
   it('scores each reply by its supported share; the conversation by the minimum; unsupported claims are evidence', async () => {
@@ -78,7 +127,7 @@ describe('grounding grader', () => {
       { role: 'assistant' as const, content: 'Acme Cloud says it arrives on June 2, within 3 days.' },
     ];
     const sys = testCase({ system: 'Deliveries take 3 days.' });
-    const known = graderOf({ name: 'g2', kind: 'grounding', known_terms: ['Acme Cloud'] });
+    const known = graderOf({ name: 'g2', kind: 'grounding', known_terms: ['Acme Cloud'], support: false, threshold: 1 });
     expect((await run(known, transcript, sys)).pass).toBe(true);
     expect((await run(g, transcript, sys)).evidence?.map((e) => e.quote)).toEqual(['Acme Cloud']);
   });

@@ -6,6 +6,7 @@ import type { Position } from '../io/yaml-source.js';
 import { GraderDefinitionBaseSchema, type GraderDefinition } from '../schema/grader-definition.js';
 import type { GraderInfo } from '../schema/run-record.js';
 import { accuracyKind } from './accuracy.js';
+import { actionsKind } from './actions.js';
 import { customKind } from './custom.js';
 import type { Grader, GraderDeps, GraderKind } from './grader.js';
 import { groundingKind } from './grounding/grounding.js';
@@ -27,6 +28,7 @@ export type BuiltinGraderKind =
   | 'escalation'
   | 'fallback'
   | 'resolution'
+  | 'actions'
   | 'turns-to-resolution'
   | 'grounding'
   | 'sentiment'
@@ -43,6 +45,7 @@ export const builtinGraderKinds: Record<BuiltinGraderKind, GraderKind> = {
   escalation: escalationKind,
   fallback: fallbackKind,
   resolution: resolutionKind,
+  actions: actionsKind,
   'turns-to-resolution': turnsToResolutionKind,
   grounding: groundingKind,
   sentiment: sentimentKind,

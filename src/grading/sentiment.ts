@@ -7,6 +7,7 @@ import { clamp01, definitionSchema, safeGrade, spanEvidence, textOf, stampOf } f
 import { isEnglishCase } from './language.js';
 import { RegexSource } from './patterns.js';
 import { phraseMatcher } from './outcomes/detect.js';
+import { sentimentSignals } from './sentiment-signals.js';
 import {
   compoundOf,
   DEFAULT_POLITE_MARKERS,
@@ -64,8 +65,10 @@ function analyse(c: ResolvedCase, transcript: readonly TranscriptMessage[], s: S
   const users = transcript.flatMap((m, turn) => {
     const text = textOf(m);
     if (m.role !== 'user' || text.trim() === '') return [];
-    const raw = compoundOf(text);
-    return [{ turn, compound: raw * weight, raw, label: sentimentLabel(raw * weight) }];
+    const signals = sentimentSignals(text);
+    const raw = signals.score;
+    // damped toward neutral in other languages; an English label is kept only for English cases
+    return [{ turn, compound: raw * weight, raw, label: english ? signals.label : sentimentLabel(raw * weight) }];
   });
   const agents = transcript.flatMap((m, turn) => {
     const text = textOf(m);
@@ -82,9 +85,10 @@ function analyse(c: ResolvedCase, transcript: readonly TranscriptMessage[], s: S
 }
 
 /**
- * `sentiment` (VADER lexicon, no model): customer sentiment per user turn and its trajectory,
- * agent tone per assistant reply. label = the customer's overall sentiment
- * (overall = 0.6 × last user compound + 0.4 × mean user compound, ±0.05 cutoffs).
+ * `sentiment` (lexicons, no model): customer sentiment per user turn (VADER, AFINN-165,
+ * customer-support phrases, emoji and a negation cue combined: {@link sentimentSignals}) and its
+ * trajectory, agent tone per assistant reply (VADER and markers). label = the customer's overall
+ * sentiment (overall = 0.6 × last user score + 0.4 × mean user score, ±0.05 cutoffs).
  * score (CSAT proxy) = (overall + 1) / 2 − spike_penalty (0.1) × spikes − rude_penalty (0.5) × rude agent
  * replies, clamped to 0..1. Rude agent replies are evidence.
  */
@@ -98,7 +102,7 @@ export const sentimentKind: GraderKind<typeof SentimentOptions> = {
     const settings: Settings = {
       rude: phraseMatcher({ all: definition.rude_markers ?? DEFAULT_RUDE_MARKERS }),
       polite: phraseMatcher({ all: definition.polite_markers ?? DEFAULT_POLITE_MARKERS }),
-      spikeDrop: definition.spike_drop ?? 0.5,
+      spikeDrop: definition.spike_drop ?? 0.4,
       spikePenalty: definition.spike_penalty ?? 0.1,
       rudePenalty: definition.rude_penalty ?? 0.5,
       nonEnglishWeight: definition.non_english_weight ?? 0.5,

@@ -4,9 +4,10 @@ import type { TranscriptMessage } from '../../schema/run-record.js';
 import type { Grader, GraderKind } from '../grader.js';
 import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, stampOf } from '../grade-helpers.js';
 import { extractClaims, type Claim, type ClaimType } from './claims.js';
+import { contentKeys, contentSupport, type ContentSupport } from './content.js';
 import { extractNames } from './names.js';
 import { isEnglishCase } from '../language.js';
-import { indexSources, isSupported, type SupportOptions } from './support.js';
+import { indexSources, isSupported, mergeIndexes, type SourceIndex, type SupportOptions } from './support.js';
 
 const CLAIM_TYPES = ['url', 'email', 'date', 'time', 'phone', 'money', 'percent', 'duration', 'id', 'number', 'name'] as const;
 
@@ -21,6 +22,10 @@ const GroundingOptions = definitionSchema({
   known_terms: z.array(z.string().min(1)).optional(),
   /** Check proper-noun phrases in cases tagged with a non-English `language` (default false: capitalisation rules differ). */
   names_in_other_languages: z.boolean().optional(),
+  /** Score each reply by the share of its content words found in the sources (default true; false: claims only). */
+  support: z.boolean().optional(),
+  /** Credit of a content word found only in the conversation before the reply, not in knowledge, system text or tool results (default 0.5). */
+  conversation_weight: z.number().min(0).max(1).optional(),
 });
 
 /** A claim of one reply, checked. */
@@ -34,6 +39,8 @@ export interface GroundingSettings extends SupportOptions {
   systemAsSource: boolean;
   knownTerms: readonly string[];
   namesInOtherLanguages: boolean;
+  support: boolean;
+  conversationWeight: number;
 }
 
 export const DEFAULT_GROUNDING: GroundingSettings = {
@@ -42,7 +49,12 @@ export const DEFAULT_GROUNDING: GroundingSettings = {
   systemAsSource: true,
   knownTerms: [],
   namesInOtherLanguages: false,
+  support: true,
+  conversationWeight: 0.5,
 };
+
+/** Default threshold of the turn score: the best mean balanced accuracy over the BEGIN, HaluEval and FaithDial dev sets (bench/graders-accuracy.ts prints the scan). */
+export const DEFAULT_SUPPORT_THRESHOLD = 0.8;
 
 /** The claims of `text`, each checked against the sources. */
 export function checkReply(
@@ -51,35 +63,139 @@ export function checkReply(
   settings: GroundingSettings,
   english = true,
 ): CheckedClaim[] {
-  const index = indexSources([...sources, ...settings.knownTerms]);
+  return checkReplyWith(text, indexSources([...sources, ...settings.knownTerms]), settings, english);
+}
+
+/** The claims of `text`, each checked against an index of the sources. */
+export function checkReplyWith(text: string, index: SourceIndex, settings: GroundingSettings, english = true): CheckedClaim[] {
   const claims = extractClaims(text);
   const names = english || settings.namesInOtherLanguages ? extractNames(text, claims) : [];
   const all = [...claims, ...names].filter((c) => settings.types.has(c.type));
   return all.sort((a, b) => a.start - b.start).map((c) => ({ ...c, supported: isSupported(c, index, settings) }));
 }
 
-/** Knowledge, the system text when allowed, and every message before `upTo` (tool calls included). */
-export function sourcesBefore(c: ResolvedCase, transcript: readonly TranscriptMessage[], upTo: number, systemAsSource: boolean): string[] {
-  const texts = c.knowledge.flatMap((k) => [k.title ?? '', k.content]);
-  if (systemAsSource && c.system) texts.push(c.system);
+/** The sources of one reply: grounding material (knowledge, system text, tool results) and the conversation before it. */
+export interface ReplySources {
+  material: string[];
+  conversation: string[];
+}
+
+/** Knowledge, the system text when allowed, tool results, and the other messages before `upTo` (tool-call arguments included). */
+export function sourcesBefore(
+  c: ResolvedCase,
+  transcript: readonly TranscriptMessage[],
+  upTo: number,
+  systemAsSource: boolean,
+): ReplySources {
+  const material = c.knowledge.flatMap((k) => [k.title ?? '', k.content]);
+  if (systemAsSource && c.system) material.push(c.system);
+  const conversation: string[] = [];
   for (const m of transcript.slice(0, upTo)) {
-    texts.push(textOf(m));
-    for (const call of m.tool_calls ?? []) texts.push(call.function.arguments);
+    (m.role === 'tool' ? material : conversation).push(textOf(m));
+    for (const call of m.tool_calls ?? []) conversation.push(call.function.arguments);
   }
-  return texts;
+  return { material, conversation };
+}
+
+/** The sources of a reply, indexed: for claims, and as content words. */
+export interface IndexedSources {
+  claims: SourceIndex;
+  material: Set<string>;
+  conversation: Set<string>;
+  hasMaterial: boolean;
+}
+
+function indexReplySources(sources: ReplySources, settings: GroundingSettings): IndexedSources {
+  return {
+    claims: indexSources([...sources.material, ...sources.conversation, ...settings.knownTerms]),
+    material: contentKeys([...sources.material, ...settings.knownTerms]),
+    conversation: contentKeys(sources.conversation),
+    hasMaterial: sources.material.some((t) => t.trim() !== ''),
+  };
 }
 
 /**
- * `grounding` (no model): every checkable claim of each assistant reply (numbers, money,
- * percentages, dates, durations, URLs, emails, phone numbers, ids, proper-noun phrases) must be
- * supported by the case's knowledge, the conversation before the reply, or tool results.
- * Turn score = supported share (1 when no claims); conversation score = minimum over replies.
- * Unsupported claims are evidence.
+ * Indexes of the sources of every reply of a transcript, built incrementally: each message is
+ * indexed once (a conversation of n messages costs O(n) indexing, not O(n²)).
+ */
+export function replySourceIndexes(
+  c: ResolvedCase,
+  transcript: readonly TranscriptMessage[],
+  settings: GroundingSettings,
+): (upTo: number) => IndexedSources {
+  const base = sourcesBefore(c, transcript, 0, settings.systemAsSource);
+  const claimParts: SourceIndex[] = [indexSources([...base.material, ...settings.knownTerms])];
+  const material = contentKeys([...base.material, ...settings.knownTerms]);
+  const conversation = new Set<string>();
+  let hasMaterial = base.material.some((t) => t.trim() !== '');
+  let done = 0;
+  return (upTo) => {
+    for (; done < upTo; done++) {
+      const m = transcript[done]!;
+      const texts = [textOf(m), ...(m.tool_calls ?? []).map((call) => call.function.arguments)];
+      claimParts.push(indexSources(texts));
+      const keys = contentKeys(texts);
+      const into = m.role === 'tool' ? material : conversation;
+      for (const k of keys) into.add(k);
+      if (m.role === 'tool' && textOf(m).trim() !== '') hasMaterial = true;
+    }
+    return { claims: mergeIndexes(claimParts), material: new Set(material), conversation: new Set(conversation), hasMaterial };
+  };
+}
+
+/** One reply graded: its claims, its content support and the turn score. */
+export interface ReplyCheck {
+  claims: CheckedClaim[];
+  /** null when support is off or there is no grounding material (knowledge, system text, tool results). */
+  support: ContentSupport | null;
+  score: number;
+}
+
+/**
+ * Grades one reply. Score = the supported share of its content words (1 without grounding
+ * material or with support off); an unsupported claim caps it below `threshold`, in proportion
+ * to the claims supported, so an invented price always fails.
+ */
+export function gradeReply(
+  text: string,
+  sources: ReplySources | IndexedSources,
+  settings: GroundingSettings,
+  threshold: number,
+  english = true,
+): ReplyCheck {
+  const indexed = 'claims' in sources ? sources : indexReplySources(sources, settings);
+  const claims = checkReplyWith(text, indexed.claims, settings, english);
+  const support =
+    settings.support && indexed.hasMaterial && english
+      ? contentSupport(
+          text,
+          indexed.material,
+          indexed.conversation,
+          settings.conversationWeight,
+          claims.filter((c) => c.type !== 'name'),
+        )
+      : null;
+  let score = support?.score ?? 1;
+  const ok = claims.filter((c) => c.supported).length;
+  if (ok < claims.length) score = Math.min(score, ok / claims.length) * threshold;
+  return { claims, support, score };
+}
+
+const MAX_PHRASES = 5;
+
+/**
+ * `grounding` (no model): each assistant reply against the case's knowledge, system text and
+ * tool results (the conversation before it counts half, `conversation_weight`). Two checks:
+ * - support: the share of the reply's content words (stemmed, numbers by value, function words
+ *   left out) found in the sources: a continuous turn score; unsupported phrases are evidence;
+ * - claims (numbers, money, percentages, dates, times, durations, URLs, emails, phones, ids,
+ *   proper nouns): an unsupported claim caps the turn score below the threshold (a hard fail).
+ * Conversation score = minimum over replies. Without grounding material only claims are checked.
  */
 export const groundingKind: GraderKind<typeof GroundingOptions> = {
   options: GroundingOptions,
   defaultScope: 'turn',
-  defaultThreshold: 1,
+  defaultThreshold: DEFAULT_SUPPORT_THRESHOLD,
   needsJudge: false,
   create(definition): Grader {
     const stamp = stampOf(definition, groundingKind);
@@ -89,6 +205,8 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
       systemAsSource: definition.system_as_source ?? true,
       knownTerms: definition.known_terms ?? [],
       namesInOtherLanguages: definition.names_in_other_languages ?? false,
+      support: definition.support ?? true,
+      conversationWeight: definition.conversation_weight ?? DEFAULT_GROUNDING.conversationWeight,
     };
     return {
       ...stamp,
@@ -97,34 +215,54 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
         safeGrade(stamp, () => {
           const english = isEnglishCase(c);
           const replies = transcript.flatMap((m, i) => (m.role === 'assistant' && textOf(m).trim() !== '' ? [i] : []));
+          const sourcesOf = replySourceIndexes(c, transcript, settings);
           const checked = replies.map((i) => ({
             i,
-            claims: checkReply(textOf(transcript[i]!), sourcesBefore(c, transcript, i, settings.systemAsSource), settings, english),
+            ...gradeReply(textOf(transcript[i]!), sourcesOf(i), settings, stamp.threshold, english),
           }));
-          const turns = checked.map(({ i, claims }) => {
+          const turns = checked.map(({ i, claims, support, score }) => {
             const ok = claims.filter((x) => x.supported).length;
-            return turnGrade(i, claims.length === 0 ? 1 : ok / claims.length, stamp.threshold, `${ok}/${claims.length}`);
+            const parts = [`claims ${ok}/${claims.length}`];
+            if (support) parts.push(`support ${support.score.toFixed(2)}`);
+            return turnGrade(i, score, stamp.threshold, parts.join(', '));
           });
           const unsupported = checked.flatMap(({ i, claims }) =>
             claims
               .filter((x) => !x.supported)
               .map((x) => spanEvidence(i, textOf(transcript[i]!), x.start, x.end, `unsupported ${x.type}`)),
           );
+          // phrases of the replies that fail, lowest-scoring first
+          const phrases = checked
+            .filter((t) => t.support && t.score < stamp.threshold)
+            .flatMap(({ i, support }) =>
+              support!.unsupported.map(([s, e]) => spanEvidence(i, textOf(transcript[i]!), s, e, 'unsupported phrase')),
+            )
+            .slice(0, MAX_PHRASES);
           const total = checked.reduce((n, t) => n + t.claims.length, 0);
+          const scored = checked.filter((t) => t.support);
+          const minSupport = scored.length > 0 ? Math.min(...scored.map((t) => t.support!.score)) : null;
+          const reasons: string[] = [];
+          if (total > 0) {
+            reasons.push(
+              `${total - unsupported.length} of ${total} claims supported${unsupported.length > 0 ? ` (unsupported: ${unsupported.map((e) => e.quote).join(', ')})` : ''}`,
+            );
+          } else reasons.push('no checkable claims');
+          if (minSupport !== null) reasons.push(`lowest content support ${minSupport.toFixed(2)}`);
+          else if (settings.support) reasons.push(english ? 'no knowledge, system text or tool results: claims only' : 'non-English case: claims only');
+          const score = aggregateTurns(turns, 'min');
           return {
-            score: aggregateTurns(turns, 'min'),
-            label: unsupported.length === 0 ? 'grounded' : 'unsupported',
-            reason:
-              total === 0
-                ? 'no checkable claims'
-                : `${total - unsupported.length} of ${total} claims supported${unsupported.length > 0 ? `; unsupported: ${unsupported.map((e) => e.quote).join(', ')}` : ''}`,
-            evidence: unsupported,
+            score,
+            label: unsupported.length > 0 ? 'unsupported' : score >= stamp.threshold ? 'grounded' : 'weakly-supported',
+            reason: reasons.join('; '),
+            evidence: [...unsupported, ...phrases],
             turns,
             details: {
               claims: total,
               unsupported: unsupported.length,
-              perTurn: checked.map(({ i, claims }) => ({
+              minSupport,
+              perTurn: checked.map(({ i, claims, support }) => ({
                 turn: i,
+                support: support?.score ?? null,
                 claims: claims.map((x) => ({ type: x.type, text: x.text, supported: x.supported })),
               })),
             },

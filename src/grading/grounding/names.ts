@@ -1,4 +1,5 @@
 import type { Claim } from './claims.js';
+import { DISCOURSE_WORDS, FUNCTION_WORDS } from './function-words.js';
 
 /** Capitalised words that are not names when they open a sentence (or stand alone). */
 const COMMON = new Set(
@@ -17,7 +18,10 @@ const COMMON = new Set(
   take bring return pick share provide confirm type scroll download install tell give get start stop plug unplug
   charge place pay book cancel change just simply happy glad
   anything something everything nothing anyone someone everyone nobody there's here's what's that's let's
-  whatever however whenever wherever also still very
+  whatever however whenever wherever also still very instead about meanwhile additionally otherwise
+  alternatively unfortunately fortunately apparently hopefully honestly basically sadly luckily
+  good great glad happy sorry thanks noted got understood sounds looks seems regarding per
+  enjoy stay rest expect kindly be have
   mr mrs ms dr`.split(/\s+/),
 );
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);
@@ -67,10 +71,12 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
     }
     let from = i;
     const common = (k: number) => {
-      const w = words[k]!.w.toLowerCase();
-      if (COMMON.has(w.replace(/[’']s$/, '')) || /[’'](?:ll|ve|re|d|m|t)$/.test(w)) return true;
-      // a sentence adverb: "Originally, ..."
-      return sentenceStart(k) && w.endsWith('ly') && text[words[k]!.end] === ',';
+      const w = words[k]!.w.toLowerCase().replace(/’/g, "'");
+      const bare = w.replace(/'s$/, '');
+      if (COMMON.has(bare) || FUNCTION_WORDS.has(w) || DISCOURSE_WORDS.has(bare) || /'(?:ll|ve|re|d|m|t)$/.test(w)) return true;
+      if (!sentenceStart(k)) return false;
+      // a sentence opener followed by a comma ("Instead, …", "Originally, …") or an -ly/-ing word
+      return text[words[k]!.end] === ',' || /(?:ly|ing)$/.test(w);
     };
     while (from <= j && common(from)) from++;
     while (j >= from && common(j)) j--;

@@ -56,6 +56,26 @@ export function indexSources(texts: readonly string[]): SourceIndex {
   };
 }
 
+/** One index of several: what any of the parts says (parts indexed once, merged per reply). */
+export function mergeIndexes(parts: readonly SourceIndex[]): SourceIndex {
+  const union = <T>(sets: Array<Set<T>>) => {
+    const out = new Set<T>();
+    for (const s of sets) for (const x of s) out.add(x);
+    return out;
+  };
+  return {
+    numbers: union(parts.map((p) => p.numbers)),
+    dates: parts.flatMap((p) => p.dates),
+    times: union(parts.map((p) => p.times)),
+    lower: parts.map((p) => p.lower).join('\n'),
+    words: ` ${parts.map((p) => p.words.trim()).join(' ')} `,
+    wordSet: union(parts.map((p) => p.wordSet)),
+    acronyms: union(parts.map((p) => p.acronyms)),
+    squashed: parts.map((p) => p.squashed).join(''),
+    digitRuns: parts.flatMap((p) => p.digitRuns),
+  };
+}
+
 /**
  * A word, or a source word that extends it (or it extends) by at most 3 letters, the shorter
  * having 6+ letters ("Christian" ~ "Christianity", "Adventure" ~ "Adventures"; not "India" ~ "Indian").

@@ -54,7 +54,7 @@ export const resolutionKind: GraderKind<typeof ResolutionOptions> = {
                   ? facts.tools.allMatched
                   : facts.detectedOutcome === 'resolved' || facts.detectedOutcome === 'converted',
               matchedTools: facts.tools.matched.map((m) => m.name),
-              missingTools: facts.tools.missing,
+              missingTools: facts.tools.missing.map(({ name, argumentsDiffer }) => ({ name, argumentsDiffer })),
               extraTools: facts.tools.extra,
               resolvingTurn: facts.resolvingTurn,
               escalated: facts.handoff.detected,

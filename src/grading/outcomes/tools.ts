@@ -51,9 +51,11 @@ export interface ToolMatch {
   allMatched: boolean;
   matched: Array<{ name: string; turn: number }>;
   /** Expected calls not made; `argumentsDiffer` when a call of that name was made with other arguments. */
-  missing: Array<{ name: string; argumentsDiffer: boolean }>;
+  missing: Array<{ name: string; argumentsDiffer: boolean; index: number }>;
   /** Names of calls made that no expected tool names. */
   extra: string[];
+  /** Indexes (into the calls) of the calls no expected call used. */
+  unused: number[];
   /** Transcript index of the call that completed the expected list (null when incomplete or none expected). */
   completedAt: number | null;
 }
@@ -68,18 +70,19 @@ export function matchTools(expected: readonly ExpectedTool[], calls: readonly Fo
   const used = new Set<number>();
   const matched: ToolMatch['matched'] = [];
   const missing: ToolMatch['missing'] = [];
-  for (const e of expected) {
+  for (const [index, e] of expected.entries()) {
     const j = calls.findIndex((c, k) => !used.has(k) && c.name === e.name && argumentsMatch(e.arguments, c.args));
     if (j >= 0) {
       used.add(j);
       matched.push({ name: e.name, turn: calls[j]!.turn });
     } else {
-      missing.push({ name: e.name, argumentsDiffer: calls.some((c) => c.name === e.name) });
+      missing.push({ name: e.name, argumentsDiffer: calls.some((c) => c.name === e.name), index });
     }
   }
   const names = new Set(expected.map((e) => e.name));
   const extra = calls.filter((c) => !names.has(c.name)).map((c) => c.name);
   const allMatched = missing.length === 0;
   const completedAt = allMatched && matched.length > 0 ? Math.max(...matched.map((m) => m.turn)) : null;
-  return { allMatched, matched, missing, extra, completedAt };
+  const unused = calls.flatMap((_, k) => (used.has(k) ? [] : [k]));
+  return { allMatched, matched, missing, extra, unused, completedAt };
 }

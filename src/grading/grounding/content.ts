@@ -1,0 +1,143 @@
+import { stemmer } from 'stemmer';
+import { COURTESY_WORDS, FUNCTION_WORDS } from './function-words.js';
+import { parseNumber, wordsToNumber } from './numbers.js';
+
+/** A content word of a reply: its span, its stem (or its value, for a number). */
+export interface ContentToken {
+  start: number;
+  end: number;
+  text: string;
+  /** Porter stem of the lower-cased word, or `#<value>` for a number. */
+  key: string;
+}
+
+const TOKEN = /\d[\d,]*(?:\.\d+)?|\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*/gu;
+
+function fold(word: string): string {
+  const lower = word.toLowerCase().replace(/’/g, "'");
+  return /^[\x00-\x7f]*$/.test(lower) ? lower : lower.normalize('NFKD').replace(/\p{M}/gu, '');
+}
+
+const NUMBER_WORD = /^(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|couple)$/;
+
+/**
+ * Stems, memoised: the Porter stemmer costs ~3 µs a word and conversations repeat their words.
+ * A pure cache (same word, same stem), cleared when it reaches 50,000 entries.
+ */
+const STEMS = new Map<string, string>();
+function stem(word: string): string {
+  let out = STEMS.get(word);
+  if (out === undefined) {
+    if (STEMS.size >= 50_000) STEMS.clear();
+    out = stemmer(word);
+    STEMS.set(word, out);
+  }
+  return out;
+}
+
+/** The key of one word: `#value` for numbers (in digits or words), else the stem; null for a function word. */
+function keyOf(raw: string): string | null {
+  if (/^\d/.test(raw)) {
+    const v = parseNumber(raw.replace(/,$/, ''));
+    return Number.isFinite(v) ? `#${v}` : null;
+  }
+  const folded = fold(raw);
+  const w = folded.replace(/'s$/, '');
+  if (w.length < 2 || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(folded) || COURTESY_WORDS.has(w)) return null;
+  if (NUMBER_WORD.test(w)) {
+    const v = wordsToNumber(w);
+    if (v !== undefined && v > 1) return `#${v}`;
+  }
+  return stem(w.replace(/'/g, ''));
+}
+
+/**
+ * The content words of a text in order: lower-cased, accents and possessives dropped, stemmed
+ * (Porter), numbers as values (`thirty` = `30` = `30.0`, one word at a time), function words left out.
+ *
+ * @example
+ * contentTokens('The refunds arrived in thirty days').map((t) => t.key) // ['refund', 'arriv', '#30', 'dai']
+ */
+export function contentTokens(text: string): ContentToken[] {
+  const out: ContentToken[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    const key = keyOf(m[0]);
+    if (key !== null) out.push({ start: m.index, end: m.index + m[0].length, text: m[0], key });
+  }
+  return out;
+}
+
+/**
+ * Weight of short phrases in the support score: the share of adjacent content-word pairs of the
+ * reply that are adjacent in the sources too ("located in Tennessee" when the knowledge names
+ * Tennessee elsewhere). Chosen on the dev sets: it lifts HaluEval's AUROC from 0.94 to 0.99 for
+ * a 0.004 loss on BEGIN's.
+ */
+export const PHRASE_WEIGHT = 0.15;
+
+/** The content-word keys of source texts, and their adjacent pairs (`"refund dai"`). */
+export function contentKeys(texts: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const text of texts) {
+    const tokens = contentTokens(text);
+    tokens.forEach((t, i) => {
+      keys.add(t.key);
+      if (i > 0) keys.add(`${tokens[i - 1]!.key} ${t.key}`);
+    });
+  }
+  return keys;
+}
+
+/** How much of a reply's content the sources support. */
+export interface ContentSupport {
+  /** 0..1: 0.85 × supported share of the content words + 0.15 × supported share of adjacent pairs (1 when the reply has none). */
+  score: number;
+  words: number;
+  /** Runs of adjacent unsupported content words (function words between them included), as [start, end) spans. */
+  unsupported: Array<[number, number]>;
+}
+
+/**
+ * The share of a reply's content words (and, weighted {@link PHRASE_WEIGHT}, of its adjacent
+ * word pairs) found in the sources: a word in the grounding material
+ * (knowledge, system text, tool results) counts 1, a word found only in the conversation before
+ * the reply counts `conversationWeight` (echoing the customer is not evidence, nor invention).
+ * The `skip` spans (claims, checked on their own) are left out. Questions count: human raters
+ * of grounding (BEGIN) mark a question that brings in new content as not attributable.
+ *
+ * @example
+ * contentSupport('Refunds take thirty days.', contentKeys(['Refunds are paid within 30 days.']), new Set(), 0.5).score // 1
+ */
+export function contentSupport(
+  reply: string,
+  material: ReadonlySet<string>,
+  conversation: ReadonlySet<string>,
+  conversationWeight: number,
+  skip: ReadonlyArray<{ start: number; end: number }> = [],
+): ContentSupport {
+  // claim spans are checked as claims
+  const tokens = contentTokens(reply).filter((t) => !skip.some((s) => t.start < s.end && t.end > s.start));
+  if (tokens.length === 0) return { score: 1, words: 0, unsupported: [] };
+  let supported = 0;
+  const unsupported: Array<[number, number]> = [];
+  let previousMissed = false;
+  for (const t of tokens) {
+    if (material.has(t.key)) supported += 1;
+    else if (conversation.has(t.key)) supported += conversationWeight;
+    const missed = !material.has(t.key) && !conversation.has(t.key);
+    const last = unsupported.at(-1);
+    if (missed && previousMissed && last && !/[.!?;:,\n]/.test(reply.slice(last[1], t.start))) last[1] = t.end;
+    else if (missed) unsupported.push([t.start, t.end]);
+    previousMissed = missed;
+  }
+  const words = supported / tokens.length;
+  if (tokens.length < 2) return { score: words, words: tokens.length, unsupported };
+  let pairs = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    const pair = `${tokens[i - 1]!.key} ${tokens[i]!.key}`;
+    if (material.has(pair)) pairs += 1;
+    else if (conversation.has(pair)) pairs += conversationWeight;
+  }
+  const score = (1 - PHRASE_WEIGHT) * words + (PHRASE_WEIGHT * pairs) / (tokens.length - 1);
+  return { score, words: tokens.length, unsupported };
+}
