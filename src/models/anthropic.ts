@@ -8,7 +8,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
-import { type CallContext, type FailureKind, toConvotestError } from './errors.js';
+import { type CallContext, type FailureKind, parsedWithUsage, toConvotestError } from './errors.js';
 import { baseURLOf, type ChatModelDeps, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type ModelRefInput } from './settings.js';
 import { jsonSchemaOf, validateStructured } from './structured.js';
 
@@ -179,10 +179,11 @@ function fromMessage(message: AnthropicMessage, request: ChatRequest, latencyMs:
     model: message.model || ctx.model,
     ...(message.stop_reason ? { finishReason: message.stop_reason } : {}),
   };
-  if (request.schema) {
-    response.parsed = structured
-      ? validateStructured(structured.input, response.content, request.schema.schema, who)
-      : parseStructuredText(text, request, who);
+  const schema = request.schema?.schema;
+  if (schema) {
+    response.parsed = parsedWithUsage(response.usage, () =>
+      structured ? validateStructured(structured.input, response.content, schema, who) : parseStructuredText(text, request, who),
+    );
   }
   return response;
 }

@@ -1,4 +1,5 @@
 import { ConvotestError } from '../errors.js';
+import type { Usage } from '../schema/message.js';
 
 /** What kind of failure an SDK error is; each provider file classifies its own SDK's classes. */
 export type FailureKind = 'timeout' | 'aborted' | 'status' | 'connection' | 'other';
@@ -14,16 +15,33 @@ export interface CallContext {
 
 /**
  * A structured-output answer that did not parse or did not match the schema. `raw` is the
- * model's text, so a judge can ask for a repair.
+ * model's text, so a judge can ask for a repair; `usage` is what the provider reported for the
+ * call, since an unusable answer was still paid for.
  */
 export class StructuredOutputError extends ConvotestError {
+  usage?: Usage;
+
   constructor(
     message: string,
     readonly raw: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; usage?: Usage },
   ) {
-    super('E_JUDGE_PARSE', message, options);
+    super('E_JUDGE_PARSE', message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StructuredOutputError';
+    if (options?.usage) this.usage = options.usage;
+  }
+}
+
+/**
+ * Runs `parse` on a reply whose usage is known; a StructuredOutputError it throws leaves with
+ * that usage attached, so the judge counts the tokens of the answer it could not use.
+ */
+export function parsedWithUsage<T>(usage: Usage, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof StructuredOutputError && !error.usage) error.usage = usage;
+    throw error;
   }
 }
 

@@ -8,7 +8,7 @@ import type {
 import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
 import { type AdaptableParam, adaptBody, rejectedParam } from './openai-params.js';
-import { type CallContext, type FailureKind, StructuredOutputError, toConvotestError } from './errors.js';
+import { type CallContext, type FailureKind, parsedWithUsage, StructuredOutputError, toConvotestError } from './errors.js';
 import {
   baseURLOf,
   type ChatModelDeps,
@@ -165,11 +165,12 @@ function fromCompletion(completion: ChatCompletion, request: ChatRequest, latenc
     model: completion.model || ctx.model,
     ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
   };
-  if (request.schema) {
+  const schema = request.schema?.schema;
+  if (schema) {
     if (refusal && !choice.message.content) {
-      throw new StructuredOutputError(`${who}: the model refused: ${refusal}`, refusal);
+      throw new StructuredOutputError(`${who}: the model refused: ${refusal}`, refusal, { usage: response.usage });
     }
-    response.parsed = parseStructured(content, request.schema.schema, who);
+    response.parsed = parsedWithUsage(response.usage, () => parseStructured(content, schema, who));
   }
   return response;
 }
