@@ -47,6 +47,7 @@ export async function createHttpAgent(name: string, config: HttpAgentConfig, dep
           signal: input.signal,
           sleep: deps.sleep ?? defaultSleep,
           random: deps.random ?? Math.random,
+          json: true,
         },
       );
       const latencyMs = Math.max(0, now() - started);

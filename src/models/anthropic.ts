@@ -10,6 +10,7 @@ import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
 import { type CallContext, type FailureKind, parsedWithUsage, toConvotestError } from './errors.js';
 import { baseURLOf, type ChatModelDeps, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type ModelRefInput } from './settings.js';
+import { rejectMalformedJson } from './node-fetch.js';
 import { jsonSchemaOf, validateStructured } from './structured.js';
 
 /** Stand-ins for turns Anthropic refuses: an empty text block, an opening assistant turn. */
@@ -104,7 +105,8 @@ export function createAnthropicModel(ref: ModelRefInput, apiKey: string, deps: C
     baseURL,
     maxRetries,
     timeout: timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // A malformed 2xx body is retried like a dropped connection (see rejectMalformedJson).
+    fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
   const ctx: CallContext = { provider: 'anthropic', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
 

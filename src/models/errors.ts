@@ -1,5 +1,6 @@
 import { ConvotestError } from '../errors.js';
 import type { Usage } from '../schema/message.js';
+import { MalformedJsonError } from './node-fetch.js';
 
 /** What kind of failure an SDK error is; each provider file classifies its own SDK's classes. */
 export type FailureKind = 'timeout' | 'aborted' | 'status' | 'connection' | 'other';
@@ -71,6 +72,14 @@ function apiErrorDetail(error: unknown): string | undefined {
   return typeof type === 'string' && type ? `${type}: ${message}` : message;
 }
 
+/** The MalformedJsonError an SDK connection error wraps, if any. */
+function malformedCause(error: unknown): MalformedJsonError | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (e instanceof MalformedJsonError) return e;
+  }
+  return undefined;
+}
+
 /**
  * Maps an SDK error to a ConvotestError: E_TIMEOUT, E_ABORTED or E_PROVIDER, with a message
  * naming provider, model, HTTP status and the SDK's message (key redacted), and `cause` kept.
@@ -92,8 +101,16 @@ export function toConvotestError(error: unknown, kind: FailureKind, ctx: CallCon
       const detail = redactSecrets(apiErrorDetail(error) ?? sdkMessage.replace(new RegExp(`^${status}\\s*`), ''), ctx.secrets);
       return new ConvotestError('E_PROVIDER', `${who}: HTTP ${status} ${detail} (${retries})`, { cause: error });
     }
-    case 'connection':
+    case 'connection': {
+      const malformed = malformedCause(error);
+      if (malformed) {
+        const body = redactSecrets(malformed.excerpt, ctx.secrets);
+        return new ConvotestError('E_PROVIDER', `${who}: malformed JSON in an HTTP ${malformed.status} response: ${body} (${retries})`, {
+          cause: error,
+        });
+      }
       return new ConvotestError('E_PROVIDER', `${who}: connection failed: ${sdkMessage} (${retries})`, { cause: error });
+    }
     default:
       return new ConvotestError('E_PROVIDER', `${who}: unusable response: ${sdkMessage}`, { cause: error });
   }

@@ -16,6 +16,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type ModelRefInput,
 } from './settings.js';
+import { rejectMalformedJson } from './node-fetch.js';
 import { estimateUsage } from './tokenizer.js';
 import { isStrictCompatible, jsonSchemaOf, parseStructured } from './structured.js';
 
@@ -77,7 +78,8 @@ export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: Chat
     timeout: timeoutMs,
     organization: env.OPENAI_ORG_ID ?? null,
     project: env.OPENAI_PROJECT_ID ?? null,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // A malformed 2xx body is retried like a dropped connection (see rejectMalformedJson).
+    fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
   const ctx: CallContext = { provider: 'openai', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
   /** Parameters this model refused once (see openai-params.ts), adapted on every later call. */
