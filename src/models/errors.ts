@@ -1,3 +1,4 @@
+import { createSecretScrubber } from '../core/redact-secrets.js';
 import { ConvotestError } from '../errors.js';
 import type { Usage } from '../schema/message.js';
 import { MalformedJsonError } from './node-fetch.js';
@@ -46,13 +47,9 @@ export function parsedWithUsage<T>(usage: Usage, parse: () => T): T {
   }
 }
 
-const KEY_LIKE = /\b(sk-[A-Za-z0-9_-]{6,}|sk-ant-[A-Za-z0-9_-]{6,})/g;
-
-/** Removes the given secrets and anything shaped like an API key from a text. */
+/** Replaces the given secrets and anything shaped like a key or credential header with `[SECRET]`. */
 export function redactSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-  return out.replace(KEY_LIKE, '***');
+  return createSecretScrubber(secrets)(text);
 }
 
 function field(value: unknown, key: string): unknown {
