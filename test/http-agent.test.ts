@@ -235,10 +235,22 @@ describe('http agent', () => {
     expect((error as Error).message.length).toBeLessThan(400);
   });
 
-  it('says when the body is not JSON', async () => {
+  it('says when the body is not JSON, after retrying it within maxRetries', async () => {
     const b = await bot(() => ({ body: '<html>oops</html>' }));
-    const agent = await httpAgent({ url: b.url });
-    await expect(agent.reply(makeInput(makeCase(), [user('hi')]))).rejects.toThrow(/response is not JSON: <html>oops<\/html>/);
+    const agent = await httpAgent({ url: b.url, maxRetries: 2 }, { sleep: recordingSleep([]) });
+    const error = await agent.reply(makeInput(makeCase(), [user('hi')])).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_AGENT', status: 200, attempts: 3 });
+    expect((error as Error).message).toMatch(/HTTP 200 after 3 attempt\(s\): response is not JSON: <html>oops<\/html>/);
+    expect(b.requests).toHaveLength(3);
+  });
+
+  it('retries a 200 whose JSON is cut short, with backoff, and succeeds', async () => {
+    const b = await bot((_req, i) => (i < 2 ? { body: '{"reply": "unterminated' } : { body: { reply: 'whole this time' } }));
+    const delays: number[] = [];
+    const agent = await httpAgent({ url: b.url, maxRetries: 2 }, { sleep: recordingSleep(delays), random: () => 0 });
+    expect((await agent.reply(makeInput(makeCase(), [user('hi')]))).content).toBe('whole this time');
+    expect(b.requests).toHaveLength(3);
+    expect(delays).toEqual([500, 1000]);
   });
 
   it('fails at creation when a header env var is missing, naming the variable but no value', async () => {

@@ -86,4 +86,33 @@ describe('convotest run with judge graders', () => {
     expect(bodies.map((b) => b.response_format?.json_schema.name).sort()).toEqual(['accuracy_verdict', 'rubric_verdict']);
     expect(bodies.every((b) => b.seed === 3)).toBe(true);
   });
+
+  it('prices judge answers that could not be parsed: every attempt is paid for, never $0', async () => {
+    llm.reset();
+    llm.setScript([{ reply: { text: 'I would say it is great!' }, usage: { input: 1000, output: 20 } }]);
+    const out = path.join(dir, 'run-unparsable.jsonl');
+    const r = await run(['run', '-c', path.join(dir, 'convotest.config.yaml'), '-o', out, '--no-cache'], {
+      OPENAI_API_KEY: 'test-key-judge-run',
+      OPENAI_BASE_URL: llm.openaiBaseURL,
+    });
+    expect(r.stderr).not.toMatch(/Error/);
+    const result = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['type'] === 'result') as {
+      grades: { grader: string; error?: { code: string }; usage: { input: number; output: number }; costUsd: number }[];
+      judgeUsage: { input: number; output: number };
+      judgeCostUsd: number;
+    };
+    // Two graders, each asked once and repaired once: four paid calls, four unusable answers.
+    expect(llm.requests).toHaveLength(4);
+    for (const g of result.grades) {
+      expect(g.error?.code).toBe('E_JUDGE_PARSE');
+      expect(g.usage).toMatchObject({ input: 2000, output: 40 });
+      expect(g.costUsd).toBeCloseTo((2000 * 1 + 40 * 2) / 1e6, 12);
+    }
+    expect(result.judgeUsage).toMatchObject({ input: 4000, output: 80 });
+    expect(result.judgeCostUsd).toBeCloseTo((4000 * 1 + 80 * 2) / 1e6, 12);
+  });
 });

@@ -103,8 +103,8 @@ describe.each(PROVIDERS)('judge over %s', (provider) => {
     const repair = texts(bodyOf(llm, 1));
     expect(repair.at(-1)).toMatch(/^Your previous answer could not be used: .*(not JSON|does not match the schema)/);
     expect(repair.at(-2)).toBe('I would give it a 10!');
-    // The failed attempt's tokens are known only when the model layer reports them.
-    expect(grade.usage!.input).toBeGreaterThanOrEqual(600);
+    // The unusable first answer was paid for: its provider-reported usage counts too.
+    expect(grade.usage).toEqual({ input: 1100, output: 110, cached: 0 });
   });
 
   it('records E_JUDGE_PARSE (no verdict, not a fail) when the repair fails too', async () => {
@@ -112,6 +112,8 @@ describe.each(PROVIDERS)('judge over %s', (provider) => {
     const grade = await create().grade(input());
     expect(llm.requests).toHaveLength(2);
     expect(grade).toMatchObject({ score: null, pass: null, error: { code: 'E_JUDGE_PARSE' } });
+    // An error grade still carries what both attempts cost.
+    expect(grade.usage).toEqual({ input: 1000, output: 20, cached: 0 });
     expect(GradeSchema.parse(grade)).toEqual(grade);
   });
 
@@ -178,10 +180,11 @@ describe('judge samples and cancellation', () => {
     judgeKind.create(judgeKind.options.parse({ ...definition, ...extra }), { judge: judgeModel(llm, 'openai'), baseDir: '.' });
 
   it('is an error when only a minority of samples answered', async () => {
-    llm.setScript([{ times: 4, reply: { text: 'no JSON here' } }, { reply: { structured: good } }]);
+    llm.setScript([{ times: 4, reply: { text: 'no JSON here' }, usage: { input: 100, output: 5 } }, { reply: { structured: good }, usage: { input: 200, output: 50 } }]);
     const grade = await create({ samples: 3 }).grade(input());
     // samples 1 and 2: answer + repair, both bad; sample 3 answers.
     expect(llm.requests).toHaveLength(5);
+    expect(grade.usage).toEqual({ input: 600, output: 70, cached: 0 });
     expect(grade).toMatchObject({ score: null, pass: null, error: { code: 'E_JUDGE_PARSE' } });
     expect(grade.error!.message).toMatch(/^1 of 3 judge samples answered/);
   });

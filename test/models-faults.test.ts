@@ -85,6 +85,21 @@ describe.each(['openai', 'anthropic'] as const)('%s faults', (provider) => {
     expect(llm.counts.byOutcome.timeout).toBe(2);
   });
 
+  it('retries a 200 with malformed JSON within maxRetries and then succeeds', async () => {
+    llm.setFaults([{ kind: 'malformed', times: 2 }]);
+    const reply = await model(provider, { maxRetries: 2 }).chat(hi);
+    expect(reply.content).toBe('echo: hello');
+    expect(llm.counts.byOutcome).toEqual({ malformed: 2, ok: 1 });
+  });
+
+  it('gives up on malformed JSON after maxRetries: E_PROVIDER saying so', async () => {
+    llm.setFaults([{ kind: 'malformed' }]);
+    const error = await failure(model(provider, { maxRetries: 1 }).chat(hi));
+    expect(error.code).toBe('E_PROVIDER');
+    expect(error.message).toMatch(new RegExp(`^${provider} \\S+: malformed JSON in an HTTP 200 response: \\{"id": "broken".*\\(maxRetries 1\\)$`));
+    expect(llm.counts.byOutcome.malformed).toBe(2);
+  });
+
   it('records malformed JSON and a dropped connection as errors, and keeps serving', async () => {
     llm.setFaults([{ kind: 'malformed', times: 1 }]);
     const bad = await failure(model(provider, { maxRetries: 0 }).chat(hi));

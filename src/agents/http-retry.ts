@@ -24,6 +24,11 @@ export interface RetryOptions {
   wallNow?: () => number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * The body of a 2xx response must be JSON: one that does not parse (cut by a proxy, a bot
+   * restarting) is retried like a 5xx, then rejected with E_AGENT "response is not JSON".
+   */
+  json?: boolean;
 }
 
 export interface HttpOutcome {
@@ -38,7 +43,8 @@ export interface HttpOutcome {
  * retries: 429 and 503 wait for `Retry-After` (seconds or an HTTP date) when given; other 5xx and
  * connection errors back off exponentially with jitter. 4xx is not retried, and neither is a
  * timeout (the bot may still be acting on the request; the runner's turn timeout bounds the rest).
- * Resolves with the first 2xx response; rejects with an HttpAgentError carrying status and attempts.
+ * With `json`, a 2xx whose body is not JSON is retried too, with the same backoff and bound.
+ * Resolves with the first usable 2xx response; rejects with an HttpAgentError carrying status and attempts.
  */
 export async function sendWithRetry(
   send: (signal: AbortSignal) => Promise<Response>,
@@ -72,7 +78,18 @@ export async function sendWithRetry(
       await pause(backoffMs(attempt, options), options, attempt);
       continue;
     }
-    if (response.ok) return { status: response.status, headers: response.headers, text, attempts: attempt };
+    if (response.ok) {
+      if (!options.json || isJson(text)) return { status: response.status, headers: response.headers, text, attempts: attempt };
+      if (attempt > maxRetries) {
+        throw new HttpAgentError(
+          'E_AGENT',
+          `${label}: HTTP ${response.status} after ${attempt} attempt(s): response is not JSON: ${excerpt(text)}`,
+          { status: response.status, attempts: attempt },
+        );
+      }
+      await pause(backoffMs(attempt, options), options, attempt);
+      continue;
+    }
     const retryable = response.status === 429 || response.status >= 500;
     if (!retryable || attempt > maxRetries) {
       const after = retryable ? ` after ${attempt} attempt(s)` : '';
@@ -124,6 +141,15 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | undefine
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The first ~200 characters of a body, on one line, for error messages. */

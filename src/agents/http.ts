@@ -1,3 +1,4 @@
+import { createSecretScrubber, isCredentialHeader } from '../core/redact-secrets.js';
 import { renderTemplate, TemplateError, templatePlaceholders } from '../core/template.js';
 import { ConvotestError } from '../errors.js';
 import type { AgentConfig } from '../schema/config.js';
@@ -18,7 +19,9 @@ export const PLACEHOLDERS = ['messages', 'message', 'system', 'caseId', 'session
  * last user message), `{{system}}`, `{{caseId}}`, `{{sessionId}}`, `{{turn}}` and `{{repeat}}`,
  * sends it (GET sends no body), and maps the JSON response with the `response` paths.
  * Headers given as `{env, prefix}` are read from the environment once, at creation: a missing
- * variable is an E_CONFIG error naming it (header values never appear in errors or records).
+ * variable is an E_CONFIG error naming it. Header values never appear in errors: a bot that
+ * echoes the request in an error body has every header value replaced by `[SECRET]` (the run's
+ * store filter scrubs every secret again before anything is written).
  */
 export async function createHttpAgent(name: string, config: HttpAgentConfig, deps: AgentDeps): Promise<Agent> {
   const headers = resolveHeaders(name, config, deps.env);
@@ -30,6 +33,7 @@ export async function createHttpAgent(name: string, config: HttpAgentConfig, dep
   const doFetch = deps.fetch ?? globalThis.fetch;
   const now = deps.now ?? defaultNow;
   const label = `agent "${name}" (${config.method} ${safeUrl(config.url)})`;
+  const scrub = createSecretScrubber(headerSecrets(config, headers));
 
   return {
     name,
@@ -38,7 +42,7 @@ export async function createHttpAgent(name: string, config: HttpAgentConfig, dep
     async reply(input: AgentInput): Promise<AgentReply> {
       const body = config.method === 'GET' ? undefined : JSON.stringify(renderBody(name, config.body, input));
       const started = now();
-      const outcome = await sendWithRetry(
+      const outcome = await scrubbed(scrub, () => sendWithRetry(
         (signal) => doFetch(config.url, { method: config.method, headers, ...(body !== undefined ? { body } : {}), signal }),
         {
           label,
@@ -47,13 +51,39 @@ export async function createHttpAgent(name: string, config: HttpAgentConfig, dep
           signal: input.signal,
           sleep: deps.sleep ?? defaultSleep,
           random: deps.random ?? Math.random,
+          json: true,
         },
-      );
+      ));
       const latencyMs = Math.max(0, now() - started);
-      const mapped = mapResponse(outcome.text, config.response, label);
+      const mapped = await scrubbed(scrub, () => mapResponse(outcome.text, config.response, label));
       return { ...mapped, latencyMs, ...(config.model ? { model: config.model } : {}) };
     },
   };
+}
+
+/**
+ * The header values to keep out of error messages: those read from env vars (with and without
+ * their prefix) and the literal values of credential headers (`Authorization: Bearer …`).
+ */
+function headerSecrets(config: HttpAgentConfig, headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [header, value] of Object.entries(config.headers)) {
+    const sent = headers[header];
+    if (sent === undefined) continue;
+    if (typeof value !== 'string') out.push(sent, sent.slice((value.prefix ?? '').length));
+    else if (isCredentialHeader(header)) out.push(sent, sent.replace(/^\s*[A-Za-z]+\s+/, ''));
+  }
+  return out;
+}
+
+/** Runs `work`; an error it throws leaves with `scrub` applied to its message. */
+async function scrubbed<T>(scrub: (text: string) => string, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Error) error.message = scrub(error.message);
+    throw error;
+  }
 }
 
 function resolveHeaders(

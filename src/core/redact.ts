@@ -98,5 +98,38 @@ function placeholder(m: PiiMatch, state: RedactionState): string {
     values.set(m.key, n);
   }
   state.counts[m.kind] = (state.counts[m.kind] ?? 0) + 1;
-  return `[${m.kind.toUpperCase()}_${n}]`;
+  return placeholderText(m.kind, n);
+}
+
+function placeholderText(kind: string, n: number): string {
+  return `[${kind.toUpperCase()}_${n}]`;
+}
+
+/** PII kinds whose normalised value is its digits. */
+const DIGIT_KINDS = new Set(['card', 'phone', 'national_id']);
+
+/**
+ * The placeholder of a card, phone or id number already redacted in this conversation, when
+ * `text` is nothing but its digits (with separators): a grader that extracts numbers stores
+ * `4111111111111111` or `34612345678` on their own, where no detector would know them.
+ * Undefined otherwise (also for fewer than 7 digits).
+ *
+ * @example
+ * const state = createRedactionState();
+ * redactor.redactText('card 4111 1111 1111 1111', state);
+ * knownDigits('4111111111111111', state) // '[CARD_1]'
+ */
+export function knownDigits(text: string, state: RedactionState): string | undefined {
+  if (!/^\+?[\d\s().-]+$/.test(text)) return undefined;
+  const digits = text.replace(/\D/g, '');
+  if (digits.length < 7) return undefined;
+  for (const [kind, values] of state.seen) {
+    if (!DIGIT_KINDS.has(kind)) continue;
+    for (const [key, n] of values) {
+      if (key.replace(/\D/g, '') !== digits) continue;
+      state.counts[kind] = (state.counts[kind] ?? 0) + 1;
+      return placeholderText(kind, n);
+    }
+  }
+  return undefined;
 }

@@ -8,8 +8,9 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
-import { type CallContext, type FailureKind, toConvotestError } from './errors.js';
+import { type CallContext, type FailureKind, parsedWithUsage, toConvotestError } from './errors.js';
 import { baseURLOf, type ChatModelDeps, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type ModelRefInput } from './settings.js';
+import { rejectMalformedJson } from './node-fetch.js';
 import { jsonSchemaOf, validateStructured } from './structured.js';
 
 /** Stand-ins for turns Anthropic refuses: an empty text block, an opening assistant turn. */
@@ -104,7 +105,8 @@ export function createAnthropicModel(ref: ModelRefInput, apiKey: string, deps: C
     baseURL,
     maxRetries,
     timeout: timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // A malformed 2xx body is retried like a dropped connection (see rejectMalformedJson).
+    fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
   const ctx: CallContext = { provider: 'anthropic', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
 
@@ -179,10 +181,11 @@ function fromMessage(message: AnthropicMessage, request: ChatRequest, latencyMs:
     model: message.model || ctx.model,
     ...(message.stop_reason ? { finishReason: message.stop_reason } : {}),
   };
-  if (request.schema) {
-    response.parsed = structured
-      ? validateStructured(structured.input, response.content, request.schema.schema, who)
-      : parseStructuredText(text, request, who);
+  const schema = request.schema?.schema;
+  if (schema) {
+    response.parsed = parsedWithUsage(response.usage, () =>
+      structured ? validateStructured(structured.input, response.content, schema, who) : parseStructuredText(text, request, who),
+    );
   }
   return response;
 }

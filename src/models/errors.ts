@@ -1,4 +1,7 @@
+import { createSecretScrubber } from '../core/redact-secrets.js';
 import { ConvotestError } from '../errors.js';
+import type { Usage } from '../schema/message.js';
+import { MalformedJsonError } from './node-fetch.js';
 
 /** What kind of failure an SDK error is; each provider file classifies its own SDK's classes. */
 export type FailureKind = 'timeout' | 'aborted' | 'status' | 'connection' | 'other';
@@ -14,26 +17,39 @@ export interface CallContext {
 
 /**
  * A structured-output answer that did not parse or did not match the schema. `raw` is the
- * model's text, so a judge can ask for a repair.
+ * model's text, so a judge can ask for a repair; `usage` is what the provider reported for the
+ * call, since an unusable answer was still paid for.
  */
 export class StructuredOutputError extends ConvotestError {
+  usage?: Usage;
+
   constructor(
     message: string,
     readonly raw: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; usage?: Usage },
   ) {
-    super('E_JUDGE_PARSE', message, options);
+    super('E_JUDGE_PARSE', message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StructuredOutputError';
+    if (options?.usage) this.usage = options.usage;
   }
 }
 
-const KEY_LIKE = /\b(sk-[A-Za-z0-9_-]{6,}|sk-ant-[A-Za-z0-9_-]{6,})/g;
+/**
+ * Runs `parse` on a reply whose usage is known; a StructuredOutputError it throws leaves with
+ * that usage attached, so the judge counts the tokens of the answer it could not use.
+ */
+export function parsedWithUsage<T>(usage: Usage, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof StructuredOutputError && !error.usage) error.usage = usage;
+    throw error;
+  }
+}
 
-/** Removes the given secrets and anything shaped like an API key from a text. */
+/** Replaces the given secrets and anything shaped like a key or credential header with `[SECRET]`. */
 export function redactSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-  return out.replace(KEY_LIKE, '***');
+  return createSecretScrubber(secrets)(text);
 }
 
 function field(value: unknown, key: string): unknown {
@@ -51,6 +67,14 @@ function apiErrorDetail(error: unknown): string | undefined {
   if (typeof message !== 'string') return undefined;
   const type = field(inner, 'type') ?? field(inner, 'code');
   return typeof type === 'string' && type ? `${type}: ${message}` : message;
+}
+
+/** The MalformedJsonError an SDK connection error wraps, if any. */
+function malformedCause(error: unknown): MalformedJsonError | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (e instanceof MalformedJsonError) return e;
+  }
+  return undefined;
 }
 
 /**
@@ -74,8 +98,16 @@ export function toConvotestError(error: unknown, kind: FailureKind, ctx: CallCon
       const detail = redactSecrets(apiErrorDetail(error) ?? sdkMessage.replace(new RegExp(`^${status}\\s*`), ''), ctx.secrets);
       return new ConvotestError('E_PROVIDER', `${who}: HTTP ${status} ${detail} (${retries})`, { cause: error });
     }
-    case 'connection':
+    case 'connection': {
+      const malformed = malformedCause(error);
+      if (malformed) {
+        const body = redactSecrets(malformed.excerpt, ctx.secrets);
+        return new ConvotestError('E_PROVIDER', `${who}: malformed JSON in an HTTP ${malformed.status} response: ${body} (${retries})`, {
+          cause: error,
+        });
+      }
       return new ConvotestError('E_PROVIDER', `${who}: connection failed: ${sdkMessage} (${retries})`, { cause: error });
+    }
     default:
       return new ConvotestError('E_PROVIDER', `${who}: unusable response: ${sdkMessage}`, { cause: error });
   }

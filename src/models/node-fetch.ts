@@ -78,3 +78,42 @@ async function bodyBytes(body: RequestInit['body']): Promise<Uint8Array | undefi
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
+
+/**
+ * A 2xx response whose JSON body does not parse (a proxy cut it, a server bug). It is a
+ * TypeError, like a dropped connection, so the SDKs retry it within their `maxRetries`.
+ */
+export class MalformedJsonError extends TypeError {
+  constructor(
+    readonly status: number,
+    readonly excerpt: string,
+  ) {
+    super(`malformed JSON in an HTTP ${status} response: ${excerpt}`);
+    this.name = 'MalformedJsonError';
+  }
+}
+
+/**
+ * Wraps a `fetch` so that a 2xx JSON response whose body does not parse rejects with a
+ * MalformedJsonError instead of resolving: the SDK then retries it as it retries a dropped
+ * connection (the SDKs parse the body only after their retry loop, so a malformed 200 was
+ * never retried). Other responses pass through unchanged.
+ *
+ * @example
+ * new OpenAI({ apiKey, fetch: rejectMalformedJson(createNodeFetch()) });
+ */
+export function rejectMalformedJson(inner: typeof fetch): typeof fetch {
+  const checked = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const response = await inner(input, init);
+    if (!response.ok || !/\bjson\b/i.test(response.headers.get('content-type') ?? '')) return response;
+    const text = await response.text();
+    try {
+      JSON.parse(text);
+    } catch {
+      const flat = text.replace(/\s+/g, ' ').trim();
+      throw new MalformedJsonError(response.status, flat.length > 120 ? `${flat.slice(0, 120)}…` : flat || '(empty body)');
+    }
+    return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return checked as typeof fetch;
+}

@@ -8,7 +8,7 @@ import type {
 import type { Message, ToolCall, ToolDefinition } from '../schema/message.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
 import { type AdaptableParam, adaptBody, rejectedParam } from './openai-params.js';
-import { type CallContext, type FailureKind, StructuredOutputError, toConvotestError } from './errors.js';
+import { type CallContext, type FailureKind, parsedWithUsage, StructuredOutputError, toConvotestError } from './errors.js';
 import {
   baseURLOf,
   type ChatModelDeps,
@@ -16,6 +16,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type ModelRefInput,
 } from './settings.js';
+import { rejectMalformedJson } from './node-fetch.js';
 import { estimateUsage } from './tokenizer.js';
 import { isStrictCompatible, jsonSchemaOf, parseStructured } from './structured.js';
 
@@ -77,7 +78,8 @@ export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: Chat
     timeout: timeoutMs,
     organization: env.OPENAI_ORG_ID ?? null,
     project: env.OPENAI_PROJECT_ID ?? null,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // A malformed 2xx body is retried like a dropped connection (see rejectMalformedJson).
+    fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
   const ctx: CallContext = { provider: 'openai', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
   /** Parameters this model refused once (see openai-params.ts), adapted on every later call. */
@@ -165,11 +167,12 @@ function fromCompletion(completion: ChatCompletion, request: ChatRequest, latenc
     model: completion.model || ctx.model,
     ...(choice.finish_reason ? { finishReason: choice.finish_reason } : {}),
   };
-  if (request.schema) {
+  const schema = request.schema?.schema;
+  if (schema) {
     if (refusal && !choice.message.content) {
-      throw new StructuredOutputError(`${who}: the model refused: ${refusal}`, refusal);
+      throw new StructuredOutputError(`${who}: the model refused: ${refusal}`, refusal, { usage: response.usage });
     }
-    response.parsed = parseStructured(content, request.schema.schema, who);
+    response.parsed = parsedWithUsage(response.usage, () => parseStructured(content, schema, who));
   }
   return response;
 }

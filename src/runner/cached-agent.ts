@@ -1,7 +1,7 @@
 import type { Agent, AgentInput, AgentReply } from '../agents/agent.js';
 import { ConvotestError } from '../errors.js';
 import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat.js';
-import type { CacheKey, ResponseCache } from './cache.js';
+import type { CacheKey, ResponseCache } from '../io/cache.js';
 
 export interface CachePolicy {
   cache: ResponseCache;

@@ -6,7 +6,8 @@ import type { RunReporter } from './events.js';
 import { createMeter } from './meter.js';
 import type { PreparedRun } from './prepare.js';
 import { type RunOutcome, runEval } from './run.js';
-import { redactingStoreFilter } from './store-filter.js';
+import { secretValues } from '../io/secrets.js';
+import { createStoreFilter } from './store-filter.js';
 
 export interface ExecuteOptions {
   reporters: RunReporter[];
@@ -36,7 +37,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
   };
   const previous = options.resume ? dedupe(options.resume.results) : [];
   const summarizer = createSummaryAccumulator({ type: 'header', ...header }, { minCasePassRate: config.gate.minCasePassRate });
-  const storeFilter = redactingStoreFilter(config.redaction);
+  const storeFilter = createStoreFilter(config.redaction, secretValues(config, process.env));
   const signingKey = config.signingKeyEnv ? process.env[config.signingKeyEnv] : undefined;
   const judgeModel = prepared.judge?.model;
   const outcome = await runEval({
@@ -52,7 +53,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     meter,
     priceJudge: (usage) => (judgeModel ? meter.priceJudge(judgeModel, usage) : null),
     ...(config.maxCost !== undefined ? { maxCost: config.maxCost } : {}),
-    ...(storeFilter ? { storeFilter } : {}),
+    storeFilter,
     previous,
     summarizer: { add: (r) => summarizer.add(r), finish: () => summarizer.finish() as unknown as Record<string, unknown> },
     reporters: options.reporters,

@@ -10,6 +10,7 @@ import { loadConfig } from '../io/config.js';
 import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
 import { loadGraderFiles } from '../io/grader-files.js';
 import { sha256 } from '../io/hash-chain.js';
+import { configForRecord } from '../io/secrets.js';
 import { createChatModel, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { jsonSchemaOf } from '../models/structured.js';
@@ -17,7 +18,7 @@ import { type AgentConfig, AgentConfigSchema, type Config, JudgeConfigSchema } f
 import type { ResolvedCase } from '../schema/golden-set.js';
 import { RUN_FORMAT_VERSION, type GraderInfo, type RunHeader, type VariantInfo } from '../schema/run-record.js';
 import { TOOL_VERSION } from '../version.js';
-import { createDiskCache } from './cache.js';
+import { createDiskCache } from '../io/cache.js';
 import { type CachePolicy, cachedChatModel } from './cached-agent.js';
 import { gitState } from './git.js';
 import { newRunId } from './run-id.js';
@@ -173,7 +174,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     tool: { name: 'convotest', version: TOOL_VERSION },
     startedAt: new Date().toISOString(),
     ...(git ? { git } : {}),
-    config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+    config: configForRecord(config) as Record<string, unknown>,
     hashes: {
       config: sha256(loaded.source || JSON.stringify(config)),
       goldenSets: Object.fromEntries(grading.goldenFiles.map((f) => [f.path, f.sha256])),

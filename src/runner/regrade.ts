@@ -6,7 +6,9 @@ import { TOOL_VERSION } from '../version.js';
 import { createSummaryAccumulator } from '../core/summary.js';
 import { sha256 } from '../io/hash-chain.js';
 import { gradeConversation, gradersFor } from './grade-conversation.js';
+import { configForRecord, secretValues } from '../io/secrets.js';
 import { createMeter } from './meter.js';
+import { createStoreFilter } from './store-filter.js';
 import { runAsyncPool } from './pool.js';
 import type { PreparedGrading } from './prepare.js';
 import type { RunReporter, RunTotals } from './events.js';
@@ -31,13 +33,15 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
   const cases = new Map(grading.cases.map((c) => [c.id, c]));
   const meter = createMeter(grading.config.pricing, options.warn);
   const judgeModel = grading.judge?.model;
+  // New grades (and errors copied from older records) are scrubbed and redacted as a run's are.
+  const storeFilter = createStoreFilter(grading.config.redaction, secretValues(grading.config, process.env));
   const header: Omit<RunHeader, 'type' | 'prev'> = {
     ...source.header,
     format: RUN_FORMAT_VERSION,
     runId: options.runId,
     tool: { name: 'convotest', version: TOOL_VERSION },
     startedAt: new Date().toISOString(),
-    config: JSON.parse(JSON.stringify(grading.config)) as Record<string, unknown>,
+    config: configForRecord(grading.config) as Record<string, unknown>,
     hashes: {
       config: sha256(grading.configSource || JSON.stringify(grading.config)),
       goldenSets: Object.fromEntries(grading.goldenFiles.map((f) => [f.path, f.sha256])),
@@ -76,7 +80,8 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
         judgeCostUsd = graded.judgeCostUsd;
       }
       const { type: _t, prev: _p, ...rest } = result;
-      const regraded = { ...rest, grades, judgeUsage, judgeCostUsd };
+      const stored = storeFilter({ transcript: result.transcript, grades, error: result.error });
+      const regraded = { ...rest, grades: stored.grades, ...(stored.error ? { error: stored.error } : {}), judgeUsage, judgeCostUsd };
       await writer.writeResult(regraded);
       summary.add({ type: 'result', ...regraded });
       totals.done += 1;

@@ -4,14 +4,14 @@ import type { Agent } from '../agents/agent.js';
 import type { Grader } from '../grading/grader.js';
 import { createRunWriter } from '../io/run-writer.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
-import type { Grade } from '../schema/grade.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
-import type { RunHeader, RunResult, RunStatus, TranscriptMessage } from '../schema/run-record.js';
+import type { RunHeader, RunResult, RunStatus } from '../schema/run-record.js';
 import { type Meter, replayConversation } from './conversation.js';
 import type { RunReporter, RunTotals } from './events.js';
 import { gradeConversation, gradersFor } from './grade-conversation.js';
 import { RECORDED_VARIANT, type WorkItem, countWork, planWork, recordedTranscript, resultKey } from './plan.js';
 import { runPool } from './pool.js';
+import type { StoredParts, StoreFilter } from './store-filter.js';
 import { transcriptHash } from './transcript-hash.js';
 
 /** One variant ready to run. */
@@ -24,12 +24,6 @@ export interface RunVariant {
   /** Awaited before each agent call (requests-per-minute limit). */
   beforeCall?: () => Promise<void>;
 }
-
-/** Rewrites what is stored (PII redaction); graders have already seen the original. */
-export type StoreFilter = (
-  transcript: TranscriptMessage[],
-  grades: Grade[],
-) => { transcript: TranscriptMessage[]; grades: Grade[]; counts: Record<string, number> };
 
 export interface RunOptions {
   outPath: string;
@@ -47,6 +41,7 @@ export interface RunOptions {
   priceJudge: (usage: Usage) => number | null;
   /** Budget for agent + judge cost: no new case starts once it is reached. */
   maxCost?: number;
+  /** Scrubs secrets and redacts PII from every result before it is written (see store-filter.ts). */
   storeFilter?: StoreFilter;
   /** Finished results of the run being resumed: copied first, never run again. */
   previous?: readonly RunResult[];
@@ -132,18 +127,20 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
           gradersFor(item.testCase, options.graders, options.defaultGraders),
           { variant: item.variant, signal: options.signal, priceJudge: options.priceJudge },
         );
-    const stored = options.storeFilter?.(conversation.transcript, graded.grades) ?? {
+    const parts: StoredParts = {
       transcript: conversation.transcript,
       grades: graded.grades,
-      counts: {},
+      error: conversation.error,
+      knowledge: item.testCase.knowledge,
     };
+    const stored = options.storeFilter?.(parts) ?? { ...parts, counts: {} };
     await record({
       caseId: item.testCase.id,
       variant: item.variant,
       repeat: item.repeat,
       tags: item.testCase.tags,
       source: item.testCase.source.file,
-      ...(item.testCase.knowledge.length ? { knowledge: item.testCase.knowledge } : {}),
+      ...(stored.knowledge?.length ? { knowledge: stored.knowledge } : {}),
       mode: item.variant === RECORDED_VARIANT ? 'recorded' : 'replay',
       transcript: stored.transcript,
       transcriptHash: transcriptHash(stored.transcript),
@@ -155,7 +152,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
       startedAt,
       durationMs: Math.max(0, now() - started),
       grades: stored.grades,
-      ...(conversation.error ? { error: conversation.error } : {}),
+      ...(stored.error ? { error: stored.error } : {}),
       ...(Object.keys(stored.counts).length ? { redactions: stored.counts } : {}),
     });
   };

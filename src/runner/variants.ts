@@ -6,7 +6,7 @@ import { createRateLimiter } from '../models/rate-limit.js';
 import type { AgentConfig } from '../schema/config.js';
 import type { VariantInfo } from '../schema/run-record.js';
 import { type CachePolicy, cachedAgent } from './cached-agent.js';
-import { stableStringify } from './cache.js';
+import { stableStringify } from '../io/cache.js';
 import type { RunVariant } from './run.js';
 
 /** Agent kinds whose replies come from a provider and so are cached. */

@@ -1,12 +1,18 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256 } from '../io/hash-chain.js';
+import { sha256 } from './hash-chain.js';
 
 /**
  * The response cache: recorded provider answers keyed by the SHA-256 of the full request
  * (kind, variant configuration hash, messages, tools, parameters, repeat or sample index).
  * One file per entry under `<dir>/<2 hex>/<hash>.json`, written to a temp name and renamed,
  * so concurrent writers (parallel runs, shards) never leave a torn entry.
+ *
+ * What is on disk: the request only as that hash (never its messages, system prompt or tools),
+ * and the answer as the provider gave it, unredacted: a replay must hand graders exactly what
+ * the live call did (a `pii-leak` grade of a reply that leaked an address must fail again), so
+ * a reply cannot be stored with placeholders. The cache therefore holds raw agent and judge
+ * replies and must not be committed where conversations may carry personal data.
  */
 export interface ResponseCache {
   get<T>(key: CacheKey): Promise<T | undefined>;
@@ -41,7 +47,8 @@ export function createDiskCache(dir: string): ResponseCache {
       const file = pathOf(hash);
       await mkdir(join(dir, hash.slice(0, 2)), { recursive: true });
       const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(temp, JSON.stringify({ key, value }));
+      // The key is not stored: its hash names the file, and the request may carry personal data.
+      await writeFile(temp, JSON.stringify({ kind: key['kind'] ?? null, value }));
       await rename(temp, file);
       stats.writes += 1;
     },
