@@ -5,6 +5,8 @@ import type { Message, Usage } from '../schema/message.js';
 
 /** What the budget needs to know about a call before it starts. */
 export interface BudgetedCall {
+  /** Calls alike in size share a key (a variant, the judge); default: the model. */
+  key?: string;
   /** The model priced (undefined: unknown, costs 0 here). */
   model: string | undefined;
   /** The request's messages: their tokens are counted. */
@@ -20,10 +22,10 @@ export interface BudgetedCall {
  * every call is refused (the run stops with status `budget`).
  *
  * A call's estimate is the larger of (a) its request's tokens with `maxTokens` of output, priced,
- * and (b) the costliest finished call of the same model. The first call of a model runs alone
- * (calls of that model wait for it) so that (b) is known before calls run side by side. The
- * spending can therefore pass the limit only by what the calls in flight cost beyond their
- * estimates: with calls of equal cost, never.
+ * and (b) the costliest finished call of the same key (variant, or the judge). The first call of
+ * a key runs alone (calls of that key wait for it) so that (b) is known before calls run side by
+ * side. The spending can therefore pass the limit only by what the calls in flight cost beyond
+ * their estimates: with calls of equal cost per key, never.
  */
 export interface Budget {
   readonly limit: number;
@@ -61,9 +63,9 @@ export function createBudget(deps: BudgetDeps): Budget {
   let spent = 0;
   let reserved = 0;
   let reached = false;
-  /** The costliest finished call per model. */
+  /** The costliest finished call per key. */
   const measured = new Map<string, number>();
-  /** The call measuring a model not measured yet. */
+  /** The call measuring a key not measured yet. */
   const probes = new Map<string, Promise<unknown>>();
   const refuse = () => {
     reached = true;
@@ -79,7 +81,7 @@ export function createBudget(deps: BudgetDeps): Budget {
       return reached;
     },
     async run(call, send, measure) {
-      const key = call.model ?? '';
+      const key = call.key ?? call.model ?? '';
       for (;;) {
         if (reached) throw refuse();
         const probe = measured.has(key) ? undefined : probes.get(key);
@@ -112,7 +114,7 @@ export function createBudget(deps: BudgetDeps): Budget {
 }
 
 /** An agent whose provider calls go through the budget (wrap inside the cache: hits cost nothing). */
-export function budgetedAgent(agent: Agent, budget: Budget, options: { maxTokens?: number | undefined; estimate(messages: readonly Message[], reply: string): Usage }): Agent {
+export function budgetedAgent(agent: Agent, budget: Budget, options: { key: string; maxTokens?: number | undefined; estimate(messages: readonly Message[], reply: string): Usage }): Agent {
   return {
     name: agent.name,
     kind: agent.kind,
@@ -121,7 +123,7 @@ export function budgetedAgent(agent: Agent, budget: Budget, options: { maxTokens
     ...(agent.close ? { close: agent.close.bind(agent) } : {}),
     reply: (input) => {
       const messages = input.system ? [{ role: 'system' as const, content: input.system }, ...input.messages] : input.messages;
-      return budget.run({ model: agent.model, messages, maxTokens: options.maxTokens }, () => agent.reply(input), (reply) => ({
+      return budget.run({ key: options.key, model: agent.model, messages, maxTokens: options.maxTokens }, () => agent.reply(input), (reply) => ({
         model: reply.model ?? agent.model,
         usage: reply.usage ?? options.estimate(input.messages, reply.content),
       }));
@@ -129,13 +131,13 @@ export function budgetedAgent(agent: Agent, budget: Budget, options: { maxTokens
   };
 }
 
-/** A chat model (the judge) whose calls go through the budget. */
-export function budgetedChatModel(model: ChatModel, budget: Budget): ChatModel {
+/** A chat model (the judge, a model agent's) whose calls go through the budget under `key`. */
+export function budgetedChatModel(model: ChatModel, budget: Budget, key: string): ChatModel {
   return {
     provider: model.provider,
     model: model.model,
     chat: (request) =>
-      budget.run({ model: model.model, messages: request.messages, maxTokens: request.params?.maxTokens }, () => model.chat(request), (response) => ({
+      budget.run({ key, model: model.model, messages: request.messages, maxTokens: request.params?.maxTokens }, () => model.chat(request), (response) => ({
         model: response.model,
         usage: response.usage,
       })),

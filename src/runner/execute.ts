@@ -91,7 +91,7 @@ export function failureOf(
 ): string | undefined {
   const { status, totals } = outcome;
   if (status === 'interrupted') return 'interrupted: the unfinished conversations are not recorded (--resume runs them)';
-  if (status === 'budget') return `budget${maxCost !== undefined ? ` of $${maxCost}` : ''} reached: the conversations not finished are not recorded (--resume runs them)`;
+  if (status === 'budget') return `budget${maxCost !== undefined ? ` of $${maxCost}` : ''} reached: replays not finished are not recorded (--resume runs them), grades not given are E_BUDGET errors (regrade gives them)`;
   const miss = outcome.cacheMisses.first;
   if (miss) {
     const where = miss.grader ? `the judge of grader "${miss.grader}"` : `turn ${miss.turn ?? 0}`;

@@ -121,7 +121,7 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   let judge: ChatModel | undefined;
   if (config.judge && !judgeSkip) {
     const limit = pLimit(config.concurrency.judge);
-    const raw = limitedChatModel(createChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), config.judge, { rateLimits, budget });
+    const raw = limitedChatModel(createChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), config.judge, { rateLimits, budget, budgetKey: 'judge' });
     const cached = cache ? cachedChatModel(raw, cache, (r) => (r.schema ? { name: r.schema.name, schema: jsonSchemaOf(r.schema.schema) } : null)) : raw;
     judge = { provider: cached.provider, model: cached.model, chat: (r) => limit(() => cached.chat(r)) };
   }

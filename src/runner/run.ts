@@ -51,8 +51,7 @@ export interface RunOptions {
   maxCost?: number;
   /**
    * The same budget, per call (the variants' and the judge's calls go through it): once it
-   * refuses a call, conversations cut by it are not recorded (`--resume` runs them) and no new
-   * case starts.
+   * refuses a call no new case starts; replays it cut are not recorded (`--resume` runs them).
    */
   budget?: Budget;
   storeFilter?: StoreFilter;
@@ -161,7 +160,9 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
           signal: options.signal,
         })
       : { transcript: recordedTranscript(item.testCase), usage: emptyUsage(), costUsd: 0, latencyMs: 0 };
-    // A conversation the budget cut is not a result: it was not allowed to finish.
+    // A replay the budget cut is not a result (--resume replays it). A replay whose grading the
+    // budget cut is kept, those grades as E_BUDGET errors: `regrade` completes them without
+    // paying for the agent again.
     if (isBudgetStop(conversation.error)) return;
     const graded = conversation.error
       ? { grades: [], judgeUsage: emptyUsage(), judgeCostUsd: 0 }
@@ -171,7 +172,6 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
           gradersFor(item.testCase, options.graders, options.defaultGraders),
           { variant: item.variant, signal: options.signal, priceJudge: options.priceJudge },
         );
-    if (graded.grades.some((g) => isBudgetStop(g.error))) return;
     const stored = options.storeFilter?.(conversation.transcript, graded.grades) ?? {
       transcript: conversation.transcript,
       grades: graded.grades,

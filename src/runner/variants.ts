@@ -22,9 +22,13 @@ export type RateLimiterPool = ReturnType<typeof createRateLimiterPool>;
  * provider and base URL, shared by every variant and the judge) and within the budget. Cache
  * wrappers go outside, so a cached answer waits for no limiter and costs nothing.
  */
-export function limitedChatModel(model: ChatModel, ref: Pick<ModelRef, 'provider' | 'baseURL' | 'rpm'>, limits: { rateLimits: RateLimiterPool; budget?: Budget | undefined }): ChatModel {
+export function limitedChatModel(
+  model: ChatModel,
+  ref: Pick<ModelRef, 'provider' | 'baseURL' | 'rpm'>,
+  limits: { rateLimits: RateLimiterPool; budget?: Budget | undefined; budgetKey: string },
+): ChatModel {
   const rated = ref.rpm ? withRateLimit(model, limits.rateLimits.get(`${ref.provider}:${ref.baseURL ?? ''}`, ref.rpm)) : model;
-  return limits.budget ? budgetedChatModel(rated, limits.budget) : rated;
+  return limits.budget ? budgetedChatModel(rated, limits.budget, limits.budgetKey) : rated;
 }
 
 /**
@@ -67,9 +71,9 @@ export async function buildVariants(
       env: deps.env,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
       createChatModel: (ref) =>
-        limitedChatModel(createChatModel(ref, { env: deps.env, ...(deps.fetch ? { fetch: deps.fetch } : {}) }), ref, { rateLimits: deps.rateLimits, budget }),
+        limitedChatModel(createChatModel(ref, { env: deps.env, ...(deps.fetch ? { fetch: deps.fetch } : {}) }), ref, { rateLimits: deps.rateLimits, budget, budgetKey: `variant ${name}` }),
     });
-    if (config.kind === 'http' && deps.budget) agent = budgetedAgent(agent, deps.budget.budget, { estimate: deps.budget.estimate });
+    if (config.kind === 'http' && deps.budget) agent = budgetedAgent(agent, deps.budget.budget, { key: `variant ${name}`, estimate: deps.budget.estimate });
     variants.push({
       name,
       agent: deps.cache && CACHED_KINDS.has(config.kind) ? cachedAgent(agent, hash, deps.cache) : agent,
