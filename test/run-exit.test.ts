@@ -250,3 +250,24 @@ describe('--resume', () => {
     expect(run.results.map((r) => r.caseId).sort()).toEqual(['case-00000', 'case-00001', 'case-00002', 'case-00003']);
   });
 });
+
+describe('rpm', () => {
+  it('one limiter per provider and base URL spaces the calls of the variants and the judge together', async () => {
+    // rpm 120: one call per 500 ms, shared by the variant and the judge (same provider and base URL).
+    const dir = await projectWithBaseline({
+      baseURL: llm.openaiBaseURL,
+      cases: 3,
+      config: `defaultGraders: [support-quality]\njudge: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL}, rpm: 120 }\ncache: false\n`,
+    });
+    const config = join(dir, 'convotest.config.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace('maxRetries: 0 }', 'maxRetries: 0, rpm: 120 }'));
+    const result = await runCli(['run', '--progress', 'none', '--agent', 'bot', '--out', 'runs/r.jsonl'], { cwd: dir, cleanEnv: true, env: keys });
+    expect(result.code).toBe(0);
+    const times = llm.requests.map((r) => r.time).sort((a, b) => a - b);
+    expect(times).toHaveLength(6); // 3 agent calls, 3 judge calls
+    // Six calls one slot (500 ms) apart: from the second to the last, 4 slots (2 s). Arrival times
+    // jitter (the first call also opens the connection), so the span is checked, not each gap.
+    // With a limiter of its own, the judge would call right after each reply (about 1 s).
+    expect(times.at(-1)! - times[1]!).toBeGreaterThanOrEqual(1700);
+  }, 60_000);
+});
