@@ -39,7 +39,7 @@ describe('convotest run over the fake LLM', () => {
       Object.fromEntries(results.map((r) => [r.caseId, r.transcript.map((m) => m.content)]));
     expect(contents(again.results)).toEqual(contents(run.results));
     expect(again.results.every((r) => r.transcript[1]!.cached === true)).toBe(true);
-  });
+  }, 90_000);
 
   it('--cache-only fails on a miss naming the case and turn (as stored), calls nothing, exits 3', async () => {
     llm.reset();
