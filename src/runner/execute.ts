@@ -64,7 +64,6 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     turnTimeoutMs: config.turnTimeoutMs,
     meter,
     priceJudge: (usage) => (judgeModel ? meter.priceJudge(judgeModel, usage) : null),
-    ...(config.maxCost !== undefined ? { maxCost: config.maxCost } : {}),
     ...(prepared.budget ? { budget: prepared.budget } : {}),
     ...(storeFilter ? { storeFilter } : {}),
     previous,

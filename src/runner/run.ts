@@ -47,11 +47,9 @@ export interface RunOptions {
   turnTimeoutMs: number;
   meter: Meter;
   priceJudge: (usage: Usage) => number | null;
-  /** Budget for agent + judge cost: no new case starts once it is reached. */
-  maxCost?: number;
   /**
-   * The same budget, per call (the variants' and the judge's calls go through it): once it
-   * refuses a call no new case starts; replays it cut are not recorded (`--resume` runs them).
+   * `maxCost`, per call (the variants' and the judge's calls go through it): once it refuses a
+   * call no new case starts; replays it cut are not recorded (`--resume` runs them).
    */
   budget?: Budget;
   storeFilter?: StoreFilter;
@@ -113,7 +111,6 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     costUsd: 0,
   };
   const variants = new Map(options.variants.map((v) => [v.name, v]));
-  let budgetReached = false;
   const errorTally = createErrorTally();
   const cacheMisses: RunOutcome['cacheMisses'] = { count: 0 };
 
@@ -133,7 +130,6 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     }
     totals.tokens += result.usage.input + result.usage.output + result.judgeUsage.input + result.judgeUsage.output;
     totals.costUsd += (result.costUsd ?? 0) + (result.judgeCostUsd ?? 0);
-    if (options.maxCost !== undefined && totals.costUsd >= options.maxCost) budgetReached = true;
     for (const r of reporters) await r.onCaseEnd?.(full, totals);
   };
 
@@ -203,7 +199,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
   // Every agent call and judge call in flight listens to the run's signal (one listener each,
   // removed when the call settles).
   setMaxListeners(Math.max(10, options.concurrency + (options.judgeConcurrency ?? options.concurrency) + 10), options.signal);
-  const stop = () => options.signal.aborted || budgetReached || options.budget?.reached === true;
+  const stop = () => options.signal.aborted || options.budget?.reached === true;
   await runPool(
     planWork(options.cases, [...variants.keys()], options.repeat, done),
     options.concurrency,
@@ -219,7 +215,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     stop,
   );
 
-  const status: RunStatus = options.signal.aborted ? 'interrupted' : budgetReached || options.budget?.reached ? 'budget' : 'complete';
+  const status: RunStatus = options.signal.aborted ? 'interrupted' : options.budget?.reached ? 'budget' : 'complete';
   await writer.finish({
     status,
     endedAt: new Date().toISOString(),
