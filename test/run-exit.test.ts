@@ -56,7 +56,7 @@ describe('errored conversations', () => {
     const run = await readRunAll(join(dir, 'runs/r.jsonl'));
     expect(run.status).toBe('complete');
     expect(run.results.map((r) => r.error?.code)).toEqual(['E_PROVIDER', 'E_PROVIDER', 'E_PROVIDER']);
-  }, 60_000);
+  }, 120_000);
 
   it('failOnError is the explicit tolerance: a share below 1, or a count', async () => {
     llm.setFaults([{ kind: 'server_error', match: { lastUser: 'case-00001' } }]);
@@ -73,7 +73,7 @@ describe('errored conversations', () => {
     const strict = await runWith('0');
     expect(strict.code).toBe(3);
     expect(strict.stdout).toMatch(/1 of 4 conversations errored: E_PROVIDER openai gpt-4o-mini: HTTP 500 .* \(1\), e\.g\. case-00001/);
-  }, 180_000);
+  }, 120_000);
 
   it.each([
     [{ status: 'complete', errors: 0, done: 10, misses: 0 }, true, undefined],
@@ -93,7 +93,7 @@ describe('errored conversations', () => {
       cacheMisses: o.misses ? { count: o.misses, first: { caseId: 'a', variant: 'v', repeat: 0, turn: 0 } } : { count: 0 },
     };
     expect(failureOf(outcome, failOnError)).toBe(expected);
-  });
+  }, 120_000);
 });
 
 describe('--cache-only', () => {
@@ -108,7 +108,7 @@ describe('--cache-only', () => {
     // The message and the record agree on the turn.
     expect(error.turn).toBe(0);
     expect(error.message).toContain('no recorded reply for case "case-00000", variant "bot", turn 0, repeat 0');
-  });
+  }, 120_000);
 });
 
 describe('variants and graders that cannot run', () => {
@@ -120,7 +120,7 @@ describe('variants and graders that cannot run', () => {
       'convotest: CI is set and a variant or grader the config asks for cannot run: variant bot: OPENAI_API_KEY is not set; set what is missing, or allow skipping with --allow-skip (or allowSkip: true in the config)\n',
     );
     await expect(readFile(join(dir, 'runs/r.jsonl'))).rejects.toThrow();
-  });
+  }, 120_000);
 
   it('in CI with --allow-skip or allowSkip: true the rest runs, with one warning per skip', async () => {
     const dir = await projectWithBaseline({ baseURL: llm.openaiBaseURL, config: 'defaultGraders: [pii-leak]\n' });
@@ -130,7 +130,7 @@ describe('variants and graders that cannot run', () => {
     await writeFile(join(dir, 'convotest.config.yaml'), `${await readFile(join(dir, 'convotest.config.yaml'), 'utf8')}allowSkip: true\n`);
     const config = await runCli(['run', '--progress', 'none', '--out', 'runs/b.jsonl'], { cwd: dir, cleanEnv: true, env: { CI: 'true' } });
     expect(config.code).toBe(0);
-  });
+  }, 120_000);
 
   it('locally: a warning printed once, only for what the run asks for', async () => {
     // No judge: the shipped judge graders (support-quality, accuracy, hallucination) cannot run,
@@ -144,7 +144,7 @@ describe('variants and graders that cannot run', () => {
     expect(result.stdout).not.toContain('skipped');
     const run = await readRunAll(join(dir, 'runs/r.jsonl'));
     expect(run.header.graders.filter((g) => g.skipped).map((g) => g.name)).toEqual(['support-quality']);
-  });
+  }, 120_000);
 });
 
 describe('--max-cost', () => {
@@ -161,7 +161,7 @@ describe('--max-cost', () => {
     expect(spent).toBeLessThanOrEqual(0.001);
     expect(run.results).toHaveLength(6);
     expect(result.stdout).toContain('exit 3: budget of $0.001 reached');
-  });
+  }, 120_000);
 
   it('counts the judge: agent and judge calls together stay within the budget', async () => {
     llm.setScript([
@@ -182,7 +182,7 @@ describe('--max-cost', () => {
     expect(spent).toBeLessThanOrEqual(0.002);
     // Conversations whose grading the budget cut are kept, their missing grades as E_BUDGET errors.
     expect(run.results.some((r) => r.grades.some((g) => g.error?.code === 'E_BUDGET'))).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses to start when a model has no price: exit 2, nothing called', async () => {
     const dir = await syntheticProject({ cases: 2, turns: 1, baseURL: llm.openaiBaseURL });
@@ -195,7 +195,7 @@ describe('--max-cost', () => {
     // With a price, the same run goes.
     await writeFile(config, `${await readFile(config, 'utf8')}pricing: { acme-chat-7b: { input: 0.1, output: 0.1 } }\n`);
     expect((await runCli(['run', '--progress', 'none', '--max-cost', '1', '--out', 'runs/s.jsonl'], { cwd: dir, cleanEnv: true, env: keys })).code).toBe(0);
-  });
+  }, 120_000);
 
   it('refuses an unpriced judge too', async () => {
     const dir = await projectWithBaseline({
@@ -206,7 +206,7 @@ describe('--max-cost', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no price for model acme-judge: add it under pricing:');
     expect(result.stderr).toContain('(the judge)');
-  });
+  }, 120_000);
 });
 
 describe('model runs', () => {
@@ -221,7 +221,7 @@ describe('model runs', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(llm.counts.requests).toBeGreaterThan(60);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('--concurrency', () => {
@@ -231,7 +231,7 @@ describe('--concurrency', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('warning: concurrency 100000 is more than 256 conversations at once: using 256\n');
     expect((await readRunAll(join(dir, 'runs/r.jsonl'))).results).toHaveLength(2);
-  });
+  }, 120_000);
 });
 
 describe('--resume', () => {
@@ -248,7 +248,7 @@ describe('--resume', () => {
     expect(resumed.stderr).toMatch(/^warning: --resume: .*r\.jsonl:\d+: last line is incomplete \(the run was cut off\); read up to line \d+\n$/);
     const run = await readRunAll(join(dir, 'runs/s.jsonl'));
     expect(run.results.map((r) => r.caseId).sort()).toEqual(['case-00000', 'case-00001', 'case-00002', 'case-00003']);
-  });
+  }, 120_000);
 });
 
 describe('rpm', () => {
@@ -269,5 +269,5 @@ describe('rpm', () => {
     // jitter (the first call also opens the connection), so the span is checked, not each gap.
     // With a limiter of its own, the judge would call right after each reply (about 1 s).
     expect(times.at(-1)! - times[1]!).toBeGreaterThanOrEqual(1700);
-  }, 60_000);
+  }, 120_000);
 });

@@ -83,7 +83,7 @@ export interface RunOutcome {
   warnings: string[];
   /** Errored conversations by cause, commonest first. */
   errorGroups: ErrorGroup[];
-  /** Results with a cache miss (`--cache-only`), and the first one. */
+  /** Results with a cache miss (`--cache-only`), and the first one by case id. */
   cacheMisses: { count: number; first?: CacheMiss };
   /** Why the run is counted as failed (set by the exit policy in execute.ts). */
   failure?: string;
@@ -126,7 +126,8 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     const miss = cacheMissOf(result);
     if (miss) {
       cacheMisses.count += 1;
-      cacheMisses.first ??= miss;
+      // The first by case id (then variant, repeat), not by finishing order: the same on every run.
+      if (!cacheMisses.first || compareMiss(miss, cacheMisses.first) < 0) cacheMisses.first = miss;
     }
     totals.tokens += result.usage.input + result.usage.output + result.judgeUsage.input + result.judgeUsage.output;
     totals.costUsd += (result.costUsd ?? 0) + (result.judgeCostUsd ?? 0);
@@ -226,6 +227,10 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
   });
   for (const r of reporters) await r.onRunEnd?.({ status, path: options.outPath, totals });
   return { status, path: options.outPath, totals, warnings, errorGroups: errorTally.groups(), cacheMisses };
+}
+
+function compareMiss(a: CacheMiss, b: CacheMiss): number {
+  return a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : a.repeat - b.repeat;
 }
 
 /** Where a result met a `--cache-only` miss: its agent (with the stored turn) or a judge. */
