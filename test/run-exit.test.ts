@@ -220,7 +220,7 @@ describe('model runs', () => {
     expect(result.stderr).not.toContain('MaxListenersExceededWarning');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(llm.counts.requests).toBeGreaterThan(60);
+    expect(llm.counts.requests).toBeGreaterThanOrEqual(60); // 30 agent calls, 30 judge calls (support-quality)
   }, 120_000);
 });
 
