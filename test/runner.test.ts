@@ -51,7 +51,7 @@ describe('convotest run over the fake LLM', () => {
     expect(run.results[0]!.error!.message).toContain('no recorded reply for case "case-00000", variant "bot", turn 0');
     expect(run.results[0]!.error!.turn).toBe(0);
     expect(result.code).toBe(3);
-  });
+  }, 90_000);
 
   it('failOnError makes a run with errors exit 3, keeping what finished', async () => {
     llm.reset();
@@ -59,7 +59,7 @@ describe('convotest run over the fake LLM', () => {
     const result = await runCli(['run', '--progress', 'none', '--cache-only', '--out', 'runs/r.jsonl'], { cwd: dir, cleanEnv: true, env: keys });
     expect(result.code).toBe(3);
     expect((await readRunAll(join(dir, 'runs/r.jsonl'))).results).toHaveLength(2);
-  });
+  }, 90_000);
 
   it('starts no call that would pass --max-cost: status budget, exit 3', async () => {
     llm.reset();
@@ -76,7 +76,7 @@ describe('convotest run over the fake LLM', () => {
     // each case costs $0.15: a 4th would make $0.60 > $0.50, so it does not start
     expect(run.results).toHaveLength(3);
     expect(llm.counts.requests).toBe(3);
-  });
+  }, 90_000);
 
   it('--dry-run prints planned calls and a token and cost range without calling anything', async () => {
     llm.reset();
@@ -86,7 +86,7 @@ describe('convotest run over the fake LLM', () => {
     expect(llm.counts.requests).toBe(0);
     expect(result.stdout).toContain('dry run: 10 conversations planned; nothing was called');
     expect(result.stdout).toMatch(/bot\s+gpt-4o-mini\s+10\s+30\s+[\d,]+ – [\d,]+\s+\$\d\.\d{4} – \$\d\.\d{4}/);
-  });
+  }, 90_000);
 
   it('records a per-turn timeout as an error of that turn and goes on with other cases', async () => {
     llm.reset();
@@ -101,7 +101,7 @@ describe('convotest run over the fake LLM', () => {
     expect(byId['case-00000']!.error).toBeUndefined();
     expect(byId['case-00001']!.error).toMatchObject({ turn: 0 });
     expect(byId['case-00001']!.grades).toEqual([]);
-  });
+  }, 90_000);
 
   it('never writes an API key value into any file or output', async () => {
     llm.reset();
@@ -118,7 +118,7 @@ describe('convotest run over the fake LLM', () => {
     expect(files.length).toBeGreaterThan(3);
     for (const file of files) expect(await readFile(file, 'utf8'), file).not.toContain(secret);
     expect(result.stdout + result.stderr).not.toContain(secret);
-  });
+  }, 90_000);
 });
 
 async function listFiles(dir: string): Promise<string[]> {
