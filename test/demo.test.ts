@@ -23,7 +23,9 @@ describe('the demo', () => {
       'skipped variant claude-concise: ANTHROPIC_API_KEY is not set',
       'skipped grader support-quality: needs a judge model: OPENAI_API_KEY is not set',
     ]) {
-      expect(result.stdout).toContain(line);
+      // A warning, printed once (on stderr), not repeated in the summary.
+      expect(result.stderr.split(`warning: ${line}\n`)).toHaveLength(2);
+      expect(result.stdout).not.toContain(line);
     }
     expect(result.stdout).toContain(`run complete: ${out}`);
     const run = await readRunAll(out);
@@ -44,6 +46,7 @@ describe('the demo', () => {
       },
     });
     expect(result.stderr).not.toMatch(/skipped/);
+    expect(result.stderr).not.toContain('MaxListenersExceededWarning');
     expect(result.code).toBe(0);
     const run = await readRunAll(out);
     const variants = new Set(run.results.map((r) => r.variant));

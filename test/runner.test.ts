@@ -39,18 +39,19 @@ describe('convotest run over the fake LLM', () => {
       Object.fromEntries(results.map((r) => [r.caseId, r.transcript.map((m) => m.content)]));
     expect(contents(again.results)).toEqual(contents(run.results));
     expect(again.results.every((r) => r.transcript[1]!.cached === true)).toBe(true);
-  });
+  }, 90_000);
 
-  it('--cache-only fails on a miss naming the case and turn, and calls nothing', async () => {
+  it('--cache-only fails on a miss naming the case and turn (as stored), calls nothing, exits 3', async () => {
     llm.reset();
     const dir = await syntheticProject({ cases: 2, baseURL: llm.openaiBaseURL });
     const result = await runCli(['run', '--progress', 'none', '--cache-only', '--out', 'runs/r.jsonl'], { cwd: dir, cleanEnv: true, env: keys });
     expect(llm.counts.requests).toBe(0);
     const run = await readRunAll(join(dir, 'runs/r.jsonl'));
     expect(run.results.map((r) => r.error?.code)).toEqual(['E_CACHE_MISS', 'E_CACHE_MISS']);
-    expect(run.results[0]!.error!.message).toContain('no recorded reply for case "case-00000", variant "bot", turn 1');
-    expect(result.code).toBe(0);
-  });
+    expect(run.results[0]!.error!.message).toContain('no recorded reply for case "case-00000", variant "bot", turn 0');
+    expect(run.results[0]!.error!.turn).toBe(0);
+    expect(result.code).toBe(3);
+  }, 90_000);
 
   it('failOnError makes a run with errors exit 3, keeping what finished', async () => {
     llm.reset();
@@ -58,9 +59,9 @@ describe('convotest run over the fake LLM', () => {
     const result = await runCli(['run', '--progress', 'none', '--cache-only', '--out', 'runs/r.jsonl'], { cwd: dir, cleanEnv: true, env: keys });
     expect(result.code).toBe(3);
     expect((await readRunAll(join(dir, 'runs/r.jsonl'))).results).toHaveLength(2);
-  });
+  }, 90_000);
 
-  it('stops starting cases once --max-cost is reached: status budget, exit 3', async () => {
+  it('starts no call that would pass --max-cost: status budget, exit 3', async () => {
     llm.reset();
     llm.setScript([{ reply: { text: 'ok' }, usage: { input: 1_000_000, output: 0 } }]);
     const dir = await syntheticProject({ cases: 20, turns: 1, baseURL: llm.openaiBaseURL, extraConfig: 'concurrency: { agent: 1, judge: 1 }\n' });
@@ -72,10 +73,10 @@ describe('convotest run over the fake LLM', () => {
     expect(result.code).toBe(3);
     const run = await readRunAll(join(dir, 'runs/r.jsonl'));
     expect(run.status).toBe('budget');
-    // each case costs $0.15: the 4th reaches $0.60 ≥ $0.50, so no 5th starts
-    expect(run.results).toHaveLength(4);
-    expect(llm.counts.requests).toBe(4);
-  });
+    // each case costs $0.15: a 4th would make $0.60 > $0.50, so it does not start
+    expect(run.results).toHaveLength(3);
+    expect(llm.counts.requests).toBe(3);
+  }, 90_000);
 
   it('--dry-run prints planned calls and a token and cost range without calling anything', async () => {
     llm.reset();
@@ -85,7 +86,7 @@ describe('convotest run over the fake LLM', () => {
     expect(llm.counts.requests).toBe(0);
     expect(result.stdout).toContain('dry run: 10 conversations planned; nothing was called');
     expect(result.stdout).toMatch(/bot\s+gpt-4o-mini\s+10\s+30\s+[\d,]+ – [\d,]+\s+\$\d\.\d{4} – \$\d\.\d{4}/);
-  });
+  }, 90_000);
 
   it('records a per-turn timeout as an error of that turn and goes on with other cases', async () => {
     llm.reset();
@@ -100,7 +101,7 @@ describe('convotest run over the fake LLM', () => {
     expect(byId['case-00000']!.error).toBeUndefined();
     expect(byId['case-00001']!.error).toMatchObject({ turn: 0 });
     expect(byId['case-00001']!.grades).toEqual([]);
-  });
+  }, 90_000);
 
   it('never writes an API key value into any file or output', async () => {
     llm.reset();
@@ -117,7 +118,7 @@ describe('convotest run over the fake LLM', () => {
     expect(files.length).toBeGreaterThan(3);
     for (const file of files) expect(await readFile(file, 'utf8'), file).not.toContain(secret);
     expect(result.stdout + result.stderr).not.toContain(secret);
-  });
+  }, 90_000);
 });
 
 async function listFiles(dir: string): Promise<string[]> {

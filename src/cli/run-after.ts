@@ -49,7 +49,7 @@ export async function afterRun(
   }
   const summary = run.summaryLine?.summary as Summary | undefined;
   if (summary) {
-    options.stdout.write(formatRunSummary(summary, run.header, { status: outcome.status, path: outcome.path, ...(htmlPath ? { htmlPath } : {}) }));
+    options.stdout.write(formatRunSummary(summary, run.header, { ...outcome, ...(htmlPath ? { htmlPath } : {}) }));
   }
   if (gateError !== undefined) throw gateError;
   if (gated) {

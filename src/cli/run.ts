@@ -8,6 +8,7 @@ import { executeRun } from '../runner/execute.js';
 import { estimateRun, formatDryRun } from '../runner/estimate.js';
 import { afterRun } from './run-after.js';
 import { parseFilters } from '../runner/selection.js';
+import { skipLines } from '../runner/skips.js';
 import { withInterrupt } from './interrupt.js';
 import type { CliContext } from './main.js';
 
@@ -23,6 +24,7 @@ interface RunFlags {
   cache: boolean;
   cacheOnly?: boolean;
   maxCost?: string;
+  allowSkip?: boolean;
   dryRun?: boolean;
   resume?: string;
   baseline?: string;
@@ -45,7 +47,8 @@ export function runCommand(ctx: CliContext): Command {
     .option('--concurrency <n>', 'conversations in flight at once')
     .option('--no-cache', 'call providers even when a recorded response exists')
     .option('--cache-only', 'every call must come from the cache (deterministic CI); a miss is an error')
-    .option('--max-cost <usd>', 'budget for agent + judge cost; no new case starts once reached (exit 3)')
+    .option('--max-cost <usd>', 'budget for agent + judge cost; no call starts that could pass it (exit 3 once reached)')
+    .option('--allow-skip', 'in CI, run even when a variant or grader cannot (e.g. its API key is not set) instead of exit 2')
     .option('--dry-run', 'print the planned calls and an estimated token and cost range; call nothing')
     .option('--resume <run>', 'continue an interrupted run: its finished results are kept, not called again')
     .option('--baseline <run>', 'gate the new run against this baseline run (exit 1 when it regressed)')
@@ -60,8 +63,10 @@ Examples:
   $ convotest run --agent gpt-concise --filter intent=refund --repeat 3
   $ convotest run --cache-only --baseline runs/main.jsonl   # deterministic CI gate
   $ convotest run --resume runs/2026-11-22T10-00-00-abc123.jsonl
-Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the run could not complete
-(interrupted, budget reached, or errors beyond failOnError); finished results are always kept.`,
+Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config (in CI also a variant or
+grader that cannot run, unless --allow-skip), 3 the run could not complete (interrupted, budget
+reached, --cache-only misses, or errored conversations beyond failOnError, which tolerates none
+by default); finished results are always kept.`,
     )
     .action(async (golden: string[], flags: RunFlags) => {
       const cwd = process.cwd();
@@ -70,6 +75,8 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
         if (file && !existsSync(file)) throw new InputError(`${flag}: run record not found`, { file });
       }
       const previous = flags.resume ? await readRunAll(flags.resume) : undefined;
+      // e.g. a last line cut mid-way by a kill: what was read is resumed, and the user is told.
+      for (const warning of previous?.warnings ?? []) ctx.stderr.write(`warning: --resume: ${warning}\n`);
       const prepared = await prepareRun({
         ...(flags.config ? { configPath: flags.config } : {}),
         cwd,
@@ -83,6 +90,8 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
         ...(flags.cache === false ? { cache: false } : {}),
         cacheOnly: flags.cacheOnly === true,
         ...(flags.maxCost ? { maxCost: positiveNumber(flags.maxCost, '--max-cost') } : {}),
+        // A dry run calls nothing, so nothing it cannot call is an error.
+        allowSkip: flags.allowSkip === true || flags.dryRun === true,
         ...(flags.out ? { outPath: flags.out } : {}),
       });
       if (flags.dryRun) {
@@ -91,8 +100,8 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
       }
       const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
       const warn = (message: string) => ctx.stderr.write(`warning: ${message}\n`);
-      for (const v of prepared.header.variants) if (v.skipped) ctx.stderr.write(`skipped variant ${v.name}: ${v.skipped}\n`);
-      for (const g of prepared.header.graders) if (g.skipped) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
+      // Once, here (the end summary does not repeat them); in CI without --allow-skip prepareRun refused already.
+      for (const line of skipLines(prepared.header.variants, prepared.header.graders)) warn(`skipped ${line}`);
       await withInterrupt(ctx.stderr, async (signal) => {
         const reporters = mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })];
         const started = { wall: performance.now(), cpu: process.cpuUsage() };

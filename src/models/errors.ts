@@ -78,6 +78,19 @@ function malformedCause(error: unknown): MalformedJsonError | undefined {
 }
 
 /**
+ * The system error under an SDK's generic "Connection error." (e.g. `connect ECONNREFUSED
+ * 127.0.0.1:9`), so the record says why the connection failed.
+ */
+function networkCause(error: unknown): string | undefined {
+  for (let e: unknown = field(error, 'cause'), depth = 0; e !== undefined && depth < 5; e = field(e, 'cause'), depth++) {
+    const code = field(e, 'code');
+    const message = field(e, 'message');
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof message === 'string') return message.includes(code) ? message : `${code}: ${message}`;
+  }
+  return undefined;
+}
+
+/**
  * Maps an SDK error to a ConvotestError: E_TIMEOUT, E_ABORTED or E_PROVIDER, with a message
  * naming provider, model, HTTP status and the SDK's message (key redacted), and `cause` kept.
  */
@@ -106,7 +119,7 @@ export function toConvotestError(error: unknown, kind: FailureKind, ctx: CallCon
           cause: error,
         });
       }
-      return new ConvotestError('E_PROVIDER', `${who}: connection failed: ${sdkMessage} (${retries})`, { cause: error });
+      return new ConvotestError('E_PROVIDER', `${who}: connection failed: ${networkCause(error) ?? sdkMessage} (${retries})`, { cause: error });
     }
     default:
       return new ConvotestError('E_PROVIDER', `${who}: unusable response: ${sdkMessage}`, { cause: error });

@@ -1,5 +1,6 @@
 import { ConvotestError } from '../errors.js';
 import { createAnthropicModel } from './anthropic.js';
+import { withCallSignal } from './call-signal.js';
 import { createNodeFetch } from './node-fetch.js';
 import type { ChatModel } from './chat.js';
 import { createOpenAIModel } from './openai.js';
@@ -32,10 +33,11 @@ export function createChatModel(ref: ModelRefInput, deps: ChatModelDeps = {}): C
   const apiKey = (env[keyEnvOf(ref)] ?? '').trim();
   // node:http with keep-alive costs a third of the CPU of the built-in fetch per call (bench/overhead.ts).
   const fetch = deps.fetch ?? createNodeFetch();
+  // Each call gets its own signal: the SDKs never remove the listener they add to the one given.
   switch (ref.provider) {
     case 'openai':
-      return createOpenAIModel(ref, apiKey, { ...deps, env, fetch });
+      return withCallSignal(createOpenAIModel(ref, apiKey, { ...deps, env, fetch }));
     case 'anthropic':
-      return createAnthropicModel(ref, apiKey, { ...deps, env, fetch });
+      return withCallSignal(createAnthropicModel(ref, apiKey, { ...deps, env, fetch }));
   }
 }

@@ -1,13 +1,28 @@
+import { type ErrorGroup, formatErrorGroups } from '../core/error-groups.js';
 import type { KpiValue } from '../core/kpis.js';
 import type { Summary, VariantSummary } from '../core/summary.js';
 import type { RunHeader, RunStatus } from '../schema/run-record.js';
 
+/** How the run ended, as the console summary tells it. */
+export interface RunEnd {
+  status: RunStatus;
+  path: string;
+  htmlPath?: string;
+  /** Errored conversations by cause (src/core/error-groups.ts). */
+  errorGroups?: readonly ErrorGroup[];
+  /** Conversations recorded. */
+  totals?: { done: number };
+  /** Why the run exits 3 (src/runner/execute.ts), when it does. */
+  failure?: string;
+}
+
 /**
  * The end-of-run summary on the console: per variant the cases, pass rate, overall score,
- * per-grader means, outcome KPIs, tokens, cost and latency; then skipped variants and graders
- * with their reasons, and the path of the run record.
+ * per-grader means, outcome KPIs, tokens, cost and latency; the errored conversations grouped
+ * by cause; how the run ended (and why it exits 3) and the path of the run record. Skipped
+ * variants and graders are warned about once, when the run starts (src/cli/run.ts).
  */
-export function formatRunSummary(summary: Summary, header: RunHeader, outcome: { status: RunStatus; path: string; htmlPath?: string }): string {
+export function formatRunSummary(summary: Summary, _header: RunHeader, outcome: RunEnd): string {
   const out: string[] = [];
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
   const num = (v: number | null | undefined, digits = 2) => (v === null || v === undefined ? '–' : v.toFixed(digits));
@@ -49,9 +64,9 @@ export function formatRunSummary(summary: Summary, header: RunHeader, outcome: {
   }
   const flaky = variants.flatMap((v) => v.repeats.flaky?.map((f) => `${v.variant}:${f.caseId}`) ?? []);
   if (flaky.length > 0) out.push('', `flaky cases (repeats disagree): ${flaky.slice(0, 10).join(', ')}${flaky.length > 10 ? ` … +${flaky.length - 10}` : ''}`);
-  for (const v of header.variants) if (v.skipped) out.push(`skipped variant ${v.name}: ${v.skipped}`);
-  for (const g of header.graders) if (g.skipped) out.push(`skipped grader ${g.name}: ${g.skipped}`);
+  if (outcome.errorGroups?.length) out.push('', formatErrorGroups(outcome.errorGroups, outcome.totals?.done ?? summary.results));
   out.push('', `${outcome.status === 'complete' ? 'run complete' : `run ${outcome.status}`}: ${outcome.path}`);
+  if (outcome.failure) out.push(`exit 3: ${outcome.failure}`);
   if (outcome.htmlPath) out.push(`HTML report: ${outcome.htmlPath}`);
   return `${out.join('\n')}\n`;
 }

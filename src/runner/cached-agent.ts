@@ -35,7 +35,7 @@ export function cachedAgent(agent: Agent, variantHash: string, policy: CachePoli
       if (policy.only) {
         throw new ConvotestError(
           'E_CACHE_MISS',
-          `--cache-only: no recorded reply for case "${input.case.id}", variant "${agent.name}", turn ${input.turn + 1}, repeat ${input.repeat}; run once without --cache-only to record it`,
+          `--cache-only: no recorded reply for case "${input.case.id}", variant "${agent.name}", turn ${input.turn}, repeat ${input.repeat}; run once without --cache-only to record it`,
         );
       }
       const reply = await agent.reply(input);

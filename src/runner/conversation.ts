@@ -24,8 +24,6 @@ export interface ConversationOptions {
   turnTimeoutMs: number;
   meter: Meter;
   signal: AbortSignal;
-  /** Called around each agent call (requests-per-minute limits). */
-  beforeCall?: () => Promise<void>;
 }
 
 export interface Conversation {
@@ -39,7 +37,8 @@ export interface Conversation {
 /**
  * Replays a case's scripted user turns against an agent: user turn → agent reply (→ scripted
  * tool results → reply, up to `maxSteps`) → next user turn. Stops at the first agent error,
- * which is returned as data, never thrown.
+ * which is returned as data, never thrown; a turn still unanswered after `maxSteps` steps (every
+ * reply a bare tool call) is such an error (`E_AGENT`).
  */
 export async function replayConversation(testCase: ResolvedCase, options: ConversationOptions): Promise<Conversation> {
   const transcript: TranscriptMessage[] = [];
@@ -47,7 +46,8 @@ export async function replayConversation(testCase: ResolvedCase, options: Conver
   const turns = testCase.turns ?? [];
   for (const [turn, scripted] of turns.entries()) {
     transcript.push({ role: 'user', content: scripted.user, scripted: true, turn });
-    for (let step = 0; step < options.maxSteps; step++) {
+    let answered = false;
+    for (let step = 0; step < options.maxSteps && !answered; step++) {
       if (options.signal.aborted) throw options.signal.reason;
       // What the agent sees: the conversation without measurements (also what usage is estimated on).
       const messages = transcript.map(toMessage);
@@ -85,7 +85,11 @@ export async function replayConversation(testCase: ResolvedCase, options: Conver
         });
       }
       // A reply with text answers the turn; a bare tool call is followed by another agent step.
-      if (calls.length === 0 || (reply.content ?? '').trim() !== '') break;
+      answered = calls.length === 0 || (reply.content ?? '').trim() !== '';
+    }
+    if (!answered) {
+      const message = `${options.agent.name}: turn ${turn} unanswered after ${options.maxSteps} agent steps (maxSteps): every reply was a tool call; raise maxSteps or check the case's tool_results`;
+      return finish(transcript, totals, { code: 'E_AGENT', message, turn });
     }
   }
   return finish(transcript, totals);
@@ -97,7 +101,6 @@ async function callWithTimeout(
   turn: number,
   options: ConversationOptions,
 ): Promise<AgentReply & { cached?: boolean }> {
-  await options.beforeCall?.();
   // A controller per call, released as soon as the call settles: AbortSignal.timeout keeps its
   // timer (and AbortSignal.any its links) alive for the whole timeout, which held every turn of a
   // 20,000-case run in memory.

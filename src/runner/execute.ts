@@ -1,11 +1,11 @@
-import type { RunResult, RunStatus } from '../schema/run-record.js';
+import type { RunResult } from '../schema/run-record.js';
 import { createSummaryAccumulator } from '../core/summary.js';
 import { EXIT } from '../errors.js';
-import { resultKey } from './plan.js';
+import { countWork, resultKey } from './plan.js';
 import type { RunReporter } from './events.js';
 import { createMeter } from './meter.js';
 import type { PreparedRun } from './prepare.js';
-import { type RunOutcome, runEval } from './run.js';
+import { MAX_CONCURRENCY, type RunOutcome, runEval } from './run.js';
 import { secretValues } from '../io/secrets.js';
 import { createStoreFilter } from './store-filter.js';
 
@@ -19,7 +19,8 @@ export interface ExecuteOptions {
 
 /**
  * Runs a prepared run: prices usage, redacts what is stored, streams the summary, and applies
- * the exit policy (interrupted, over budget, or errors beyond `failOnError` → exit 3).
+ * the exit policy (interrupted, over budget, `--cache-only` misses, or errored conversations
+ * beyond `failOnError` → exit 3, with the reason in `outcome.failure`).
  */
 export async function executeRun(prepared: PreparedRun, options: ExecuteOptions): Promise<{ outcome: RunOutcome; exitCode: number }> {
   const { config } = prepared;
@@ -40,6 +41,17 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
   const storeFilter = createStoreFilter(config.redaction, secretValues(config, process.env));
   const signingKey = config.signingKeyEnv ? process.env[config.signingKeyEnv] : undefined;
   const judgeModel = prepared.judge?.model;
+  if (prepared.budget) {
+    for (const v of prepared.variants) {
+      if ((v.agent.kind === 'http' || v.agent.kind === 'module') && !v.agent.model) {
+        warn(`maxCost: variant ${v.name} (${v.agent.kind}) names no model, so its cost is unknown and not counted in the budget`);
+      }
+    }
+  }
+  const units = countWork(prepared.cases, prepared.variants.length, header.repeat) - previous.length;
+  const asked = config.concurrency.agent;
+  if (asked > MAX_CONCURRENCY) warn(`concurrency ${asked} is more than ${MAX_CONCURRENCY} conversations at once: using ${MAX_CONCURRENCY}`);
+  const concurrency = Math.max(1, Math.min(asked, MAX_CONCURRENCY, units));
   const outcome = await runEval({
     outPath: prepared.outPath,
     header,
@@ -48,11 +60,12 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     repeat: header.repeat,
     graders: prepared.graders,
     defaultGraders: prepared.defaultGraders,
-    concurrency: config.concurrency.agent,
+    concurrency,
+    judgeConcurrency: config.concurrency.judge,
     turnTimeoutMs: config.turnTimeoutMs,
     meter,
     priceJudge: (usage) => (judgeModel ? meter.priceJudge(judgeModel, usage) : null),
-    ...(config.maxCost !== undefined ? { maxCost: config.maxCost } : {}),
+    ...(prepared.budget ? { budget: prepared.budget } : {}),
     storeFilter,
     previous,
     summarizer: { add: (r) => summarizer.add(r), finish: () => summarizer.finish() as unknown as Record<string, unknown> },
@@ -61,16 +74,35 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     signal: options.signal,
     warnings,
   });
-  return { outcome, exitCode: exitCodeOf(outcome.status, outcome.totals.errors, outcome.totals.done, config.failOnError) };
+  const failure = failureOf(outcome, config.failOnError, config.maxCost);
+  return { outcome: { ...outcome, ...(failure ? { failure } : {}) }, exitCode: failure ? EXIT.incomplete : EXIT.ok };
 }
 
-/** 0 when the run completed within the error policy; 3 otherwise. */
-export function exitCodeOf(status: RunStatus, errors: number, done: number, failOnError: boolean | number): number {
-  if (status !== 'complete') return EXIT.incomplete;
-  if (failOnError === false || errors === 0) return EXIT.ok;
-  if (failOnError === true) return EXIT.incomplete;
-  const limit = failOnError < 1 ? failOnError * done : failOnError;
-  return errors > limit ? EXIT.incomplete : EXIT.ok;
+/**
+ * Why a run counts as not completed (exit 3), or undefined when it passed the policy:
+ * interrupted; budget reached; any `--cache-only` miss; errored conversations beyond
+ * `failOnError` (true or 0: none tolerated; a number below 1: a share of the conversations;
+ * 1 or more: a count; false: any number).
+ */
+export function failureOf(
+  outcome: Pick<RunOutcome, 'status' | 'totals' | 'cacheMisses'>,
+  failOnError: boolean | number,
+  maxCost?: number,
+): string | undefined {
+  const { status, totals } = outcome;
+  if (status === 'interrupted') return 'interrupted: the unfinished conversations are not recorded (--resume runs them)';
+  if (status === 'budget') return `budget${maxCost !== undefined ? ` of $${maxCost}` : ''} reached: replays not finished are not recorded (--resume runs them), grades not given are E_BUDGET errors (regrade gives them)`;
+  const miss = outcome.cacheMisses.first;
+  if (miss) {
+    const where = miss.grader ? `the judge of grader "${miss.grader}"` : `turn ${miss.turn ?? 0}`;
+    const count = outcome.cacheMisses.count;
+    return `--cache-only: ${count} conversation${count === 1 ? '' : 's'} missed the cache; first: case "${miss.caseId}", variant "${miss.variant}", ${where}, repeat ${miss.repeat} (run once without --cache-only to record them)`;
+  }
+  if (totals.errors === 0 || failOnError === false) return undefined;
+  const limit = failOnError === true ? 0 : failOnError < 1 ? failOnError * totals.done : failOnError;
+  if (totals.errors <= limit) return undefined;
+  const tolerated = failOnError === true || failOnError === 0 ? 'none' : failOnError < 1 ? `${failOnError * 100}%` : String(failOnError);
+  return `${totals.errors} of ${totals.done} conversations errored (failOnError tolerates ${tolerated})`;
 }
 
 /** A resumed record keeps the last copy of each (case, variant, repeat). */

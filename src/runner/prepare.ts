@@ -11,8 +11,10 @@ import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
 import { loadGraderFiles } from '../io/grader-files.js';
 import { sha256 } from '../io/hash-chain.js';
 import { configForRecord } from '../io/secrets.js';
-import { createChatModel, missingKey } from '../models/index.js';
+import { createChatModel, createRateLimiterPool, estimateUsage, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
+import { createPricer } from '../core/cost.js';
+import { DEFAULT_PRICES } from '../models/pricing.js';
 import { jsonSchemaOf } from '../models/structured.js';
 import { type AgentConfig, AgentConfigSchema, type Config, JudgeConfigSchema } from '../schema/config.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
@@ -24,7 +26,9 @@ import { gitState } from './git.js';
 import { newRunId } from './run-id.js';
 import type { RunVariant } from './run.js';
 import { type Selection, selectCases } from './selection.js';
-import { buildVariants } from './variants.js';
+import { type Budget, createBudget } from './budget.js';
+import { assertNothingSkipped, assertPriced } from './skips.js';
+import { type RateLimiterPool, buildVariants, limitedChatModel } from './variants.js';
 
 /** What the command line may say on top of (or instead of) the config file. */
 export interface RunRequest {
@@ -42,6 +46,8 @@ export interface RunRequest {
   cache?: boolean;
   cacheOnly?: boolean;
   maxCost?: number;
+  /** Run even when, in CI, a variant or grader asked for cannot run (`--allow-skip`). */
+  allowSkip?: boolean;
   outPath?: string;
   /** Replaces the config's judge model (`regrade --judge anthropic:claude-sonnet-4-5`). */
   judge?: { provider: 'openai' | 'anthropic'; model: string };
@@ -59,6 +65,8 @@ export interface PreparedRun {
   outPath: string;
   cache?: CachePolicy;
   judge?: ChatModel;
+  /** `maxCost`: every variant and judge call goes through it. */
+  budget?: Budget;
 }
 
 /** What grading needs: config, cases, graders (with the judge), and their hashes. */
@@ -73,13 +81,17 @@ export interface PreparedGrading {
   defaultGraders: Set<string>;
   cache?: CachePolicy;
   judge?: ChatModel;
+  /** Requests-per-minute limiters per provider and base URL, shared by the judge and the variants. */
+  rateLimits: RateLimiterPool;
+  budget?: Budget;
 }
 
 /**
  * Loads config, golden sets and grader definitions and builds the graders (with a cached,
- * concurrency-limited judge when its key is set). Shared by `run` and `regrade`.
+ * concurrency-limited judge when its key is set). Shared by `run` and `regrade`; with
+ * `budget` (a run) and a `maxCost`, the judge's calls go through the run's budget.
  */
-export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promise<PreparedGrading> {
+export async function prepareGrading(request: Omit<RunRequest, 'agents'>, options: { budget?: boolean } = {}): Promise<PreparedGrading> {
   const { cwd, env } = request;
   const loaded = await loadConfig(request.configPath, cwd);
   const config = request.judge
@@ -103,11 +115,14 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
     ? { cache: createDiskCache(path.resolve(loaded.dir, config.cacheDir)), only: request.cacheOnly === true }
     : undefined;
 
+  const maxCost = request.maxCost ?? config.maxCost;
+  const budget = options.budget && maxCost !== undefined ? createBudget({ limit: maxCost, price: createPricer(DEFAULT_PRICES, config.pricing), countInput: (m) => estimateUsage([...m], '').input }) : undefined;
+  const rateLimits = createRateLimiterPool();
   const judgeSkip = config.judge ? missingKey(config.judge, env) : 'no judge is configured';
   let judge: ChatModel | undefined;
   if (config.judge && !judgeSkip) {
     const limit = pLimit(config.concurrency.judge);
-    const raw = createChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) });
+    const raw = limitedChatModel(createChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), config.judge, { rateLimits, budget, budgetKey: 'judge' });
     const cached = cache ? cachedChatModel(raw, cache, (r) => (r.schema ? { name: r.schema.name, schema: jsonSchemaOf(r.schema.schema) } : null)) : raw;
     judge = { provider: cached.provider, model: cached.model, chat: (r) => limit(() => cached.chat(r)) };
   }
@@ -119,14 +134,23 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
     ...(config.judge ? { judgeParams: { temperature: config.judge.temperature, ...(config.judge.seed !== undefined ? { seed: config.judge.seed } : {}) } } : {}),
   });
   assertNoProblems(graderSet.problems);
-  // Say exactly why model-based graders were skipped (e.g. which key is missing).
-  const graderInfos = graderSet.infos.map((g) => (g.skipped && judgeSkip ? { ...g, skipped: `needs a judge model: ${judgeSkip}` } : g));
   const defaultGraders = new Set(
     request.graders ?? [...config.defaultGraders, ...graderFiles.graders.filter((g) => g.definition['default'] === true).map((g) => String(g.definition['name']))],
   );
   for (const name of defaultGraders) {
     if (!knownGraders.has(name)) throw new InputError(`--graders: no grader named "${name}" (known: ${[...knownGraders].sort().join(', ')})`);
   }
+  // A grader is skipped only when the run asks for it (a default, or named by a selected case),
+  // and the reason says exactly why (e.g. which key is missing); the others are simply unused.
+  const asked = new Set([...defaultGraders, ...cases.flatMap((c) => c.graders)]);
+  const graderInfos = graderSet.infos.map((g) => {
+    if (!g.skipped) return g;
+    if (!asked.has(g.name)) {
+      const { skipped: _unused, ...rest } = g;
+      return rest;
+    }
+    return judgeSkip ? { ...g, skipped: `needs a judge model: ${judgeSkip}` } : g;
+  });
 
   return {
     config,
@@ -139,6 +163,8 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
     defaultGraders,
     ...(cache ? { cache } : {}),
     ...(judge ? { judge } : {}),
+    rateLimits,
+    ...(budget ? { budget } : {}),
   };
 }
 
@@ -148,8 +174,8 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
  */
 export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const { cwd, env } = request;
-  const grading = await prepareGrading(request);
-  const { config, cases, cache, judge, defaultGraders, graderInfos } = grading;
+  const grading = await prepareGrading(request, { budget: true });
+  const { config, cases, cache, judge, defaultGraders, graderInfos, budget } = grading;
   const loaded = { dir: grading.configDir, source: grading.configSource };
   const agentEntries = chooseAgents(config, request.agents);
   const built = await buildVariants(agentEntries, {
@@ -158,7 +184,19 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     ...(request.fetch ? { fetch: request.fetch } : {}),
     ...(cache ? { cache } : {}),
     readFile: (p) => readFile(path.resolve(loaded.dir, p), 'utf8'),
+    rateLimits: grading.rateLimits,
+    ...(budget ? { budget: { budget, estimate: (messages, reply) => estimateUsage([...messages], reply) } } : {}),
   });
+  assertNothingSkipped({ variants: built.infos, graders: graderInfos }, { env, allowSkip: request.allowSkip === true || config.allowSkip });
+  if (budget) {
+    assertPriced(
+      [
+        ...built.infos.filter((v) => !v.skipped).map((v) => ({ model: v.model, who: `variant ${v.name}` })),
+        ...(judge ? [{ model: judge.model, who: 'the judge' }] : []),
+      ],
+      config,
+    );
+  }
   const needsVariants = cases.some((c) => c.turns);
   if (needsVariants && built.variants.length === 0) {
     const reasons = built.infos.map((v) => `${v.name}: ${v.skipped}`).join('; ');
@@ -197,6 +235,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     outPath,
     ...(cache ? { cache } : {}),
     ...(judge ? { judge } : {}),
+    ...(budget ? { budget } : {}),
   };
 }
 

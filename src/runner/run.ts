@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { type ErrorGroup, createErrorTally } from '../core/error-groups.js';
 import { emptyUsage } from '../core/usage.js';
 import type { Agent } from '../agents/agent.js';
 import type { Grader } from '../grading/grader.js';
@@ -6,6 +7,7 @@ import { createRunWriter } from '../io/run-writer.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
 import type { RunHeader, RunResult, RunStatus } from '../schema/run-record.js';
+import { type Budget, isBudgetStop } from './budget.js';
 import { type Meter, replayConversation } from './conversation.js';
 import type { RunReporter, RunTotals } from './events.js';
 import { gradeConversation, gradersFor } from './grade-conversation.js';
@@ -21,8 +23,6 @@ export interface RunVariant {
   maxSteps: number;
   /** Tools offered for a case. */
   tools(testCase: ResolvedCase): ToolDefinition[] | undefined;
-  /** Awaited before each agent call (requests-per-minute limit). */
-  beforeCall?: () => Promise<void>;
 }
 
 export interface RunOptions {
@@ -34,13 +34,18 @@ export interface RunOptions {
   graders: readonly Grader[];
   /** Grader names applied to every case. */
   defaultGraders: ReadonlySet<string>;
-  /** Conversations in flight at once. */
+  /** Conversations in flight at once (capped by the caller: see MAX_CONCURRENCY). */
   concurrency: number;
+  /** Judge calls in flight at once (each holds a listener on the run's signal). */
+  judgeConcurrency?: number;
   turnTimeoutMs: number;
   meter: Meter;
   priceJudge: (usage: Usage) => number | null;
-  /** Budget for agent + judge cost: no new case starts once it is reached. */
-  maxCost?: number;
+  /**
+   * `maxCost`, per call (the variants' and the judge's calls go through it): once it refuses a
+   * call no new case starts; replays it cut are not recorded (`--resume` runs them).
+   */
+  budget?: Budget;
   /** Scrubs secrets and redacts PII from every result before it is written (see store-filter.ts). */
   storeFilter?: StoreFilter;
   /** Finished results of the run being resumed: copied first, never run again. */
@@ -55,12 +60,32 @@ export interface RunOptions {
   now?: () => number;
 }
 
+/** The first request `--cache-only` found no recorded answer for. */
+export interface CacheMiss {
+  caseId: string;
+  variant: string;
+  repeat: number;
+  /** The turn as stored in the record (0-based), when the agent missed. */
+  turn?: number;
+  /** The grader, when its judge missed. */
+  grader?: string;
+}
+
 export interface RunOutcome {
   status: RunStatus;
   path: string;
   totals: RunTotals;
   warnings: string[];
+  /** Errored conversations by cause, commonest first. */
+  errorGroups: ErrorGroup[];
+  /** Results with a cache miss (`--cache-only`), and the first one by case id. */
+  cacheMisses: { count: number; first?: CacheMiss };
+  /** Why the run is counted as failed (set by the exit policy in execute.ts). */
+  failure?: string;
 }
+
+/** Conversations in flight at most, whatever `--concurrency` says: more only costs memory. */
+export const MAX_CONCURRENCY = 256;
 
 /**
  * Replays the golden set against every variant and grades each conversation, streaming one
@@ -81,17 +106,26 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     costUsd: 0,
   };
   const variants = new Map(options.variants.map((v) => [v.name, v]));
-  let budgetReached = false;
+  const errorTally = createErrorTally();
+  const cacheMisses: RunOutcome['cacheMisses'] = { count: 0 };
 
   const record = async (result: Omit<RunResult, 'type' | 'prev'>) => {
     await writer.writeResult(result);
     const full = { type: 'result', ...result } as RunResult;
     options.summarizer?.add(full);
     totals.done += 1;
-    if (result.error) totals.errors += 1;
+    if (result.error) {
+      totals.errors += 1;
+      errorTally.add(result.caseId, result.error);
+    }
+    const miss = cacheMissOf(result);
+    if (miss) {
+      cacheMisses.count += 1;
+      // The first by case id (then variant, repeat), not by finishing order: the same on every run.
+      if (!cacheMisses.first || compareMiss(miss, cacheMisses.first) < 0) cacheMisses.first = miss;
+    }
     totals.tokens += result.usage.input + result.usage.output + result.judgeUsage.input + result.judgeUsage.output;
     totals.costUsd += (result.costUsd ?? 0) + (result.judgeCostUsd ?? 0);
-    if (options.maxCost !== undefined && totals.costUsd >= options.maxCost) budgetReached = true;
     for (const r of reporters) await r.onCaseEnd?.(full, totals);
   };
 
@@ -116,9 +150,12 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
           turnTimeoutMs: options.turnTimeoutMs,
           meter: options.meter,
           signal: options.signal,
-          ...(variant.beforeCall ? { beforeCall: variant.beforeCall } : {}),
         })
       : { transcript: recordedTranscript(item.testCase), usage: emptyUsage(), costUsd: 0, latencyMs: 0 };
+    // A replay the budget cut is not a result (--resume replays it). A replay whose grading the
+    // budget cut is kept, those grades as E_BUDGET errors: `regrade` completes them without
+    // paying for the agent again.
+    if (isBudgetStop(conversation.error)) return;
     const graded = conversation.error
       ? { grades: [], judgeUsage: emptyUsage(), judgeCostUsd: 0 }
       : await gradeConversation(
@@ -157,9 +194,10 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     });
   };
 
-  // Every conversation in flight listens to the run's signal.
-  setMaxListeners(Math.max(10, options.concurrency * 2 + 10), options.signal);
-  const stop = () => options.signal.aborted || budgetReached;
+  // Every agent call and judge call in flight listens to the run's signal (one listener each,
+  // removed when the call settles).
+  setMaxListeners(Math.max(10, options.concurrency + (options.judgeConcurrency ?? options.concurrency) + 10), options.signal);
+  const stop = () => options.signal.aborted || options.budget?.reached === true;
   await runPool(
     planWork(options.cases, [...variants.keys()], options.repeat, done),
     options.concurrency,
@@ -175,7 +213,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     stop,
   );
 
-  const status: RunStatus = options.signal.aborted ? 'interrupted' : budgetReached ? 'budget' : 'complete';
+  const status: RunStatus = options.signal.aborted ? 'interrupted' : options.budget?.reached ? 'budget' : 'complete';
   await writer.finish({
     status,
     endedAt: new Date().toISOString(),
@@ -185,5 +223,17 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     ...(warnings.length ? { warnings } : {}),
   });
   for (const r of reporters) await r.onRunEnd?.({ status, path: options.outPath, totals });
-  return { status, path: options.outPath, totals, warnings };
+  return { status, path: options.outPath, totals, warnings, errorGroups: errorTally.groups(), cacheMisses };
+}
+
+function compareMiss(a: CacheMiss, b: CacheMiss): number {
+  return a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : a.repeat - b.repeat;
+}
+
+/** Where a result met a `--cache-only` miss: its agent (with the stored turn) or a judge. */
+function cacheMissOf(result: Omit<RunResult, 'type' | 'prev'>): CacheMiss | undefined {
+  const at = { caseId: result.caseId, variant: result.variant, repeat: result.repeat };
+  if (result.error?.code === 'E_CACHE_MISS') return { ...at, ...(result.error.turn !== undefined ? { turn: result.error.turn } : {}) };
+  const grade = result.grades.find((g) => g.error?.code === 'E_CACHE_MISS');
+  return grade ? { ...at, grader: grade.grader } : undefined;
 }

@@ -167,8 +167,16 @@ export const ConfigSchema = z.strictObject({
   maxCost: z.number().positive().optional(),
   /** Price overrides per model id (USD per 1M tokens). */
   pricing: z.record(z.string(), PriceSchema).default({}),
-  /** Share (0..1) or count (>1) of errored results tolerated before exit 3; true = any error fails. */
-  failOnError: z.union([z.boolean(), z.number().nonnegative()]).default(false),
+  /**
+   * Errored conversations tolerated before the run exits 3: true or 0 (the default) none; a
+   * number below 1 a share of the conversations (0.05: up to 5 %); 1 or more a count; false any.
+   */
+  failOnError: z.union([z.boolean(), z.number().nonnegative()]).default(true),
+  /**
+   * In CI (env `CI` set) a variant or grader the run asks for that cannot run (its API key not
+   * set) is an error (exit 2); true lets the run go on without it, as it does locally.
+   */
+  allowSkip: z.boolean().default(false),
   gate: GateRulesSchema.default(GateRulesSchema.parse({})),
   redaction: RedactionConfigSchema.default(RedactionConfigSchema.parse({})),
   /** Write an HTML report beside each run. */

@@ -31,6 +31,9 @@ export interface CliOptions {
 
 function environment(options: CliOptions): NodeJS.ProcessEnv {
   const base = { ...process.env };
+  // The CLI under test behaves as on a developer's machine unless a test sets CI itself: `run`
+  // refuses to skip variants in CI, and the suite itself may run in CI.
+  delete base['CI'];
   if (options.cleanEnv) {
     for (const key of Object.keys(base)) if (/API_KEY|BASE_URL|^CONVOTEST_|^GITHUB_/.test(key)) delete base[key];
   }
