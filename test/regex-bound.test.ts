@@ -6,7 +6,7 @@ import { createRedactor } from '../src/core/redact.js';
 import { compileLinear, compileLinearOnly, compileRegex, hasNestedQuantifier } from '../src/core/regex.js';
 import { compileUserPattern } from '../src/io/regex.js';
 import { chat, graderOf, run } from './grading-helpers.js';
-import { spawnCli } from './helpers/cli.js';
+import { runCli, spawnCli } from './helpers/cli.js';
 
 // `(a+)+$` against 40 `a`s and a `!`: about 2^40 steps for a backtracking engine (issue 15).
 const EVIL = '(a+)+$';
@@ -155,4 +155,27 @@ describe('hasNestedQuantifier', () => {
     ['[(a+)]+', false],
     ['\\(a+\\)+', false],
   ])('%j → %s', (pattern, nested) => expect(hasNestedQuantifier(pattern)).toBe(nested));
+});
+
+describe('convotest validate', () => {
+  it('warns (exit 0) about nested quantifiers in patterns that need the backtracking engine, naming file, line and field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'convotest-redos-validate-'));
+    await mkdir(join(dir, 'golden-sets'));
+    await mkdir(join(dir, 'graders'));
+    await writeFile(
+      join(dir, 'golden-sets/cases.yaml'),
+      "cases:\n  - id: c1\n    turns: [{ user: hi }]\n    expect:\n      must_not_match: ['(a+)+$', '(\\w+\\s?)*(?=x)']\n",
+    );
+    await writeFile(join(dir, 'graders/slow.yaml'), "name: slow\nkind: regex\nmust_not_match:\n  - label: x\n    pattern: '(a+)+(?!b)$'\n  - '\\d+(?!px)'\n");
+    const r = await runCli(['validate', 'golden-sets', '--graders', 'graders'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const warning = 'has nested quantifiers and uses lookahead, so it runs on the backtracking engine: a long reply can take exponential time and is stopped after 1000 ms as a grade error';
+    expect(r.stdout.split('\n')).toEqual([
+      `golden-sets/cases.yaml:2  c1: expect.must_not_match[1]  warning: "(\\\\w+\\\\s?)*(?=x)" ${warning}`,
+      `graders/slow.yaml:5:14  must_not_match[0].pattern  warning: "(a+)+(?!b)$" ${warning}`,
+      'ok: 1 case in 1 file, 2 warnings',
+      '',
+    ]);
+  }, 60_000);
 });
