@@ -2,7 +2,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
-import { GENESIS, chainLine, hmac } from './hash-chain.js';
+import { GENESIS, chainLine, sha256, signLine } from './hash-chain.js';
 
 export interface RunWriter {
   readonly path: string;
@@ -15,7 +15,10 @@ export interface RunWriter {
 }
 
 export interface RunWriterOptions {
-  /** HMAC key: when given, the summary line carries `signature` = HMAC-SHA256(digest). */
+  /**
+   * HMAC key: when given, the summary line ends with `signature` = HMAC-SHA256 of the whole line
+   * before it (its counts, its summary and its `digest` of every line above), see hash-chain.ts.
+   */
   signingKey?: string;
 }
 
@@ -40,12 +43,13 @@ export async function createRunWriter(
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const append = (value: object): Promise<void> => {
+  const append = (value: object, sign?: string): Promise<void> => {
     if (closed) return Promise.reject(new Error(`run record ${path} is closed`));
     const next = queue.then(async () => {
-      const { line, hash } = chainLine(value, prev);
+      const chained = chainLine(value, prev);
+      const line = sign ? signLine(chained.line, sign) : chained.line;
       await file.write(`${line}\n`);
-      prev = hash;
+      prev = sign ? sha256(line) : chained.hash;
     });
     queue = next.catch(() => undefined);
     return next;
@@ -58,9 +62,7 @@ export async function createRunWriter(
     writeResult: (result) => append({ type: 'result', ...result }),
     async finish(summary) {
       await queue;
-      const digest = prev;
-      const signature = options.signingKey ? hmac(options.signingKey, digest) : undefined;
-      await append({ type: 'summary', ...summary, digest, ...(signature ? { signature } : {}) });
+      await append({ type: 'summary', ...summary, digest: prev }, options.signingKey);
       closed = true;
       await file.close();
     },
