@@ -1,5 +1,5 @@
-import { mkdir, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, link, mkdir, open, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
 import { GENESIS, chainLine, sha256, signLine } from './hash-chain.js';
@@ -10,8 +10,10 @@ export interface RunWriter {
   writeResult(result: Omit<RunResult, 'type' | 'prev'>): Promise<void>;
   /** Writes the summary line (with the chain's digest and optional signature) and closes the file. */
   finish(summary: Omit<RunSummaryLine, 'type' | 'prev' | 'digest' | 'signature'>): Promise<void>;
-  /** Closes without a summary line (the record then reads as `incomplete`). */
+  /** Closes without a summary line (the record then reads as `incomplete`; an atomic writer leaves nothing). */
   close(): Promise<void>;
+  /** Closes and removes what was written (for a run that failed and must leave no record). */
+  discard(): Promise<void>;
 }
 
 export interface RunWriterOptions {
@@ -20,6 +22,11 @@ export interface RunWriterOptions {
    * before it (its counts, its summary and its `digest` of every line above), see hash-chain.ts.
    */
   signingKey?: string;
+  /**
+   * Write to a temporary file beside `path` and move it into place only when `finish` completes,
+   * so `path` is either absent or a whole record (for `regrade`, which has nothing to resume).
+   */
+  atomic?: boolean;
 }
 
 /**
@@ -38,7 +45,16 @@ export async function createRunWriter(
   options: RunWriterOptions = {},
 ): Promise<RunWriter> {
   await mkdir(dirname(path), { recursive: true });
-  const file: FileHandle = await open(path, 'wx');
+  const target = options.atomic ? join(dirname(path), `.${basename(path)}.${process.pid}-${Date.now()}.tmp`) : path;
+  if (options.atomic) {
+    // Refuse an existing record up front, as the plain writer does ('wx'), rather than at the end.
+    const existing = await access(path).then(
+      () => true,
+      () => false,
+    );
+    if (existing) throw Object.assign(new Error(`EEXIST: file already exists, open '${path}'`), { code: 'EEXIST', path });
+  }
+  const file: FileHandle = await open(target, 'wx');
   let prev = GENESIS;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
@@ -64,13 +80,27 @@ export async function createRunWriter(
       await queue;
       await append({ type: 'summary', ...summary, digest: prev }, options.signingKey);
       closed = true;
+      await file.sync();
       await file.close();
+      if (target !== path) {
+        // link refuses to replace a record that appeared meanwhile; then the temporary name goes.
+        await link(target, path).finally(() => rm(target, { force: true }));
+      }
     },
     async close() {
       if (closed) return;
       await queue;
       closed = true;
       await file.close();
+      if (target !== path) await rm(target, { force: true });
+    },
+    async discard() {
+      if (!closed) {
+        await queue;
+        closed = true;
+        await file.close();
+      }
+      await rm(target, { force: true });
     },
   };
 }
