@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { EXIT } from '../errors.js';
+import { customModuleProblems } from '../grading/custom-modules.js';
 import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { loadGoldenSets } from '../io/golden-sets.js';
@@ -56,6 +57,7 @@ Exit codes: 0 valid, 2 any problem.`,
       const loaded = await loadGoldenSets(paths, { cwd, knownGraders });
       // Kind-specific options and duplicate names are the registry's to check (no judge needed).
       const kindProblems = graders ? loadGraders(graders.graders, { cwd }).problems : [];
+      if (graders) kindProblems.push(...(await customModuleProblems(graders.graders, cwd)));
       const configProblems: Problem[] = [];
       if (loadedConfig?.path && config) {
         const file = displayPath(loadedConfig.path, cwd);

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { ConvotestError } from '../errors.js';
 import {
@@ -32,6 +33,11 @@ export interface RunReader {
  * never sits in memory. A last line cut mid-way (a killed run) is skipped with a warning.
  */
 export async function readRun(path: string): Promise<RunReader> {
+  // A folder or a missing file is bad input with one clear line, not a stream error (EISDIR).
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ConvotestError('E_RECORD', `${path}: cannot read (${error.code ?? error.message})`, { cause: error });
+  });
+  if (info.isDirectory()) throw new ConvotestError('E_RECORD', `${path}: is a folder, not a run record (give a runs/<id>.jsonl file)`);
   const lines = lineIterator(path);
   const first = await lines.next();
   if (first.done) throw new ConvotestError('E_RECORD', `${path}: empty file, not a run record`);
