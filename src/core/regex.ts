@@ -56,8 +56,12 @@ export function compileRegex(source: string): RegExp {
 /** Finds every non-empty match of a pattern, left to right, as [start, end) spans (UTF-16 indexes). */
 export interface TextMatcher {
   readonly source: string;
-  /** `linear`: RE2, time linear in the text. `backtracking`: JavaScript's engine, run with a time limit. */
-  readonly engine: 'linear' | 'backtracking';
+  /**
+   * `linear`: time linear in the text, on RE2 or (`bounded`) on JavaScript's engine for a pattern
+   * whose backtracking per position has a small fixed bound. `backtracking`: JavaScript's engine,
+   * run with a time limit.
+   */
+  readonly engine: 'linear' | 'bounded' | 'backtracking';
   spans(text: string): Array<[number, number]>;
   /** The first non-empty match, if any. */
   first(text: string): [number, number] | undefined;
@@ -173,16 +177,98 @@ function re2Matcher(source: string, pattern: string, flags: string, tokens: read
     engine: 'linear',
     spans(text) {
       const out: Array<[number, number]> = [];
+      // test() runs on RE2's DFA and literal prefilter: most texts are rejected without a Matcher.
+      if (!re.test(text)) return out;
       const m = re.matcher(text);
       while (m.find()) if (m.end() > m.start()) out.push([m.start(), m.end()]);
       return out;
     },
     first(text) {
+      if (!re.test(text)) return undefined;
       const m = re.matcher(text);
       while (m.find()) if (m.end() > m.start()) return [m.start(), m.end()];
       return undefined;
     },
   };
+}
+
+/**
+ * An upper bound on the work of a backtracking engine from one start position: the number of
+ * paths it can try (1 per atom, multiplied along a sequence, added over alternatives, summed
+ * over the counts a bounded quantifier allows; lookarounds counted as a factor, an overestimate
+ * since they are atomic) times the longest text a path can read. Infinity for an unbounded
+ * quantifier or a backreference.
+ */
+function backtrackWork(tokens: readonly Token[]): number {
+  const CAP = 1e9;
+  let i = 0;
+  type Cost = { paths: number; length: number };
+  const alternation = (): Cost => {
+    const total = sequence();
+    while (tokens[i]?.t === 'alt') {
+      i++;
+      const next = sequence();
+      total.paths = Math.min(CAP, total.paths + next.paths);
+      total.length = Math.max(total.length, next.length);
+    }
+    return total;
+  };
+  const sequence = (): Cost => {
+    const cost = { paths: 1, length: 0 };
+    while (i < tokens.length && tokens[i]!.t !== 'alt' && tokens[i]!.t !== 'close') {
+      const tok = tokens[i++]!;
+      let item: Cost = { paths: 1, length: 1 };
+      if (tok.t === 'open') {
+        item = alternation();
+        i++; // the close
+      } else if (tok.t === 'atom' && tok.backref) item = { paths: Infinity, length: Infinity };
+      const q = tokens[i];
+      if (q?.t === 'quant') {
+        i++;
+        const min = /^\{(\d+)/.exec(q.raw)?.[1];
+        const atLeast = min === undefined ? (q.raw[0] === '+' ? 1 : 0) : Number(min);
+        item =
+          q.max === Infinity
+            ? { paths: Infinity, length: Infinity }
+            : { paths: repeatPaths(item.paths, atLeast, q.max, CAP), length: Math.min(CAP, item.length * q.max) };
+      }
+      cost.paths = Math.min(CAP, cost.paths * item.paths);
+      cost.length = Math.min(CAP, cost.length + item.length);
+    }
+    return cost;
+  };
+  const { paths, length } = alternation();
+  return Math.min(CAP, paths * Math.max(1, length));
+}
+
+function repeatPaths(paths: number, min: number, max: number, cap: number): number {
+  let total = 0;
+  for (let k = min; k <= max && total < cap; k++) total += paths ** k;
+  return Math.min(cap, total);
+}
+
+/**
+ * Patterns whose backtracking work per position is at most this run on JavaScript's engine: time
+ * linear in the text with a small constant, and JavaScript's exact semantics (most phrase lists).
+ */
+const BOUNDED_WORK = 1024;
+
+function boundedNativeMatcher(source: string, pattern: string, flags: string): TextMatcher {
+  const g = new RegExp(pattern, flags.replace(/[gy]/g, '') + 'g');
+  const spans = (text: string, firstOnly: boolean): Array<[number, number]> => {
+    const out: Array<[number, number]> = [];
+    g.lastIndex = 0;
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      if (m[0].length === 0) {
+        g.lastIndex++;
+        continue;
+      }
+      out.push([m.index, m.index + m[0].length]);
+      if (firstOnly) break;
+    }
+    return out;
+  };
+  return { source, engine: 'bounded', spans: (text) => spans(text, false), first: (text) => spans(text, true)[0] };
 }
 
 /** The outcome of {@link compileLinear}: a linear-time matcher, or why the pattern needs backtracking. */
@@ -202,6 +288,9 @@ export function compileLinear(source: string): LinearCompile {
   compileRegex(source);
   const parts = parseRegexSource(source);
   const tokens = tokenize(parts.pattern);
+  if (!/[yv]/.test(parts.flags) && backtrackWork(tokens) <= BOUNDED_WORK) {
+    return { ok: true, matcher: boundedNativeMatcher(source, parts.pattern, parts.flags) };
+  }
   const blocker = linearBlocker(tokens, parts.flags);
   const matcher = blocker === undefined ? re2Matcher(source, parts.pattern, parts.flags, tokens) : undefined;
   if (matcher) return { ok: true, matcher };

@@ -22,6 +22,22 @@ export const BACKTRACKING_TIME_LIMIT_MS = 1000;
  * compileUserPattern('\\d{4}(?!\\d)').engine // 'backtracking' (lookahead), time-limited
  */
 export function compileUserPattern(source: string, options: { field?: string; timeLimitMs?: number } = {}): TextMatcher {
+  const key = `${options.field ?? ''}\u0000${options.timeLimitMs ?? ''}\u0000${source}`;
+  let matcher = compiledPatterns.get(key);
+  if (!matcher) {
+    // Graders build their phrase matchers per conversation: compile each pattern once per process.
+    if (compiledPatterns.size >= MAX_COMPILED) compiledPatterns.clear();
+    matcher = compile(source, options);
+    compiledPatterns.set(key, matcher);
+  }
+  return matcher;
+}
+
+// Matchers are immutable (each search makes its own state), so one per pattern serves every caller.
+const MAX_COMPILED = 10_000;
+const compiledPatterns = new Map<string, TextMatcher>();
+
+function compile(source: string, options: { field?: string; timeLimitMs?: number }): TextMatcher {
   const compiled = compileLinear(source);
   if (compiled.ok) return compiled.matcher;
   const { pattern, flags } = compiled.parts;
