@@ -8,7 +8,7 @@ import { parseGoldenFile } from '../src/io/golden-parse.js';
 import { assertNoProblems, loadGoldenSets, validateGoldenSets } from '../src/io/golden-sets.js';
 import { listGraderNames, loadGraderFiles, parseGraderFile } from '../src/io/grader-files.js';
 import { closestName, formatProblem } from '../src/io/problems.js';
-import { compileRegex } from '../src/io/regex.js';
+import { compileRegex } from '../src/core/regex.js';
 import { parseYamlSource } from '../src/io/yaml-source.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

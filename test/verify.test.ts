@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +91,51 @@ describe('verifyChain on a record from the real run writer', () => {
     expect(verifyChain(cutAtNewline, { kind: 'run' }).problem?.kind).toBe('truncated');
   });
 
+  it('catches a forged summary: the signature covers the whole summary line (issue 15)', () => {
+    const ls = lines(bytes);
+    const forged = ls.at(-1)!.replace(/"errors":\d+/, '"errors":0').replace(/"results":\d+/, '"results":99');
+    expect(forged).not.toBe(ls.at(-1));
+    ls[ls.length - 1] = forged;
+    const r = verifyChain(join_(ls), { kind: 'run', key: KEY });
+    expect(r).toMatchObject({ ok: false, signature: 'invalid', problem: { line: 10, kind: 'signature' } });
+    expect(r.problem?.message).toBe('line 10 (the summary): the signature does not match (the line was edited, the chain was rebuilt, or the key is wrong)');
+  });
+
+  it('still accepts an older signature over the digest alone, saying what it does not cover', () => {
+    const ls = lines(bytes);
+    const summary = JSON.parse(ls.at(-1)!) as { digest: string; signature?: string };
+    summary.signature = createHmac('sha256', KEY).update(summary.digest).digest('hex');
+    ls[ls.length - 1] = JSON.stringify(summary);
+    const r = verifyChain(join_(ls), { kind: 'run', key: KEY });
+    expect(r).toMatchObject({ ok: true, signature: 'valid' });
+    expect(r.warnings).toEqual([`line 10: an older signature, over the chain's digest only: the summary line's own counts are not covered`]);
+  });
+
+  it('signs every label line when a key is set, and catches an edited, re-chained or unsigned line', async () => {
+    const path = join(dir, 'signed.labels.jsonl');
+    const labels = await openLabels(path, { reviewer: 'ana', now: () => new Date('2026-01-02T00:00:00Z'), signingKey: KEY });
+    await labels.append({ caseId: 'a', grader: 'g', transcriptHash: 'ab'.repeat(32), verdict: 'agree' });
+    await labels.append({ caseId: 'b', grader: 'g', transcriptHash: 'ab'.repeat(32), verdict: 'disagree' });
+    const signed = await readFile(path);
+    expect(verifyChain(signed, { kind: 'labels', key: KEY })).toMatchObject({ ok: true, lines: 2, signature: 'valid' });
+    expect(verifyChain(signed, { kind: 'labels' })).toMatchObject({ ok: true, signature: 'unchecked' });
+    expect(verifyChain(signed, { kind: 'labels', key: 'other' })).toMatchObject({ ok: false, signature: 'invalid', problem: { line: 1 } });
+
+    // Edit line 2 (the last: no chain after it protects it) — only the signature can tell.
+    const ls = lines(signed);
+    ls[1] = ls[1]!.replace('"verdict":"disagree"', '"verdict":"agree"');
+    expect(verifyChain(join_(ls), { kind: 'labels' }).ok).toBe(true);
+    expect(verifyChain(join_(ls), { kind: 'labels', key: KEY }).problem).toMatchObject({
+      line: 2,
+      kind: 'signature',
+      message: 'line 2: the signature does not match (the line was edited, or the key is wrong)',
+    });
+    // A line added without the key.
+    const unsigned = await openLabels(path, { reviewer: 'mallory', now: () => new Date('2026-01-03T00:00:00Z') });
+    await unsigned.append({ caseId: 'c', grader: 'g', transcriptHash: 'ab'.repeat(32), verdict: 'agree' });
+    expect(verifyChain(await readFile(path), { kind: 'labels', key: KEY }).problem).toMatchObject({ line: 3, kind: 'signature' });
+  });
+
   it('catches a bad signature and a stripped one', () => {
     expect(verifyChain(bytes, { kind: 'run', key: 'other-key' })).toMatchObject({ ok: false, signature: 'invalid' });
     const ls = lines(bytes);
@@ -104,14 +150,14 @@ const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, {
 
 describe('convotest verify', () => {
   it('reports OK with line count, digest and labels; exit 1 when tampered; exit 2 when unreadable', async () => {
-    const labels = await openLabels(labelsPathFor(runPath), { reviewer: 'ana', now: () => new Date('2026-01-02T00:00:00Z') });
+    const labels = await openLabels(labelsPathFor(runPath), { reviewer: 'ana', now: () => new Date('2026-01-02T00:00:00Z'), signingKey: KEY });
     await labels.append({ caseId: 'refund-0000', grader: 'helpfulness', transcriptHash: 'ab'.repeat(32), verdict: 'agree' });
     await labels.append({ caseId: 'refund-0000', grader: 'policy', transcriptHash: 'ab'.repeat(32), verdict: 'disagree', note: 'x' });
 
     const ok = await cli(['verify', runPath], { CONVOTEST_SIGNING_KEY: KEY });
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^OK {2}.*run\.jsonl {2}10 lines, digest [0-9a-f]{64}, signature valid\n/);
-    expect(ok.stdout).toMatch(/OK {2}.*run\.labels\.jsonl {2}2 lines/);
+    expect(ok.stdout).toMatch(/OK {2}.*run\.labels\.jsonl {2}2 lines, digest [0-9a-f]{64}, signature valid\n/);
 
     const bad = join(dir, 'bad.jsonl');
     const ls = lines(bytes);
@@ -127,6 +173,14 @@ describe('convotest verify', () => {
     const labelsTampered = await cli(['verify', runPath], { CONVOTEST_SIGNING_KEY: KEY });
     expect(labelsTampered.code).toBe(1);
     expect(labelsTampered.stdout).toContain('labels.jsonl  line 1 was altered');
+
+    const forged = join(dir, 'forged.jsonl');
+    const fl = lines(bytes);
+    fl[fl.length - 1] = fl.at(-1)!.replace(/"errors":\d+/, '"errors":0');
+    await writeFile(forged, join_(fl));
+    const forgedResult = await cli(['verify', forged], { CONVOTEST_SIGNING_KEY: KEY });
+    expect(forgedResult.code).toBe(1);
+    expect(forgedResult.stdout).toContain('TAMPERED  ' + forged + '  line 10 (the summary): the signature does not match');
 
     const missing = await cli(['verify', join(dir, 'nope.jsonl')]);
     expect(missing.code).toBe(2);

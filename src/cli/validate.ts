@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { EXIT } from '../errors.js';
+import { customModuleProblems } from '../grading/custom-modules.js';
 import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { loadGoldenSets } from '../io/golden-sets.js';
 import { loadGraderFiles } from '../io/grader-files.js';
 import { checkGraderNames } from '../io/golden-checks.js';
 import { displayPath } from '../io/golden-files.js';
+import { caseWarnings, graderWarnings } from '../io/pattern-warnings.js';
 import { fieldPath, formatProblem, type Problem, sortProblems } from '../io/problems.js';
 import type { CliContext } from './main.js';
 
@@ -55,6 +57,7 @@ Exit codes: 0 valid, 2 any problem.`,
       const loaded = await loadGoldenSets(paths, { cwd, knownGraders });
       // Kind-specific options and duplicate names are the registry's to check (no judge needed).
       const kindProblems = graders ? loadGraders(graders.graders, { cwd }).problems : [];
+      if (graders) kindProblems.push(...(await customModuleProblems(graders.graders, cwd)));
       const configProblems: Problem[] = [];
       if (loadedConfig?.path && config) {
         const file = displayPath(loadedConfig.path, cwd);
@@ -64,12 +67,16 @@ Exit codes: 0 valid, 2 any problem.`,
       }
       const problems = [...configProblems, ...sortProblems([...(graders?.problems ?? []), ...kindProblems]), ...loaded.problems];
       for (const problem of problems) ctx.stdout.write(`${formatProblem(problem)}\n`);
+      // Warnings (patterns that may hit the regex time limit) do not fail validation.
+      const warnings = sortProblems([...graderWarnings(graders?.graders ?? []), ...caseWarnings(loaded.cases)]);
+      for (const warning of warnings) ctx.stdout.write(`${formatProblem(warning)}\n`);
       if (problems.length > 0) {
         const files = new Set(problems.map((p) => p.file)).size;
         ctx.stdout.write(`${plural(problems.length, 'problem')} in ${plural(files, 'file')}\n`);
         ctx.setExitCode(EXIT.badInput);
       } else {
-        ctx.stdout.write(`ok: ${plural(loaded.cases.length, 'case')} in ${plural(loaded.files.length, 'file')}\n`);
+        const warned = warnings.length > 0 ? `, ${plural(warnings.length, 'warning')}` : '';
+        ctx.stdout.write(`ok: ${plural(loaded.cases.length, 'case')} in ${plural(loaded.files.length, 'file')}${warned}\n`);
       }
     });
 }

@@ -56,8 +56,8 @@ Exit codes: 0 intact, 1 altered/removed/reordered/truncated or bad signature, 2 
         () => false,
       );
       if (opts.labels || exists) {
-        const labels = await verifyFile(labelsPath, { kind: 'labels' });
-        ctx.stdout.write(`${describe(labelsPath, labels).replace(', unsigned', '')}\n`);
+        const labels = await verifyFile(labelsPath, { kind: 'labels', ...(key ? { key } : {}) });
+        ctx.stdout.write(`${describe(labelsPath, labels)}\n`);
         if (!labels.ok) ctx.setExitCode(1);
       }
     });

@@ -49,6 +49,17 @@ export interface CustomGraderContext {
 export type CustomGraderFunction = (input: GradeInput, context: CustomGraderContext) => CustomVerdict | Promise<CustomVerdict>;
 
 /**
+ * Loads a custom grader's function: `module` resolved against the definition's folder, then its
+ * `exportName` export (default: the default export). Used when grading and by `convotest validate`.
+ */
+export async function loadCustomGrader(baseDir: string, module: string, exportName = 'default'): Promise<CustomGraderFunction> {
+  const mod = await createJiti(import.meta.url).import<Record<string, unknown>>(path.resolve(baseDir, module));
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') throw new ConvotestError('E_CONFIG', `${module} does not export a function "${exportName}"`);
+  return fn as CustomGraderFunction;
+}
+
+/**
  * `custom`: a TS/JS module (loaded with jiti on first use) exporting a grader function. Its
  * verdict is validated; `pass` is computed here; a throw or an invalid verdict is an error grade.
  */
@@ -59,21 +70,8 @@ export const customKind: GraderKind<typeof CustomOptions> = {
   needsJudge: false,
   create(definition, deps): Grader {
     const stamp = stampOf(definition, customKind);
-    const file = path.resolve(deps.baseDir, definition.module);
-    const exportName = definition.export ?? 'default';
     let loaded: Promise<CustomGraderFunction> | undefined;
-    const load = () => {
-      loaded ??= createJiti(import.meta.url)
-        .import<Record<string, unknown>>(file)
-        .then((mod) => {
-          const fn = mod[exportName];
-          if (typeof fn !== 'function') {
-            throw new ConvotestError('E_CONFIG', `${definition.module} does not export a function "${exportName}"`);
-          }
-          return fn as CustomGraderFunction;
-        });
-      return loaded;
-    };
+    const load = () => (loaded ??= loadCustomGrader(deps.baseDir, definition.module, definition.export));
     const context: CustomGraderContext = { name: stamp.name, threshold: stamp.threshold, options: definition.options ?? {} };
     return {
       ...stamp,

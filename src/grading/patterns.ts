@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { compileRegex } from '../io/regex.js';
+import { compileRegex, type TextMatcher } from '../core/regex.js';
+import { compileUserPattern } from '../io/regex.js';
 import type { Evidence } from '../schema/grade.js';
 import type { TranscriptMessage } from '../schema/run-record.js';
 import { spanEvidence, textOf } from './grade-helpers.js';
@@ -34,21 +35,23 @@ export const PatternEntrySchema = z.union([
 ]);
 export type PatternEntry = z.infer<typeof PatternEntrySchema>;
 
-/** A compiled pattern, always global so every occurrence is found. */
+/** A compiled pattern: a bounded matcher (linear-time, or time-limited; see io/regex.ts). */
 export interface CompiledPattern {
   source: string;
   label: string;
-  regex: RegExp;
+  matcher: TextMatcher;
   validate?: MatchValidator;
 }
 
-/** Compiles pack entries (`(?i)`, `/.../flags` forms accepted). Throws on an invalid pattern. */
-export function compilePatterns(entries: readonly PatternEntry[] = []): CompiledPattern[] {
+/**
+ * Compiles pack entries (`(?i)`, `/.../flags` forms accepted). Throws on an invalid pattern.
+ * `field` (e.g. `must_not_match`) names where they were written, for the time-limit error.
+ */
+export function compilePatterns(entries: readonly PatternEntry[] = [], field?: string): CompiledPattern[] {
   return entries.map((entry) => {
     const e = typeof entry === 'string' ? { pattern: entry } : entry;
-    const re = compileRegex(e.pattern);
-    const flags = re.flags.includes('g') ? re.flags : `${re.flags}g`;
-    const out: CompiledPattern = { source: e.pattern, label: e.label ?? e.pattern, regex: new RegExp(re.source, flags) };
+    const matcher = compileUserPattern(e.pattern, field ? { field } : {});
+    const out: CompiledPattern = { source: e.pattern, label: e.label ?? e.pattern, matcher };
     if (e.validate) out.validate = e.validate;
     return out;
   });
@@ -86,12 +89,11 @@ export function ibanValid(text: string): boolean {
 /** Every (validated) match of `pattern` in `text`, as [start, end) spans. */
 export function findMatches(text: string, pattern: CompiledPattern): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  pattern.regex.lastIndex = 0;
-  for (const m of text.matchAll(pattern.regex)) {
-    if (m[0].length === 0) continue;
-    if (pattern.validate === 'luhn' && !luhnValid(m[0])) continue;
-    if (pattern.validate === 'iban' && !ibanValid(m[0])) continue;
-    out.push([m.index, m.index + m[0].length]);
+  for (const [start, end] of pattern.matcher.spans(text)) {
+    const m = text.slice(start, end);
+    if (pattern.validate === 'luhn' && !luhnValid(m)) continue;
+    if (pattern.validate === 'iban' && !ibanValid(m)) continue;
+    out.push([start, end]);
   }
   return out;
 }

@@ -22,8 +22,8 @@ export const regexKind: GraderKind<typeof RegexOptions> = {
   needsJudge: false,
   create(definition): Grader {
     const stamp = stampOf(definition, regexKind);
-    const mustMatch = compilePatterns(definition.must_match);
-    const mustNotMatch = compilePatterns(definition.must_not_match);
+    const mustMatch = compilePatterns(definition.must_match, 'must_match');
+    const mustNotMatch = compilePatterns(definition.must_not_match, 'must_not_match');
     const roles = new Set(definition.roles ?? ['assistant']);
     return {
       ...stamp,

@@ -34,8 +34,8 @@ export const rulesKind: GraderKind<typeof RulesOptions> = {
             const check = checkPatterns(
               transcript,
               assistant,
-              compilePatterns(c.expect?.must_match),
-              compilePatterns(c.expect?.must_not_match),
+              compilePatterns(c.expect?.must_match, 'expect.must_match'),
+              compilePatterns(c.expect?.must_not_match, 'expect.must_not_match'),
             );
             results.push({ turn: null, check });
           }
@@ -45,8 +45,8 @@ export const rulesKind: GraderKind<typeof RulesOptions> = {
             const check = checkPatterns(
               transcript,
               replies,
-              compilePatterns(t.expect?.must_match),
-              compilePatterns(t.expect?.must_not_match),
+              compilePatterns(t.expect?.must_match, `turns[${turn}].expect.must_match`),
+              compilePatterns(t.expect?.must_not_match, `turns[${turn}].expect.must_not_match`),
             );
             results.push({ turn, check });
           });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { decodeUtf8 } from './utf8.js';
 import { dirname, resolve } from 'node:path';
 import { createJiti } from 'jiti';
 import { ConvotestError, InputError } from '../errors.js';
@@ -48,8 +49,10 @@ export async function loadConfig(path: string | undefined, cwd: string = process
   const file = path ? resolve(cwd, path) : CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
   if (!file) return { config: ConfigSchema.parse({}), path: undefined, dir: cwd, source: '' };
   if (!existsSync(file)) throw new InputError('config file not found', { file: path ?? file });
-  const source = await readFile(file, 'utf8');
   const display = path ?? file.slice(cwd.length + 1);
+  const decoded = decodeUtf8(await readFile(file));
+  if ('fault' in decoded) throw new InputError(decoded.fault.message, { file: display, line: decoded.fault.line, column: decoded.fault.column });
+  const source = decoded.text;
   const isYaml = /\.ya?ml$/.test(file);
   let raw: unknown;
   let locate: (p: ReadonlyArray<PropertyKey>, options?: { key?: boolean }) => { line?: number; column?: number } = () => ({});

@@ -1,7 +1,7 @@
 import type { GoldenCase, Tags, TurnExpect } from '../schema/golden-set.js';
 import type { Message } from '../schema/message.js';
 import { didYouMean } from './problems.js';
-import { compileRegex } from './regex.js';
+import { compileRegex } from '../core/regex.js';
 
 /** Reports one problem at a path relative to the thing being checked. */
 export type Report = (path: PropertyKey[], message: string, options?: { key?: boolean }) => void;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { decodeUtf8 } from './utf8.js';
 import { InputError } from '../errors.js';
 import type { GoldenCase, KnowledgeDoc, ResolvedCase, Tags } from '../schema/golden-set.js';
 import { displayPath, findFiles, GOLDEN_EXTENSIONS } from './golden-files.js';
@@ -47,8 +48,13 @@ export async function loadGoldenSets(paths: readonly string[], opts: GoldenSetOp
       problems.push({ file, message: `cannot read: ${(error as Error).message}` });
       continue;
     }
+    const decoded = decodeUtf8(bytes);
+    if ('fault' in decoded) {
+      problems.push({ file, line: decoded.fault.line, column: decoded.fault.column, message: decoded.fault.message });
+      continue;
+    }
     files.push({ path: file, sha256: createHash('sha256').update(bytes).digest('hex') });
-    const one = parseGoldenFile(file, bytes.toString('utf8'), opts.knownGraders);
+    const one = parseGoldenFile(file, decoded.text, opts.knownGraders);
     parsed.push(one);
     problems.push(...one.problems);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { decodeUtf8 } from './utf8.js';
 import path from 'node:path';
 import type { z } from 'zod';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
@@ -52,8 +53,13 @@ export async function loadGraderFiles(
       return undefined;
     });
     if (!bytes) continue;
+    const decoded = decodeUtf8(bytes);
+    if ('fault' in decoded) {
+      problems.push({ file, line: decoded.fault.line, column: decoded.fault.column, message: decoded.fault.message });
+      continue;
+    }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const parsed = parseGraderFile(file, bytes.toString('utf8'));
+    const parsed = parseGraderFile(file, decoded.text);
     problems.push(...parsed.problems);
     for (const entry of parsed.definitions) graders.push({ file, sha256, ...entry });
   }

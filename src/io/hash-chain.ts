@@ -21,3 +21,22 @@ export function chainLine(value: object, prev: string): { line: string; hash: st
   const line = JSON.stringify({ prev, ...rest });
   return { line, hash: sha256(line) };
 }
+
+const SIGNED_TAIL = /,"signature":"([0-9a-f]{64})"\}$/;
+
+/**
+ * Signs a serialised line: appends `signature` = HMAC-SHA256(key, line) as its last key, so the
+ * signature covers every byte of the line (and, through `prev`/`digest`, every line before it).
+ *
+ * @example
+ * signLine('{"prev":"…","type":"summary","errors":0}', key) // '{"prev":"…",…,"errors":0,"signature":"9f2c…"}'
+ */
+export function signLine(line: string, key: string): string {
+  return `${line.slice(0, -1)},"signature":${JSON.stringify(hmac(key, line))}}`;
+}
+
+/** The exact bytes {@link signLine} signed and the signature; undefined when the line carries none as its last key. */
+export function signedPart(line: string): { signed: string; signature: string } | undefined {
+  const m = SIGNED_TAIL.exec(line);
+  return m ? { signed: `${line.slice(0, m.index)}}`, signature: m[1]! } : undefined;
+}

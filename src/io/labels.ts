@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import { ConvotestError } from '../errors.js';
 import { type Label, type LabelInput, LabelSchema } from '../schema/label.js';
-import { GENESIS, chainLine } from './hash-chain.js';
+import { GENESIS, chainLine, sha256, signLine } from './hash-chain.js';
 
 /** `runs/r1.jsonl` → `runs/r1.labels.jsonl`: the labels file that sits beside a run record. */
 export function labelsPathFor(runPath: string): string {
@@ -44,7 +44,8 @@ export interface LabelAppender {
 
 /**
  * Opens a labels file for appending (created on first label). Appends are serialised, so
- * concurrent requests still form one chain. The file is never rewritten.
+ * concurrent requests still form one chain. The file is never rewritten. With `signingKey`
+ * (the run's `signingKeyEnv`), every line ends with an HMAC signature of the line.
  *
  * @example
  * const labels = await openLabels('runs/r1.labels.jsonl', { reviewer: 'ana', runId: 'r1', now: () => new Date() });
@@ -52,7 +53,7 @@ export interface LabelAppender {
  */
 export async function openLabels(
   path: string,
-  options: { reviewer: string; runId?: string; now: () => Date },
+  options: { reviewer: string; runId?: string; now: () => Date; signingKey?: string },
 ): Promise<LabelAppender> {
   let prev = GENESIS;
   try {
@@ -81,9 +82,10 @@ export async function openLabels(
           at: options.now().toISOString(),
           ...(options.runId ? { runId: options.runId } : {}),
         };
-        const { line, hash } = chainLine(label, prev);
+        const chained = chainLine(label, prev);
+        const line = options.signingKey ? signLine(chained.line, options.signingKey) : chained.line;
         await appendFile(path, `${line}\n`, { mode: 0o644 });
-        prev = hash;
+        prev = options.signingKey ? sha256(line) : chained.hash;
         return label;
       });
       queue = next.catch(() => undefined);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { cleanIntegrity, type RecordIntegrity } from '../core/gate/integrity.js';
 import { ConvotestError } from '../errors.js';
@@ -45,6 +46,11 @@ export interface ReadRunOptions {
  * right cannot be known). Every such fact is in `integrity` once the results are read.
  */
 export async function readRun(path: string, options: ReadRunOptions = {}): Promise<RunReader> {
+  // A folder or a missing file is bad input with one clear line, not a stream error (EISDIR).
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ConvotestError('E_RECORD', `${path}: cannot read (${error.code ?? error.message})`, { cause: error });
+  });
+  if (info.isDirectory()) throw new ConvotestError('E_RECORD', `${path}: is a folder, not a run record (give a runs/<id>.jsonl file)`);
   const lines = lineIterator(path);
   const first = await lines.next();
   if (first.done) throw new ConvotestError('E_RECORD', `${path}: empty file, not a run record`);

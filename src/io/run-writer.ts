@@ -1,8 +1,8 @@
-import { mkdir, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, link, mkdir, open, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
-import { GENESIS, chainLine, hmac } from './hash-chain.js';
+import { GENESIS, chainLine, sha256, signLine } from './hash-chain.js';
 
 export interface RunWriter {
   readonly path: string;
@@ -10,13 +10,23 @@ export interface RunWriter {
   writeResult(result: Omit<RunResult, 'type' | 'prev'>): Promise<void>;
   /** Writes the summary line (with the chain's digest and optional signature) and closes the file. */
   finish(summary: Omit<RunSummaryLine, 'type' | 'prev' | 'digest' | 'signature'>): Promise<void>;
-  /** Closes without a summary line (the record then reads as `incomplete`). */
+  /** Closes without a summary line (the record then reads as `incomplete`; an atomic writer leaves nothing). */
   close(): Promise<void>;
+  /** Closes and removes what was written (for a run that failed and must leave no record). */
+  discard(): Promise<void>;
 }
 
 export interface RunWriterOptions {
-  /** HMAC key: when given, the summary line carries `signature` = HMAC-SHA256(digest). */
+  /**
+   * HMAC key: when given, the summary line ends with `signature` = HMAC-SHA256 of the whole line
+   * before it (its counts, its summary and its `digest` of every line above), see hash-chain.ts.
+   */
   signingKey?: string;
+  /**
+   * Write to a temporary file beside `path` and move it into place only when `finish` completes,
+   * so `path` is either absent or a whole record (for `regrade`, which has nothing to resume).
+   */
+  atomic?: boolean;
 }
 
 /**
@@ -35,17 +45,27 @@ export async function createRunWriter(
   options: RunWriterOptions = {},
 ): Promise<RunWriter> {
   await mkdir(dirname(path), { recursive: true });
-  const file: FileHandle = await open(path, 'wx');
+  const target = options.atomic ? join(dirname(path), `.${basename(path)}.${process.pid}-${Date.now()}.tmp`) : path;
+  if (options.atomic) {
+    // Refuse an existing record up front, as the plain writer does ('wx'), rather than at the end.
+    const existing = await access(path).then(
+      () => true,
+      () => false,
+    );
+    if (existing) throw Object.assign(new Error(`EEXIST: file already exists, open '${path}'`), { code: 'EEXIST', path });
+  }
+  const file: FileHandle = await open(target, 'wx');
   let prev = GENESIS;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const append = (value: object): Promise<void> => {
+  const append = (value: object, sign?: string): Promise<void> => {
     if (closed) return Promise.reject(new Error(`run record ${path} is closed`));
     const next = queue.then(async () => {
-      const { line, hash } = chainLine(value, prev);
+      const chained = chainLine(value, prev);
+      const line = sign ? signLine(chained.line, sign) : chained.line;
       await file.write(`${line}\n`);
-      prev = hash;
+      prev = sign ? sha256(line) : chained.hash;
     });
     queue = next.catch(() => undefined);
     return next;
@@ -58,17 +78,29 @@ export async function createRunWriter(
     writeResult: (result) => append({ type: 'result', ...result }),
     async finish(summary) {
       await queue;
-      const digest = prev;
-      const signature = options.signingKey ? hmac(options.signingKey, digest) : undefined;
-      await append({ type: 'summary', ...summary, digest, ...(signature ? { signature } : {}) });
+      await append({ type: 'summary', ...summary, digest: prev }, options.signingKey);
       closed = true;
+      await file.sync();
       await file.close();
+      if (target !== path) {
+        // link refuses to replace a record that appeared meanwhile; then the temporary name goes.
+        await link(target, path).finally(() => rm(target, { force: true }));
+      }
     },
     async close() {
       if (closed) return;
       await queue;
       closed = true;
       await file.close();
+      if (target !== path) await rm(target, { force: true });
+    },
+    async discard() {
+      if (!closed) {
+        await queue;
+        closed = true;
+        await file.close();
+      }
+      await rm(target, { force: true });
     },
   };
 }

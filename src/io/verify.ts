@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConvotestError } from '../errors.js';
-import { GENESIS, hmac } from './hash-chain.js';
+import { GENESIS, hmac, signedPart } from './hash-chain.js';
 
 /** What went wrong first, with the 1-based line number in the file. */
 export interface ChainProblem {
@@ -26,7 +26,7 @@ export interface VerifyResult {
 export interface VerifyOptions {
   /** Run records end with a `summary` line carrying the digest; label files do not. */
   kind: 'run' | 'labels';
-  /** HMAC key; when given, a run record must carry a valid `signature`. */
+  /** HMAC key; when given, a run record's summary line, and every line of a labels file, must carry a valid `signature`. */
   key?: string;
 }
 
@@ -50,8 +50,9 @@ function splitLines(bytes: Uint8Array): { lines: Uint8Array[]; cut: boolean } {
 /**
  * Checks the hash chain of a run record or labels file held in memory: every line's `prev` must be
  * the SHA-256 of the previous line's exact bytes (64 zeros for the first), and a run record must
- * end with a `summary` whose `digest` is the hash of the line before it (and whose `signature`,
- * when a key is given, is HMAC-SHA256(key, digest)). Reports the first line at fault.
+ * end with a `summary` whose `digest` is the hash of the line before it. With a key, the summary
+ * line (and every line of a labels file) must end with `signature` = HMAC-SHA256(key, the line
+ * before that key). Reports the first line at fault.
  */
 export function verifyChain(bytes: Uint8Array, options: VerifyOptions): VerifyResult {
   const { lines, cut } = splitLines(bytes);
@@ -61,12 +62,14 @@ export function verifyChain(bytes: Uint8Array, options: VerifyOptions): VerifyRe
   const fail = (problem: ChainProblem): VerifyResult => ({ ok: false, lines: complete, signature: 'absent', problem, warnings });
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const values: Array<{ prev?: unknown; type?: unknown; digest?: unknown; signature?: unknown; results?: unknown }> = [];
+  const texts: string[] = [];
 
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1;
     let value: (typeof values)[number];
     try {
-      value = JSON.parse(decoder.decode(lines[i]));
+      texts[i] = decoder.decode(lines[i]);
+      value = JSON.parse(texts[i]!);
       if (typeof value !== 'object' || value === null) throw new Error('not an object');
     } catch {
       if (cut && i === lines.length - 1) return fail({ line: n, kind: 'truncated', message: `line ${n} is cut mid-line (the file was truncated)` });
@@ -93,7 +96,18 @@ export function verifyChain(bytes: Uint8Array, options: VerifyOptions): VerifyRe
 
   if (options.kind === 'labels') {
     const digest = hashes.at(-1);
-    return { ok: true, lines: complete, signature: 'absent', warnings, ...(digest ? { digest } : {}) };
+    let signature: VerifyResult['signature'] = values.some((v) => typeof v.signature === 'string') ? 'unchecked' : 'absent';
+    if (options.key !== undefined && texts.length > 0) {
+      for (let i = 0; i < texts.length; i++) {
+        const part = signedPart(texts[i]!);
+        if (!part) return fail({ line: i + 1, kind: 'signature', message: `line ${i + 1} is not signed, but a signing key was given (it was added without the key, or its signature was removed)` });
+        if (hmac(options.key, part.signed) !== part.signature) {
+          return { ...fail({ line: i + 1, kind: 'signature', message: `line ${i + 1}: the signature does not match (the line was edited, or the key is wrong)` }), signature: 'invalid' };
+        }
+      }
+      signature = 'valid';
+    }
+    return { ok: true, lines: complete, signature, warnings, ...(digest ? { digest } : {}) };
   }
   const first = values[0];
   if (first?.type !== 'header') return fail({ line: 1, kind: 'removed', message: 'line 1 is not the run header' });
@@ -114,9 +128,18 @@ export function verifyChain(bytes: Uint8Array, options: VerifyOptions): VerifyRe
     if (signature === 'absent') {
       return fail({ line: complete, kind: 'signature', message: 'a signing key was given but the record carries no signature' });
     }
-    signature = last.signature === hmac(options.key, digest ?? '') ? 'valid' : 'invalid';
-    if (signature === 'invalid') {
-      return { ...fail({ line: complete, kind: 'signature', message: `line ${complete}: the signature does not match (wrong key, or the chain was rebuilt)` }), signature };
+    // The signature covers the whole summary line (hash-chain.ts signLine), so its counts too.
+    const part = signedPart(texts.at(-1)!);
+    if (part && hmac(options.key, part.signed) === part.signature) signature = 'valid';
+    else if (last.signature === hmac(options.key, digest ?? '')) {
+      // Records written before the signature covered the summary line: HMAC of the digest alone.
+      signature = 'valid';
+      warnings.push(`line ${complete}: an older signature, over the chain's digest only: the summary line's own counts are not covered`);
+    } else {
+      return {
+        ...fail({ line: complete, kind: 'signature', message: `line ${complete} (the summary): the signature does not match (the line was edited, the chain was rebuilt, or the key is wrong)` }),
+        signature: 'invalid',
+      };
     }
   } else if (signature === 'unchecked') {
     warnings.push('the record is signed but no key was given: signature not checked');

@@ -38,7 +38,15 @@ export function parseYamlSource(text: string, lineOffset = 0): YamlSource {
     ...at(error.pos[0]),
     message: firstLine(error.message),
   }));
-  const value: unknown = errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  if (errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      // "Excessive alias count indicates a resource exhaustion attack" (billion laughs): a problem in the file, not a crash.
+      errors.push({ ...at(0), message: `${firstLine((error as Error).message)} (more than 1000 alias expansions)` });
+    }
+  }
 
   const locate = (path: ReadonlyArray<PropertyKey>, options: { key?: boolean } = {}): Position => {
     let node: unknown = doc.contents;

@@ -62,7 +62,15 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   // Summary intervals and the gate are computed once; each page load only re-reads the labels.
   const analysis = analyseForReport(input);
   const known = new Set(run.results.flatMap((r) => r.grades.map((g) => labelKey(r.caseId, g.grader, r.transcriptHash))));
-  const appender = await openLabels(labelsPath, { reviewer: options.reviewer, runId: run.header.runId, now: options.now ?? (() => new Date()) });
+  // Labels are signed with the run's own key (config `signingKeyEnv`), when it is set.
+  const keyEnv = run.header.config['signingKeyEnv'];
+  const signingKey = typeof keyEnv === 'string' ? process.env[keyEnv] || undefined : undefined;
+  const appender = await openLabels(labelsPath, {
+    reviewer: options.reviewer,
+    runId: run.header.runId,
+    now: options.now ?? (() => new Date()),
+    ...(signingKey ? { signingKey } : {}),
+  });
   const token = randomBytes(32).toString('hex');
   const host = options.host ?? '127.0.0.1';
   let hosts = new Set<string>();

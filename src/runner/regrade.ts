@@ -54,12 +54,13 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
     sourceRun: { runId: source.header.runId, path: options.sourcePath },
   };
   if (!grading.config.judge) delete header.judge;
-  const writer = await createRunWriter(options.outPath, header);
+  const writer = await createRunWriter(options.outPath, header, { atomic: true });
   const summary = createSummaryAccumulator({ type: 'header', ...header });
   const totals: RunTotals = { planned: 0, done: 0, errors: 0, tokens: 0, costUsd: 0 };
   let missing = 0;
   for (const r of options.reporters ?? []) await r.onRunStart?.({ type: 'header', ...header }, totals);
 
+  // A source line that cannot be read stops the regrade: leave no half-written record behind.
   await runAsyncPool(
     source.results,
     grading.config.concurrency.judge,
@@ -91,7 +92,10 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
       for (const r of options.reporters ?? []) await r.onCaseEnd?.({ type: 'result', ...regraded }, totals);
     },
     () => options.signal.aborted,
-  );
+  ).catch(async (error: unknown) => {
+    await writer.discard();
+    throw error;
+  });
   if (missing > 0) options.warn(`${missing} results name cases that are no longer in the golden sets: carried over with their old grades`);
   const status: RunStatus = options.signal.aborted ? 'interrupted' : 'complete';
   await writer.finish({

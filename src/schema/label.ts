@@ -34,5 +34,7 @@ export const LabelSchema = LabelInputSchema.extend({
   at: z.string(),
   /** The run the reviewer was looking at. */
   runId: z.string().optional(),
+  /** HMAC-SHA256 of the line without this key, when the run's `signingKeyEnv` is set (always the last key). */
+  signature: z.string().optional(),
 });
 export type Label = z.infer<typeof LabelSchema>;

@@ -143,7 +143,7 @@ export const RunSummaryLineSchema = z.object({
   summary: z.record(z.string(), z.unknown()).optional(),
   /** SHA-256 of the last line before this one: the chain's final digest. */
   digest: z.string().optional(),
-  /** HMAC-SHA256 of `digest` when signing is configured. */
+  /** HMAC-SHA256 of this whole line before this key (always the last key), when signing is configured (io/hash-chain.ts). */
   signature: z.string().optional(),
   warnings: z.array(z.string()).optional(),
 });

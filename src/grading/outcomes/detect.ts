@@ -1,4 +1,5 @@
-import { compileRegex } from '../../io/regex.js';
+import { parseRegexSource } from '../../core/regex.js';
+import { compileUserPattern } from '../../io/regex.js';
 import type { Evidence } from '../../schema/grade.js';
 import type { TranscriptMessage } from '../../schema/run-record.js';
 import { spanEvidence, textOf } from '../grade-helpers.js';
@@ -9,22 +10,22 @@ export interface PhraseMatcher {
   find(text: string): { start: number; end: number } | undefined;
 }
 
-/** Compiles phrase groups into one matcher (first match in the text wins). */
+/** Compiles phrase groups into one matcher (first match in the text wins); bounded like every user pattern. */
 export function phraseMatcher(groups: Record<string, string[]>): PhraseMatcher {
-  const regexes = Object.values(groups)
-    .flat()
-    .map((p) => {
-      const re = compileRegex(p);
-      // stateless (no g/y: exec must not depend on lastIndex) and always case-insensitive
-      const flags = re.flags.replace(/[gy]/g, '');
-      return new RegExp(re.source, flags.includes('i') ? flags : `${flags}i`);
-    });
+  const matchers = Object.entries(groups).flatMap(([group, phrases]) =>
+    phrases.map((p) => {
+      // always case-insensitive; no g/y (a phrase is found anywhere in the text)
+      const { pattern, flags } = parseRegexSource(p);
+      const f = flags.replace(/[gy]/g, '');
+      return compileUserPattern(`/${pattern}/${f.includes('i') ? f : `${f}i`}`, { field: group });
+    }),
+  );
   return {
     find(text) {
       let best: { start: number; end: number } | undefined;
-      for (const re of regexes) {
-        const m = re.exec(text);
-        if (m && (best === undefined || m.index < best.start)) best = { start: m.index, end: m.index + m[0].length };
+      for (const matcher of matchers) {
+        const m = matcher.first(text);
+        if (m && (best === undefined || m[0] < best.start)) best = { start: m[0], end: m[1] };
       }
       return best;
     },
