@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { gate } from '../core/gate.js';
-import type { Summary } from '../core/summary.js';
 import { gateMarkdown } from '../report/markdown-gate.js';
 import { readRun, readRunAll } from '../io/run-reader.js';
 import { formatRunSummary } from '../report/console-run.js';
@@ -16,7 +15,7 @@ import type { CliContext } from './main.js';
  * the Markdown PR comment written beside the record as `<run>.gate.md`, exit 1 on fail.
  */
 export async function afterRun(
-  prepared: PreparedRun,
+  prepared: Pick<PreparedRun, 'config'>,
   outcome: RunOutcome,
   options: Pick<CliContext, 'stdout' | 'stderr' | 'setExitCode'> & { html: boolean; baseline?: string },
 ): Promise<void> {
@@ -30,7 +29,7 @@ export async function afterRun(
     const summary = storedSummary(run.summaryLine);
     await writeFile(htmlPath, renderHtmlReport({ header: run.header, results: run.results, ...(summary ? { summary } : {}), ...(baseline ? { baseline } : {}) }));
   }
-  const summary = run.summaryLine?.summary as Summary | undefined;
+  const summary = run.summaryLine?.summary;
   if (summary) {
     options.stdout.write(formatRunSummary(summary, run.header, { status: outcome.status, path: outcome.path, ...(htmlPath ? { htmlPath } : {}) }));
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
+import { assertNewOutput } from '../io/out-path.js';
 import { readRunAll } from '../io/run-reader.js';
 import { progressReporter } from '../report/progress.js';
 import { prepareRun } from '../runner/prepare.js';
@@ -69,6 +70,7 @@ Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config, 3 the 
       for (const [flag, file] of [['--resume', flags.resume], ['--baseline', flags.baseline]] as const) {
         if (file && !existsSync(file)) throw new InputError(`${flag}: run record not found`, { file });
       }
+      if (flags.out) assertNewOutput(flags.out, '--out');
       const previous = flags.resume ? await readRunAll(flags.resume) : undefined;
       const prepared = await prepareRun({
         ...(flags.config ? { configPath: flags.config } : {}),

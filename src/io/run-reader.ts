@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ConvotestError } from '../errors.js';
+import { ConvotestError, InputError } from '../errors.js';
 import {
   RUN_FORMAT,
   RUN_FORMAT_MAJOR,
@@ -32,6 +32,7 @@ export interface RunReader {
  * never sits in memory. A last line cut mid-way (a killed run) is skipped with a warning.
  */
 export async function readRun(path: string): Promise<RunReader> {
+  if (!existsSync(path)) throw new InputError('run record not found', { file: path });
   const lines = lineIterator(path);
   const first = await lines.next();
   if (first.done) throw new ConvotestError('E_RECORD', `${path}: empty file, not a run record`);
@@ -150,4 +151,13 @@ function lineIterator(path: string): AsyncIterator<Line> {
     }
     if (pending) yield { ...pending, last: !endsWithNewline };
   })();
+}
+
+/** How many result lines a record holds, without parsing them (for a progress total). */
+export async function countResultLines(path: string): Promise<number> {
+  let n = 0;
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  // Lines are written by chainLine (src/io/hash-chain.ts): `prev` first, then `type`.
+  for await (const text of rl) if (/^\{"prev":"[0-9a-f]{64}","type":"result"/.test(text)) n += 1;
+  return n;
 }

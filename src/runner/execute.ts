@@ -54,7 +54,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     ...(config.maxCost !== undefined ? { maxCost: config.maxCost } : {}),
     ...(storeFilter ? { storeFilter } : {}),
     previous,
-    summarizer: { add: (r) => summarizer.add(r), finish: () => summarizer.finish() as unknown as Record<string, unknown> },
+    summarizer: { add: (r) => summarizer.add(r), finish: () => summarizer.finish() },
     reporters: options.reporters,
     ...(signingKey ? { signingKey } : {}),
     signal: options.signal,

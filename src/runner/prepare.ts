@@ -9,17 +9,15 @@ import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
 import { loadGraderFiles } from '../io/grader-files.js';
-import { sha256 } from '../io/hash-chain.js';
 import { createChatModel, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { jsonSchemaOf } from '../models/structured.js';
 import { type AgentConfig, AgentConfigSchema, type Config, JudgeConfigSchema } from '../schema/config.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
-import { RUN_FORMAT_VERSION, type GraderInfo, type RunHeader, type VariantInfo } from '../schema/run-record.js';
-import { TOOL_VERSION } from '../version.js';
+import type { GraderInfo } from '../schema/run-record.js';
 import { createDiskCache } from './cache.js';
 import { type CachePolicy, cachedChatModel } from './cached-agent.js';
-import { gitState } from './git.js';
+import { buildRunHeader, type RunHeaderFields } from './header.js';
 import { newRunId } from './run-id.js';
 import type { RunVariant } from './run.js';
 import { type Selection, selectCases } from './selection.js';
@@ -54,7 +52,7 @@ export interface PreparedRun {
   variants: RunVariant[];
   graders: Grader[];
   defaultGraders: Set<string>;
-  header: Omit<RunHeader, 'type' | 'prev'>;
+  header: RunHeaderFields;
   outPath: string;
   cache?: CachePolicy;
   judge?: ChatModel;
@@ -148,7 +146,7 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
 export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const { cwd, env } = request;
   const grading = await prepareGrading(request);
-  const { config, cases, cache, judge, defaultGraders, graderInfos } = grading;
+  const { config, cases, cache, judge, defaultGraders } = grading;
   const loaded = { dir: grading.configDir, source: grading.configSource };
   const agentEntries = chooseAgents(config, request.agents);
   const built = await buildVariants(agentEntries, {
@@ -166,25 +164,13 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
 
   const runId = newRunId();
   const outPath = request.outPath ?? path.join(path.relative(cwd, path.resolve(loaded.dir, config.outDir)) || '.', `${runId}.jsonl`);
-  const git = await gitState(cwd);
-  const header: Omit<RunHeader, 'type' | 'prev'> = {
-    format: RUN_FORMAT_VERSION,
+  const header = await buildRunHeader(grading, {
     runId,
-    tool: { name: 'convotest', version: TOOL_VERSION },
-    startedAt: new Date().toISOString(),
-    ...(git ? { git } : {}),
-    config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
-    hashes: {
-      config: sha256(loaded.source || JSON.stringify(config)),
-      goldenSets: Object.fromEntries(grading.goldenFiles.map((f) => [f.path, f.sha256])),
-      graders: Object.fromEntries(graderInfos.map((g: GraderInfo) => [g.name, g.hash])),
-    },
-    variants: built.infos satisfies VariantInfo[],
-    graders: graderInfos,
-    ...(config.judge ? { judge: { provider: config.judge.provider, model: config.judge.model, temperature: config.judge.temperature, ...(config.judge.seed !== undefined ? { seed: config.judge.seed } : {}) } } : {}),
+    cwd,
+    variants: built.infos,
     repeat: request.repeat ?? config.repeat,
     ...(request.selection && (request.selection.filters.length || request.selection.caseIds.length) ? { selection: { ...request.selection } } : {}),
-  };
+  });
   return {
     config: { ...config, ...(request.maxCost !== undefined ? { maxCost: request.maxCost } : {}), ...(request.concurrency ? { concurrency: { ...config.concurrency, agent: request.concurrency } } : {}) },
     configDir: loaded.dir,

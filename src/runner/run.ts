@@ -7,6 +7,7 @@ import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Grade } from '../schema/grade.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
 import type { RunHeader, RunResult, RunStatus, TranscriptMessage } from '../schema/run-record.js';
+import type { Summary } from '../schema/summary.js';
 import { type Meter, replayConversation } from './conversation.js';
 import type { RunReporter, RunTotals } from './events.js';
 import { gradeConversation, gradersFor } from './grade-conversation.js';
@@ -51,7 +52,7 @@ export interface RunOptions {
   /** Finished results of the run being resumed: copied first, never run again. */
   previous?: readonly RunResult[];
   /** Accumulates the summary written on the last line. */
-  summarizer?: { add(result: RunResult): void; finish(): Record<string, unknown> };
+  summarizer?: { add(result: RunResult): void; finish(): Summary };
   reporters?: readonly RunReporter[];
   signingKey?: string;
   /** Warnings raised while running (unknown prices...): written into the summary line. */
