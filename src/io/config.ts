@@ -27,6 +27,8 @@ export interface LoadedConfig {
   dir: string;
   /** The file's text (for the run header's config hash). */
   source: string;
+  /** Where a field path is in the file (line and column; YAML only, empty for a TS/JS config). */
+  locate(path: ReadonlyArray<PropertyKey>, options?: { key?: boolean }): { line?: number; column?: number };
 }
 
 /**
@@ -46,7 +48,7 @@ export function defineConfig(config: ConfigInput): ConfigInput {
  */
 export async function loadConfig(path: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
   const file = path ? resolve(cwd, path) : CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
-  if (!file) return { config: ConfigSchema.parse({}), path: undefined, dir: cwd, source: '' };
+  if (!file) return { config: ConfigSchema.parse({}), path: undefined, dir: cwd, source: '', locate: () => ({}) };
   if (!existsSync(file)) throw new InputError('config file not found', { file: path ?? file });
   const source = await readFile(file, 'utf8');
   const display = path ?? file.slice(cwd.length + 1);
@@ -86,6 +88,6 @@ export async function loadConfig(path: string | undefined, cwd: string = process
     const [first] = zodIssueProblems(parsed.error.issues, { file: display, schema: ConfigSchema, value: raw, locate: (p, o) => locate(p, o) as { line: number; column: number } });
     throw new InputError(first ? formatProblem(first) : 'invalid configuration', { file: '' });
   }
-  return { config: parsed.data, path: file, dir: dirname(file), source };
+  return { config: parsed.data, path: file, dir: dirname(file), source, locate };
 }
 

@@ -8,7 +8,9 @@ import { createRedactor } from '../core/redact.js';
 import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
-import { loadGraderFiles } from '../io/grader-files.js';
+import { configProblems } from '../io/config-checks.js';
+import { loadAvailableGraders } from '../io/grader-files.js';
+import { didYouMean } from '../io/problems.js';
 import { createChatModel, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { jsonSchemaOf } from '../models/structured.js';
@@ -85,9 +87,10 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
   const fromConfig = (p: string) => path.relative(cwd, path.resolve(loaded.dir, p)) || '.';
 
   const graderPaths = config.graders.map(fromConfig).filter((p) => existsSync(path.resolve(cwd, p)));
-  const graderFiles = await loadGraderFiles(graderPaths, { cwd });
+  const graderFiles = await loadAvailableGraders(graderPaths, { cwd });
   assertNoProblems(graderFiles.problems);
   const knownGraders = new Set(graderFiles.graders.map((g) => String(g.definition['name'])));
+  assertNoProblems(configProblems(loaded, { cwd, knownGraders }));
 
   const goldenPaths = request.goldenPaths?.length ? request.goldenPaths : config.goldenSets.map(fromConfig);
   const golden = await loadGoldenSets(goldenPaths, { cwd, knownGraders });
@@ -121,8 +124,8 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
   const defaultGraders = new Set(
     request.graders ?? [...config.defaultGraders, ...graderFiles.graders.filter((g) => g.definition['default'] === true).map((g) => String(g.definition['name']))],
   );
-  for (const name of defaultGraders) {
-    if (!knownGraders.has(name)) throw new InputError(`--graders: no grader named "${name}" (known: ${[...knownGraders].sort().join(', ')})`);
+  for (const name of request.graders ?? []) {
+    if (!knownGraders.has(name)) throw new InputError(`no grader named "${name}"${didYouMean(name, knownGraders)} (known: ${[...knownGraders].sort().join(', ')})`, { file: '', field: '--graders' });
   }
 
   return {
