@@ -38,6 +38,8 @@ describe('convotest regrade', () => {
     await writeFile(join(dir, 'graders/shipping.yaml'), grader('(?i)delivered'));
     const regrade = await runCli(['regrade', 'runs/source.jsonl', '--out', 'runs/regraded.jsonl'], { cwd: dir, cleanEnv: true, env });
     expect(regrade.code).toBe(0);
+    // Shipped judge graders nobody asked for are not listed as skipped.
+    expect(regrade.stderr).not.toContain('skipped grader');
     expect(regrade.stdout).toContain('regraded 4 results from runs/source.jsonl: runs/regraded.jsonl');
     expect(llm.counts.requests).toBe(calls);
 

@@ -60,7 +60,9 @@ Like run, it prints the summary and writes the HTML report beside the new record
         ...(flags.cache === false ? { cache: false } : {}),
         cacheOnly: flags.cacheOnly === true,
       });
-      for (const g of grading.graderInfos) if (g.skipped) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
+      // Only graders this regrade would apply (defaults, or named by a case) are worth a line.
+      const asked = new Set([...grading.defaultGraders, ...grading.cases.flatMap((c) => c.graders)]);
+      for (const g of grading.graderInfos) if (g.skipped && asked.has(g.name)) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
       const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
       await withInterrupt(ctx.stderr, async (signal) => {
         const outcome = await regradeRun(grading, {
