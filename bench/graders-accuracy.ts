@@ -1,9 +1,9 @@
 /**
  * Accuracy of the deterministic graders on public, labelled dev sets (read in place from
- * ../shared/data). Run: npx tsx bench/graders-accuracy.ts
+ * ../shared/data, or $CONVOTEST_SHARED_DATA). Run: npx tsx bench/graders-accuracy.ts
  * Thresholds and lexicons are tuned on these dev sets only.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Grader } from '../src/grading/grader.js';
@@ -18,7 +18,11 @@ import { importOpenAiMessages } from '../src/io/import-openai.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = path.resolve(ROOT, '../shared/data');
+const DATA = path.resolve(process.env['CONVOTEST_SHARED_DATA'] ?? path.resolve(ROOT, '../shared/data'));
+if (!existsSync(DATA)) {
+  console.log(`graders-accuracy: needs the labelled dev sets in ${DATA} (not found; set CONVOTEST_SHARED_DATA)`);
+  process.exit(0);
+}
 const read = (p: string) => readFileSync(path.join(DATA, p), 'utf8');
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
