@@ -7,7 +7,7 @@ import { loadConfig } from '../io/config.js';
 import { loadGoldenSets } from '../io/golden-sets.js';
 import { configProblems } from '../io/config-checks.js';
 import { loadAvailableGraders } from '../io/grader-files.js';
-import { formatProblem, sortProblems } from '../io/problems.js';
+import { formatProblem, sortProblems } from '../core/problems.js';
 import type { CliContext } from './main.js';
 
 interface ValidateOptions {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { LoadedConfig } from './config.js';
 import { checkGraderNames } from './golden-checks.js';
 import { displayPath } from './golden-files.js';
-import { fieldPath, type Problem } from './problems.js';
+import { fieldPath, type Problem } from '../core/problems.js';
 
 /**
  * What a config's schema cannot say, checked before anything runs: every `systemFile` exists

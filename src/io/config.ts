@@ -5,7 +5,7 @@ import { createJiti } from 'jiti';
 import { ConvotestError, InputError } from '../errors.js';
 import { type Config, type ConfigInput, ConfigSchema } from '../schema/config.js';
 import { findSecret } from './secrets.js';
-import { fieldPath, formatProblem } from './problems.js';
+import { fieldPath, formatProblem } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { parseYamlSource } from './yaml-source.js';
 

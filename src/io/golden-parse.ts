@@ -8,7 +8,7 @@ import {
   KnowledgeDocSchema,
 } from '../schema/golden-set.js';
 import { checkCase, checkGraderNames, checkTags, type Report } from './golden-checks.js';
-import { fieldPath, type Problem } from './problems.js';
+import { fieldPath, type Problem } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
 import { displayPath, findFiles } from './golden-files.js';
-import { type Problem, sortProblems } from './problems.js';
+import { type Problem, sortProblems } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
 

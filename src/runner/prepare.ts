@@ -10,7 +10,7 @@ import { loadConfig } from '../io/config.js';
 import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
 import { configProblems } from '../io/config-checks.js';
 import { loadAvailableGraders } from '../io/grader-files.js';
-import { didYouMean } from '../io/problems.js';
+import { didYouMean } from '../core/problems.js';
 import { createChatModel, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { jsonSchemaOf } from '../models/structured.js';
