@@ -68,7 +68,8 @@ export const SHIPPED_GRADERS_DIR = fileURLToPath(new URL('../../graders/', impor
 /**
  * The graders a project can name: its own definitions under `paths`, plus every shipped
  * definition (SHIPPED_GRADERS_DIR) whose name the project does not define. A project definition
- * overrides the shipped one of the same name, its `default` flag included.
+ * overrides the shipped one of the same name, its `default` flag included. `shipped` holds the
+ * shipped definitions that were added (a run uses only those it is asked for).
  *
  * @example
  * const { graders, problems } = await loadAvailableGraders(['graders'], { cwd });
@@ -76,16 +77,16 @@ export const SHIPPED_GRADERS_DIR = fileURLToPath(new URL('../../graders/', impor
 export async function loadAvailableGraders(
   paths: readonly string[],
   opts: { cwd?: string; shippedDir?: string } = {},
-): Promise<{ graders: GraderFile[]; problems: Problem[] }> {
+): Promise<{ graders: GraderFile[]; problems: Problem[]; shipped: Set<GraderFile> }> {
   const cwd = opts.cwd ?? process.cwd();
   const project = paths.length > 0 ? await loadGraderFiles(paths, { cwd }) : { graders: [], problems: [] };
   const shippedDir = opts.shippedDir ?? SHIPPED_GRADERS_DIR;
-  if (!existsSync(shippedDir)) return project;
+  if (!existsSync(shippedDir)) return { ...project, shipped: new Set() };
   const shipped = await loadGraderFiles([shippedDir], { cwd });
   const defined = new Set(project.graders.map((g) => String(g.definition['name'])));
   const projectFiles = new Set(project.graders.map((g) => g.file));
   const added = shipped.graders.filter((g) => !defined.has(String(g.definition['name'])) && !projectFiles.has(g.file));
-  return { graders: [...project.graders, ...added], problems: sortProblems([...project.problems, ...shipped.problems]) };
+  return { graders: [...project.graders, ...added], problems: sortProblems([...project.problems, ...shipped.problems]), shipped: new Set(added) };
 }
 
 /** The names of the grader definitions found under `paths` (problems ignored). */

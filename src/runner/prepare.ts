@@ -112,7 +112,11 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
     judge = { provider: cached.provider, model: cached.model, chat: (r) => limit(() => cached.chat(r)) };
   }
   const redactor = config.redaction.enabled && config.redaction.beforeJudge ? createRedactor(config.redaction) : undefined;
-  const graderSet = loadGraders(graderFiles.graders, {
+  // A shipped definition is used when asked for (by name, or `default: true`): the others stay out
+  // of the header and are never listed as skipped.
+  const asked = new Set([...(request.graders ?? config.defaultGraders), ...golden.cases.flatMap((c) => c.graders)]);
+  const usedFiles = graderFiles.graders.filter((g) => !graderFiles.shipped.has(g) || asked.has(String(g.definition['name'])) || g.definition['default'] === true);
+  const graderSet = loadGraders(usedFiles, {
     ...(judge ? { judge } : {}),
     ...(redactor ? { redactForJudge: (text: string) => redactor.redactText(text) } : {}),
     cwd,
@@ -122,7 +126,7 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>): Promi
   // Say exactly why model-based graders were skipped (e.g. which key is missing).
   const graderInfos = graderSet.infos.map((g) => (g.skipped && judgeSkip ? { ...g, skipped: `needs a judge model: ${judgeSkip}` } : g));
   const defaultGraders = new Set(
-    request.graders ?? [...config.defaultGraders, ...graderFiles.graders.filter((g) => g.definition['default'] === true).map((g) => String(g.definition['name']))],
+    request.graders ?? [...config.defaultGraders, ...usedFiles.filter((g) => g.definition['default'] === true).map((g) => String(g.definition['name']))],
   );
   for (const name of request.graders ?? []) {
     if (!knownGraders.has(name)) throw new InputError(`no grader named "${name}"${didYouMean(name, knownGraders)} (known: ${[...knownGraders].sort().join(', ')})`, { file: '', field: '--graders' });
