@@ -63,6 +63,9 @@ describe('the shipped grader definitions are available by default', () => {
     expect(r.code).toBe(0);
     const record = await readRunAll(join(dir, 'r.jsonl'));
     expect(record.results[0]?.grades.map((g) => g.grader).sort()).toEqual(['pii-leak', 'rules']);
+    // Shipped definitions nobody asked for stay out of the header and are not listed as skipped.
+    expect(record.header.graders.map((g) => g.name).sort()).toEqual(['pii-leak', 'rules']);
+    expect(r.stderr).not.toContain('skipped grader');
   }, 60_000);
 
   it('a project definition overrides the shipped one of the same name', async () => {
