@@ -1,6 +1,6 @@
 /**
  * Accuracy and speed of the deterministic graders on public, labelled dev sets (read in place
- * from ../shared/data). Run: npx tsx bench/graders-accuracy.ts
+ * from ../shared/data, or $CONVOTEST_SHARED_DATA). Run: npx tsx bench/graders-accuracy.ts
  * Thresholds and lexicons are tuned on these dev sets only; other splits are kept aside.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,7 +22,11 @@ import type { ResolvedCase } from '../src/schema/golden-set.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = path.resolve(ROOT, '../shared/data');
+const DATA = path.resolve(process.env['CONVOTEST_SHARED_DATA'] ?? path.resolve(ROOT, '../shared/data'));
+if (!existsSync(DATA)) {
+  console.log(`graders-accuracy: needs the labelled dev sets in ${DATA} (not found; set CONVOTEST_SHARED_DATA)`);
+  process.exit(0);
+}
 const read = (p: string) => readFileSync(path.join(DATA, p), 'utf8');
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

@@ -62,6 +62,19 @@ describe('agreement by grader', () => {
     ]);
   });
 
+  it('counts one label once when the same transcript was graded under two variants', () => {
+    const grades = [
+      { caseId: 'c1', variant: 'recorded', transcriptHash: 'aa11', grade: { grader: 'helpful', pass: true, score: 0.9 } },
+      { caseId: 'c1', variant: 'replayed', transcriptHash: 'aa11', grade: { grader: 'helpful', pass: true, score: 0.9 } },
+      { caseId: 'c2', variant: 'recorded', transcriptHash: 'bb22', grade: { grader: 'helpful', pass: true, score: 0.8 } },
+      { caseId: 'c2', variant: 'replayed', transcriptHash: 'bb22', grade: { grader: 'helpful', pass: true, score: 0.8 } },
+    ];
+    const labels = [label({ caseId: 'c1', transcriptHash: 'aa11', verdict: 'agree' }), label({ caseId: 'c2', transcriptHash: 'bb22', verdict: 'disagree' })];
+    const [a] = agreementByGrader(grades, labels);
+    expect(a).toMatchObject({ labelled: 2, agreed: 1, matrix: [[1, 1], [0, 0]] });
+    expect(a?.disagreements.map((d) => `${d.caseId}/${d.variant}`)).toEqual(['c2/recorded']);
+  });
+
   it('humanPass: agree keeps, disagree flips or takes the correction', () => {
     expect(humanPass({ pass: true }, { verdict: 'agree' })).toBe(true);
     expect(humanPass({ pass: true }, { verdict: 'disagree' })).toBe(false);

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadGoldenSets } from '../src/io/golden-sets.js';
-import { formatProblem } from '../src/io/problems.js';
+import { formatProblem } from '../src/core/problems.js';
 import { compileRegex } from '../src/core/regex.js';
 import type { ResolvedCase } from '../src/schema/golden-set.js';
 import type { Message } from '../src/schema/message.js';

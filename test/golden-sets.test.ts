@@ -7,7 +7,7 @@ import { globToRegExp } from '../src/io/golden-files.js';
 import { parseGoldenFile } from '../src/io/golden-parse.js';
 import { assertNoProblems, loadGoldenSets, validateGoldenSets } from '../src/io/golden-sets.js';
 import { listGraderNames, loadGraderFiles, parseGraderFile } from '../src/io/grader-files.js';
-import { closestName, formatProblem } from '../src/io/problems.js';
+import { closestName, formatProblem } from '../src/core/problems.js';
 import { compileRegex } from '../src/core/regex.js';
 import { parseYamlSource } from '../src/io/yaml-source.js';
 

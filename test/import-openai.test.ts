@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadGoldenSets } from '../src/io/golden-sets.js';
 import { importOpenAiMessages } from '../src/io/import-openai.js';
 import { runCli } from './helpers/cli.js';
+import { describeWithSharedData, sharedDataPath } from './helpers/shared-data.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const tau = resolve(root, '../shared/data/tau-bench-airline-dev/trajectories.json');
+const TAU = 'tau-bench-airline-dev/trajectories.json';
+const tau = sharedDataPath(TAU);
 
 const cli = (args: string[]) => runCli(args);
 
@@ -20,7 +20,7 @@ interface TauRecord {
   traj: Array<{ role: string; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> }>;
 }
 
-describe('convotest import openai-messages on tau-bench airline trajectories', () => {
+describeWithSharedData('convotest import openai-messages on tau-bench airline trajectories', [TAU], () => {
   it('writes 100 transcript cases that validate accepts, with tool calls, tags and metadata kept', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convotest-import-'));
     const out = join(dir, 'tau.jsonl');

@@ -6,7 +6,7 @@ import { ruleNameProblems } from '../core/gate/rule-names.js';
 import type { Verdict } from '../core/gate/types.js';
 import { ConvotestError, EXIT, InputError } from '../errors.js';
 import { loadConfig } from '../io/config.js';
-import { didYouMean, fieldPath } from '../io/problems.js';
+import { didYouMean, fieldPath } from '../core/problems.js';
 import { readRun } from '../io/run-reader.js';
 import { parseYamlSource } from '../io/yaml-source.js';
 import { FORMAT_NAMES, FORMATS, type FormatName } from '../report/formats.js';

@@ -1,12 +1,15 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { EXIT, InputError } from '../errors.js';
+import { assertNewOutput } from '../io/out-path.js';
 import { progressReporter } from '../report/progress.js';
 import { prepareGrading } from '../runner/prepare.js';
 import { regradeRun } from '../runner/regrade.js';
 import { newRunId } from '../runner/run-id.js';
 import { withInterrupt } from './interrupt.js';
 import type { CliContext } from './main.js';
+import { afterRun } from './run-after.js';
 
 interface RegradeFlags {
   config?: string;
@@ -15,6 +18,8 @@ interface RegradeFlags {
   out?: string;
   cacheOnly?: boolean;
   cache: boolean;
+  html: boolean;
+  progress?: 'auto' | 'bar' | 'lines' | 'none';
 }
 
 /** `convotest regrade <run>`: grade stored transcripts again, never calling an agent. */
@@ -25,19 +30,27 @@ export function regradeCommand(ctx: CliContext): Command {
     .option('-c, --config <file>', 'config file (graders, judge, golden sets)')
     .option('-g, --graders <names...>', 'graders applied to every case (replaces the config\'s defaults)')
     .option('--judge <provider:model>', 'judge model for this regrade, e.g. anthropic:claude-sonnet-4-5')
-    .option('-o, --out <file>', 'new run record (default: <run>.regraded-<id>.jsonl)')
+    .option('-o, --out <file>', 'new run record (default: <run>.regraded-<id>.jsonl); must not exist')
     .option('--no-cache', 'call the judge even when a recorded answer exists')
     .option('--cache-only', 'every judge call must come from the cache')
+    .option('--no-html', 'do not write the HTML report beside the new run record')
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .addHelpText(
       'after',
       `
 Examples:
   $ convotest regrade runs/main.jsonl                          # today's graders on last week's baseline
   $ convotest regrade runs/r1.jsonl --graders support-quality --judge openai:gpt-4o
-The new record names its source run (header.sourceRun); agent usage and cost are carried over.`,
+The new record names its source run (header.sourceRun); agent usage and cost are carried over.
+Like run, it prints the summary and writes the HTML report beside the new record.`,
     )
     .action(async (source: string, flags: RegradeFlags) => {
       const judge = flags.judge ? parseJudge(flags.judge) : undefined;
+      const runId = newRunId();
+      const outPath = flags.out ?? path.join(path.dirname(source), `${path.basename(source, '.jsonl')}.regraded-${runId}.jsonl`);
+      // Both files are checked before any grader or judge is built.
+      if (!existsSync(source)) throw new InputError('run record not found', { file: source });
+      if (flags.out) assertNewOutput(flags.out, '--out');
       const grading = await prepareGrading({
         ...(flags.config ? { configPath: flags.config } : {}),
         cwd: process.cwd(),
@@ -47,20 +60,24 @@ The new record names its source run (header.sourceRun); agent usage and cost are
         ...(flags.cache === false ? { cache: false } : {}),
         cacheOnly: flags.cacheOnly === true,
       });
-      const runId = newRunId();
-      const outPath = flags.out ?? path.join(path.dirname(source), `${path.basename(source, '.jsonl')}.regraded-${runId}.jsonl`);
-      for (const g of grading.graderInfos) if (g.skipped) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
+      // Only graders this regrade would apply (defaults, or named by a case) are worth a line.
+      const asked = new Set([...grading.defaultGraders, ...grading.cases.flatMap((c) => c.graders)]);
+      for (const g of grading.graderInfos) if (g.skipped && asked.has(g.name)) ctx.stderr.write(`skipped grader ${g.name}: ${g.skipped}\n`);
+      const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
       await withInterrupt(ctx.stderr, async (signal) => {
-        const { status, totals } = await regradeRun(grading, {
+        const outcome = await regradeRun(grading, {
           sourcePath: source,
           outPath,
           runId,
-          reporters: [progressReporter({ stream: ctx.stderr })],
+          cwd: process.cwd(),
+          env: process.env,
+          reporters: mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })],
           signal,
           warn: (m) => ctx.stderr.write(`warning: ${m}\n`),
         });
-        ctx.stdout.write(`regraded ${totals.done} results from ${source}: ${outPath}${status === 'complete' ? '' : ` (${status})`}\n`);
-        ctx.setExitCode(status === 'complete' ? EXIT.ok : EXIT.incomplete);
+        ctx.stdout.write(`regraded ${outcome.totals.done} results from ${source}: ${outPath}${outcome.status === 'complete' ? '' : ` (${outcome.status})`}\n`);
+        await afterRun({ config: grading.config }, outcome, { ...ctx, html: flags.html });
+        ctx.setExitCode(outcome.status === 'complete' ? EXIT.ok : EXIT.incomplete);
       });
     });
 }

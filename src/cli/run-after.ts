@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { GateRun, Verdict } from '../core/gate.js';
-import { type Summary, summarize } from '../core/summary.js';
+import { summarize } from '../core/summary.js';
 import { readRun, readRunAll } from '../io/run-reader.js';
 import { formatRunSummary } from '../report/console-run.js';
 import { renderHtmlReport, storedSummary } from '../report/html.js';
@@ -18,7 +18,7 @@ import type { CliContext } from './main.js';
  * runs are reported (exit 2) after the summary: the run itself is kept.
  */
 export async function afterRun(
-  prepared: PreparedRun,
+  prepared: Pick<PreparedRun, 'config'>,
   outcome: RunOutcome,
   options: Pick<CliContext, 'stdout' | 'stderr' | 'setExitCode'> & { html: boolean; baseline?: string },
 ): Promise<void> {
@@ -47,7 +47,7 @@ export async function afterRun(
       renderHtmlReport({ header: run.header, results: run.results, summary, analysis, ...(baseline ? { baseline: { header: baseline.header, results: baseline.results } } : {}) }),
     );
   }
-  const summary = run.summaryLine?.summary as Summary | undefined;
+  const summary = run.summaryLine?.summary;
   if (summary) {
     options.stdout.write(formatRunSummary(summary, run.header, { ...outcome, ...(htmlPath ? { htmlPath } : {}) }));
   }

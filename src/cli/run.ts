@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
+import { assertNewOutput } from '../io/out-path.js';
 import { readRunAll } from '../io/run-reader.js';
 import { progressReporter } from '../report/progress.js';
 import { prepareRun } from '../runner/prepare.js';
@@ -74,6 +75,7 @@ by default); finished results are always kept.`,
       for (const [flag, file] of [['--resume', flags.resume], ['--baseline', flags.baseline]] as const) {
         if (file && !existsSync(file)) throw new InputError(`${flag}: run record not found`, { file });
       }
+      if (flags.out) assertNewOutput(flags.out, '--out');
       const previous = flags.resume ? await readRunAll(flags.resume) : undefined;
       // e.g. a last line cut mid-way by a kill: what was read is resumed, and the user is told.
       for (const warning of previous?.warnings ?? []) ctx.stderr.write(`warning: --resume: ${warning}\n`);

@@ -6,11 +6,10 @@ import { customModuleProblems } from '../grading/custom-modules.js';
 import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { loadGoldenSets } from '../io/golden-sets.js';
-import { loadGraderFiles } from '../io/grader-files.js';
-import { checkGraderNames } from '../io/golden-checks.js';
-import { displayPath } from '../io/golden-files.js';
+import { configProblems } from '../io/config-checks.js';
+import { loadAvailableGraders } from '../io/grader-files.js';
 import { caseWarnings, graderWarnings } from '../io/pattern-warnings.js';
-import { fieldPath, formatProblem, type Problem, sortProblems } from '../io/problems.js';
+import { formatProblem, sortProblems } from '../core/problems.js';
 import type { CliContext } from './main.js';
 
 interface ValidateOptions {
@@ -26,7 +25,7 @@ export function validateCommand(ctx: CliContext): Command {
   return new Command('validate')
     .description('check golden-set files: every problem at once, with file:line:column and field path')
     .argument('[paths...]', 'golden-set files, folders or globs (default: the config\'s goldenSets, else golden-sets)')
-    .option('--graders <paths...>', 'grader definition files or folders, to check grader names (default: the config\'s graders, else graders/ when it exists)')
+    .option('--graders <paths...>', 'grader definition files or folders, to check grader names (default: the config\'s graders, else graders/ when it exists; the shipped definitions are always known)')
     .option('-c, --config <file>', 'config file (default: convotest.config.{ts,yaml} in the current folder)')
     .addHelpText(
       'after',
@@ -52,20 +51,15 @@ Exit codes: 0 valid, 2 any problem.`,
       const paths = args.length > 0 ? args : (config?.goldenSets ?? ['golden-sets']).map(fromConfig);
       const graderPaths =
         options.graders ?? (config?.graders ?? ['graders']).map(fromConfig).filter((p) => existsSync(path.resolve(cwd, p)));
-      const graders = graderPaths.length > 0 ? await loadGraderFiles(graderPaths, { cwd }) : undefined;
-      const knownGraders = graders ? new Set(graders.graders.map((g) => String(g.definition['name']))) : undefined;
+      // The shipped definitions are known too; the project's own override them by name.
+      const graders = await loadAvailableGraders(graderPaths, { cwd });
+      const knownGraders = new Set(graders.graders.map((g) => String(g.definition['name'])));
       const loaded = await loadGoldenSets(paths, { cwd, knownGraders });
       // Kind-specific options and duplicate names are the registry's to check (no judge needed).
-      const kindProblems = graders ? loadGraders(graders.graders, { cwd }).problems : [];
-      if (graders) kindProblems.push(...(await customModuleProblems(graders.graders, cwd)));
-      const configProblems: Problem[] = [];
-      if (loadedConfig?.path && config) {
-        const file = displayPath(loadedConfig.path, cwd);
-        checkGraderNames(config.defaultGraders, knownGraders, (at, message) =>
-          configProblems.push({ file, field: fieldPath(['defaultGraders', ...at]), message }),
-        );
-      }
-      const problems = [...configProblems, ...sortProblems([...(graders?.problems ?? []), ...kindProblems]), ...loaded.problems];
+      const kindProblems = loadGraders(graders.graders, { cwd }).problems;
+      kindProblems.push(...(await customModuleProblems(graders.graders, cwd)));
+      const inConfig = loadedConfig ? configProblems(loadedConfig, { cwd, knownGraders }) : [];
+      const problems = [...inConfig, ...sortProblems([...graders.problems, ...kindProblems]), ...loaded.problems];
       for (const problem of problems) ctx.stdout.write(`${formatProblem(problem)}\n`);
       // Warnings (patterns that may hit the regex time limit) do not fail validation.
       const warnings = sortProblems([...graderWarnings(graders?.graders ?? []), ...caseWarnings(loaded.cases)]);

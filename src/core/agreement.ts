@@ -84,16 +84,22 @@ export interface GraderAgreement {
 
 /**
  * Per grader: labelled grades, accuracy, Cohen's kappa, confusion matrix (judge × human) and the
- * disagreements. Grades without a verdict (errors) and unlabelled grades are not counted.
+ * disagreements. Grades without a verdict (errors) and unlabelled grades are not counted; a label
+ * counts once, with the first graded copy of its transcript, even when the same transcript was
+ * graded under several variants or repeats.
  */
 export function agreementByGrader(grades: Iterable<LabelledGradeRef>, labels: readonly Label[]): GraderAgreement[] {
   const index = indexLabels(labels);
   const byGrader = new Map<string, GraderAgreement>();
+  // One label is one human verdict: a transcript graded under two variants (or repeats) counts once.
+  const counted = new Set<string>();
   for (const ref of grades) {
-    const label = index.get(labelKey(ref.caseId, ref.grade.grader, ref.transcriptHash));
-    if (!label || ref.grade.pass === null) continue;
+    const key = labelKey(ref.caseId, ref.grade.grader, ref.transcriptHash);
+    const label = index.get(key);
+    if (!label || ref.grade.pass === null || counted.has(key)) continue;
     const human = humanPass(ref.grade, label);
     if (human === null) continue;
+    counted.add(key);
     let entry = byGrader.get(ref.grade.grader);
     if (!entry) {
       entry = { grader: ref.grade.grader, labelled: 0, agreed: 0, accuracy: null, kappa: null, matrix: [[0, 0], [0, 0]], disagreements: [] };

@@ -1,31 +1,8 @@
+import type { FlakyCase, RepeatSummary } from '../schema/summary.js';
 import type { CaseRecord } from './case-table.js';
 import { passShare } from './case-table.js';
 
-/** A case whose repeats disagree: reported apart from regressions. */
-export interface FlakyCase {
-  caseId: string;
-  variant: string;
-  /** Graders whose repeats disagree (some pass, some fail, i.e. scores straddle the threshold). */
-  graders: string[];
-  /** Share of repeats where every verdict passed. */
-  passRate: number;
-  repeats: number;
-}
-
-/** Repeat statistics of one variant (meaningful with `--repeat k`, k > 1). */
-export interface RepeatSummary {
-  /** Largest repeat count seen on a case. */
-  k: number;
-  /** Share of cases where every repeat passed (pass^k). */
-  passAllK: number | null;
-  /** Mean over cases of the per-case pass rate. */
-  meanCasePassRate: number | null;
-  /** The per-case threshold applied (`minCasePassRate`), when set. */
-  minCasePassRate?: number;
-  /** Cases whose pass rate over repeats is below `minCasePassRate`, with their rate. */
-  casesBelowMin: { caseId: string; passRate: number }[];
-  flaky: FlakyCase[];
-}
+export type { FlakyCase, RepeatSummary } from '../schema/summary.js';
 
 /** Flaky graders of one case: repeats with both a pass and a fail. */
 export function flakyGraders(rec: CaseRecord): string[] {

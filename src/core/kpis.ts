@@ -1,5 +1,6 @@
 import type { Grade } from '../schema/grade.js';
 import type { RunResult } from '../schema/run-record.js';
+import type { KpiValue, Kpis } from '../schema/summary.js';
 import { quantile } from './stats/bootstrap.js';
 
 /**
@@ -121,11 +122,7 @@ export function mergeKpiTally(into: KpiTally, from: KpiTally): void {
   }
 }
 
-/** A KPI value with the number of conversations (or turns) behind it; null when none. */
-export interface KpiValue {
-  value: number | null;
-  n: number;
-}
+export type { KpiValue, Kpis } from '../schema/summary.js';
 
 /** Money and tokens, agent and judge apart. Costs are null when any result's price is unknown. */
 export interface CostFacts {
@@ -159,32 +156,6 @@ export function tallyCost(facts: CostFacts, result: RunResult): void {
 
 export function mergeCostFacts(into: CostFacts, from: CostFacts): void {
   for (const key of Object.keys(from) as (keyof CostFacts)[]) into[key] += from[key];
-}
-
-/** The KPIs of a group of conversations. */
-export interface Kpis {
-  resolutionRate: KpiValue;
-  /** Resolved without an escalation in the same conversation, over conversations with a resolution grade. */
-  firstContactResolution: KpiValue;
-  escalationRate: KpiValue;
-  /** Fallback replies over graded assistant turns. */
-  fallbackRate: KpiValue;
-  goalCompletion: KpiValue;
-  averageTurns: KpiValue;
-  averageTurnsToResolution: KpiValue;
-  csat: KpiValue;
-  sentiment: Record<string, number>;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-  tokensPerConversation: number | null;
-  judgeTokensPerConversation: number | null;
-  costPerConversationUsd: number | null;
-  costPerResolvedUsd: number | null;
-  judgeCostPerConversationUsd: number | null;
-  totalCostUsd: number | null;
-  totalJudgeCostUsd: number | null;
-  unpricedResults: number;
-  judgeUnpricedResults: number;
 }
 
 const rate = (num: number, n: number): KpiValue => ({ value: n > 0 ? num / n : null, n });

@@ -1,77 +1,14 @@
 import type { RunHeader, RunResult } from '../schema/run-record.js';
+import type { GroupSummary, RateStat, ScoreStat, Summary, VariantSummary } from '../schema/summary.js';
 import { type CaseRecord, createCaseTable, meanOrNull, passShare } from './case-table.js';
-import { repeatSummary, type RepeatSummary } from './flaky.js';
-import { computeKpis, emptyCostFacts, emptyKpiTally, type Kpis, mergeCostFacts, mergeKpiTally } from './kpis.js';
+import { repeatSummary } from './flaky.js';
+import { computeKpis, emptyCostFacts, emptyKpiTally, mergeCostFacts, mergeKpiTally } from './kpis.js';
 import { sliceName, slicesOf } from './slices.js';
 import { bootstrapMean, DEFAULT_RESAMPLES } from './stats/bootstrap.js';
 import { createRng, type Rng } from './stats/prng.js';
 import { wilson } from './stats/wilson.js';
 
-/** A mean score with its bootstrap interval over cases. `n` = cases with a score. */
-export interface ScoreStat {
-  mean: number | null;
-  lo: number | null;
-  hi: number | null;
-  n: number;
-}
-
-/** A pass rate with its Wilson interval. `n` = verdicts (results × repeats), `passed` of them passed. */
-export interface RateStat {
-  rate: number | null;
-  lo: number | null;
-  hi: number | null;
-  passed: number;
-  n: number;
-}
-
-export interface GraderSummary {
-  grader: string;
-  kind: string;
-  cases: number;
-  errors: number;
-  score: ScoreStat;
-  passRate: RateStat;
-}
-
-/** Aggregates of a group of cases (a variant, or a slice of one). */
-export interface GroupSummary {
-  cases: number;
-  results: number;
-  /** Results that ended in an error (not fails). */
-  errors: number;
-  /** Grades that ended in an error (not fails). */
-  gradeErrors: number;
-  /** Overall score: per result, the mean of its grade scores; per case, the mean over repeats; then the mean over cases. */
-  score: ScoreStat;
-  /** Share of verdicts (results × repeats) where every grade passed. */
-  passRate: RateStat;
-  graders: GraderSummary[];
-  kpis: Kpis;
-}
-
-export interface SliceSummary extends GroupSummary {
-  key: string;
-  value: string;
-  /** `key=value` */
-  name: string;
-}
-
-export interface VariantSummary extends GroupSummary {
-  variant: string;
-  slices: SliceSummary[];
-  repeats: RepeatSummary;
-}
-
-/** The summary of a run: per variant, per slice, per grader, KPIs and repeats. */
-export interface Summary {
-  runId: string;
-  repeat: number;
-  results: number;
-  errors: number;
-  confidence: number;
-  seed: number;
-  variants: VariantSummary[];
-}
+export type { GraderSummary, GroupSummary, RateStat, ScoreStat, SliceSummary, Summary, VariantSummary } from '../schema/summary.js';
 
 export interface SummaryOptions {
   /** Seed of the bootstrap (default 1); ignored when `rng` is given. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { GraderFile } from '../io/grader-files.js';
-import { fieldPath, type Problem } from '../io/problems.js';
+import { fieldPath, type Problem } from '../core/problems.js';
 import { loadCustomGrader } from './custom.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { didYouMean, fieldPath, type Problem } from '../io/problems.js';
+import { didYouMean, fieldPath, type Problem } from '../core/problems.js';
 import { zodIssueProblems } from '../io/yaml-issues.js';
 import type { Position } from '../io/yaml-source.js';
 import { GraderDefinitionBaseSchema, type GraderDefinition } from '../schema/grader-definition.js';

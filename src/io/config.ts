@@ -6,7 +6,7 @@ import { createJiti } from 'jiti';
 import { ConvotestError, InputError } from '../errors.js';
 import { type Config, type ConfigInput, ConfigSchema } from '../schema/config.js';
 import { findSecret } from './secrets.js';
-import { fieldPath, formatProblem } from './problems.js';
+import { fieldPath, formatProblem } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -28,6 +28,8 @@ export interface LoadedConfig {
   dir: string;
   /** The file's text (for the run header's config hash). */
   source: string;
+  /** Where a field path is in the file (line and column; YAML only, empty for a TS/JS config). */
+  locate(path: ReadonlyArray<PropertyKey>, options?: { key?: boolean }): { line?: number; column?: number };
 }
 
 /**
@@ -47,7 +49,7 @@ export function defineConfig(config: ConfigInput): ConfigInput {
  */
 export async function loadConfig(path: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
   const file = path ? resolve(cwd, path) : CONFIG_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f));
-  if (!file) return { config: ConfigSchema.parse({}), path: undefined, dir: cwd, source: '' };
+  if (!file) return { config: ConfigSchema.parse({}), path: undefined, dir: cwd, source: '', locate: () => ({}) };
   if (!existsSync(file)) throw new InputError('config file not found', { file: path ?? file });
   const display = path ?? file.slice(cwd.length + 1);
   const decoded = decodeUtf8(await readFile(file));
@@ -89,6 +91,6 @@ export async function loadConfig(path: string | undefined, cwd: string = process
     const [first] = zodIssueProblems(parsed.error.issues, { file: display, schema: ConfigSchema, value: raw, locate: (p, o) => locate(p, o) as { line: number; column: number } });
     throw new InputError(first ? formatProblem(first) : 'invalid configuration', { file: '' });
   }
-  return { config: parsed.data, path: file, dir: dirname(file), source };
+  return { config: parsed.data, path: file, dir: dirname(file), source, locate };
 }
 

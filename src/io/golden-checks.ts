@@ -1,6 +1,6 @@
 import type { GoldenCase, Tags, TurnExpect } from '../schema/golden-set.js';
 import type { Message } from '../schema/message.js';
-import { didYouMean } from './problems.js';
+import { didYouMean } from '../core/problems.js';
 import { compileRegex } from '../core/regex.js';
 
 /** Reports one problem at a path relative to the thing being checked. */

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Problem } from './problems.js';
+import type { Problem } from '../core/problems.js';
 
 /** Extensions of golden-set files picked up from folders and globs. */
 export const GOLDEN_EXTENSIONS = ['.yaml', '.yml', '.jsonl'] as const;

@@ -8,7 +8,7 @@ import {
   KnowledgeDocSchema,
 } from '../schema/golden-set.js';
 import { checkCase, checkGraderNames, checkTags, type Report } from './golden-checks.js';
-import { fieldPath, type Problem } from './problems.js';
+import { fieldPath, type Problem } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
 
@@ -98,7 +98,7 @@ function parseYaml(file: string, text: string, knownGraders?: ReadonlySet<string
     const parsed = GoldenCaseSchema.safeParse(raw);
     if (parsed.success) found.parsed = parsed.data;
     else missingConversation(raw, (p, message) => report([...path, ...p], message));
-    const checkable = parsed.success ? parsed.data : withoutUnknownKeys(raw, parsed.error.issues);
+    const checkable = parsed.success ? parsed.data : withoutInvalidParts(raw, parsed.error.issues);
     if (checkable) checkCase(checkable, ctx, (p, message, o) => report([...path, ...p], message, o));
     result.cases.push(found);
   });
@@ -134,7 +134,7 @@ function parseJsonl(file: string, text: string, knownGraders?: ReadonlySet<strin
       result.problems.push(...zodIssueProblems(parsed.error.issues, { file, schema: GoldenCaseSchema, value: raw, locate }));
       missingConversation(raw, report);
     }
-    const checkable = parsed.success ? parsed.data : withoutUnknownKeys(raw, parsed.error.issues);
+    const checkable = parsed.success ? parsed.data : withoutInvalidParts(raw, parsed.error.issues);
     if (checkable) checkCase(checkable, ctx, report);
     result.cases.push(found);
   });
@@ -145,19 +145,45 @@ function parseJsonl(file: string, text: string, knownGraders?: ReadonlySet<strin
 }
 
 /**
- * The case parsed again without the keys zod reported as unknown, so that a typo in one key
- * does not hide the other problems of the case (regexes, references, roles).
+ * The case parsed again without the parts zod rejected (unknown keys, an invalid `outcome`, a
+ * wrong type), so that one bad field does not hide the other problems of the case (dangling
+ * knowledge ids, unknown graders, regexes, roles). The rejected parts themselves are reported
+ * from the first parse. An invalid element of a list drops the whole list. undefined when what is
+ * left is not a case (e.g. its `id` was the invalid part).
  */
-function withoutUnknownKeys(raw: unknown, issues: readonly z.core.$ZodIssue[]): GoldenCase | undefined {
-  if (!issues.every((i) => i.code === 'unrecognized_keys')) return undefined;
+function withoutInvalidParts(raw: unknown, issues: readonly z.core.$ZodIssue[]): GoldenCase | undefined {
   const copy: unknown = structuredClone(raw);
-  for (const issue of issues) {
-    let target: unknown = copy;
-    for (const segment of issue.path) target = (target as Record<PropertyKey, unknown>)[segment];
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
+  let pending = issues;
+  for (let round = 0; round < 5; round++) {
+    for (const issue of pending) {
+      if (issue.code === 'unrecognized_keys') {
+        const target = valueAt(copy, issue.path);
+        if (isRecord(target)) for (const key of issue.keys) delete target[key];
+        continue;
+      }
+      let at = issue.path;
+      // A required key already dropped: drop what holds it. Never leave a hole in a list: drop the list.
+      if (at.length > 0 && valueAt(copy, at) === undefined) at = at.slice(0, -1);
+      while (at.length > 0 && Array.isArray(valueAt(copy, at.slice(0, -1)))) at = at.slice(0, -1);
+      if (at.length === 0) return undefined;
+      const parent = valueAt(copy, at.slice(0, -1));
+      if (isRecord(parent)) delete parent[at[at.length - 1] as string];
+    }
+    const again = GoldenCaseSchema.safeParse(copy);
+    if (again.success) return again.data;
+    pending = again.error.issues;
   }
-  const again = GoldenCaseSchema.safeParse(copy);
-  return again.success ? again.data : undefined;
+  return undefined;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let target = root;
+  for (const segment of path) target = isRecord(target) || Array.isArray(target) ? (target as Record<PropertyKey, unknown>)[segment] : undefined;
+  return target;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A case with neither `turns` nor `transcript` (zod skips this refinement when other keys fail). */

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import type { GoldenCase, KnowledgeDoc, ResolvedCase, Tags } from '../schema/golden-set.js';
 import { displayPath, findFiles, GOLDEN_EXTENSIONS } from './golden-files.js';
 import { type ParsedGoldenFile, parseGoldenFile } from './golden-parse.js';
-import { fieldPath, formatProblem, type Problem, sortProblems } from './problems.js';
+import { fieldPath, formatProblem, type Problem, sortProblems } from '../core/problems.js';
 
 /** Options of {@link loadGoldenSets} and {@link validateGoldenSets}. */
 export interface GoldenSetOptions {

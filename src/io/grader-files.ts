@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { decodeUtf8 } from './utf8.js';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
 import { displayPath, findFiles } from './golden-files.js';
-import { type Problem, sortProblems } from './problems.js';
+import { type Problem, sortProblems } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
 
@@ -64,6 +66,33 @@ export async function loadGraderFiles(
     for (const entry of parsed.definitions) graders.push({ file, sha256, ...entry });
   }
   return { graders, problems: sortProblems(problems) };
+}
+
+/** The grader definitions shipped with convotest (the package's top-level `graders/`). */
+export const SHIPPED_GRADERS_DIR = fileURLToPath(new URL('../../graders/', import.meta.url));
+
+/**
+ * The graders a project can name: its own definitions under `paths`, plus every shipped
+ * definition (SHIPPED_GRADERS_DIR) whose name the project does not define. A project definition
+ * overrides the shipped one of the same name, its `default` flag included. `shipped` holds the
+ * shipped definitions that were added (a run uses only those it is asked for).
+ *
+ * @example
+ * const { graders, problems } = await loadAvailableGraders(['graders'], { cwd });
+ */
+export async function loadAvailableGraders(
+  paths: readonly string[],
+  opts: { cwd?: string; shippedDir?: string } = {},
+): Promise<{ graders: GraderFile[]; problems: Problem[]; shipped: Set<GraderFile> }> {
+  const cwd = opts.cwd ?? process.cwd();
+  const project = paths.length > 0 ? await loadGraderFiles(paths, { cwd }) : { graders: [], problems: [] };
+  const shippedDir = opts.shippedDir ?? SHIPPED_GRADERS_DIR;
+  if (!existsSync(shippedDir)) return { ...project, shipped: new Set() };
+  const shipped = await loadGraderFiles([shippedDir], { cwd });
+  const defined = new Set(project.graders.map((g) => String(g.definition['name'])));
+  const projectFiles = new Set(project.graders.map((g) => g.file));
+  const added = shipped.graders.filter((g) => !defined.has(String(g.definition['name'])) && !projectFiles.has(g.file));
+  return { graders: [...project.graders, ...added], problems: sortProblems([...project.problems, ...shipped.problems]), shipped: new Set(added) };
 }
 
 /** The names of the grader definitions found under `paths` (problems ignored). */

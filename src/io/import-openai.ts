@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { type GoldenCase, GoldenCaseSchema } from '../schema/golden-set.js';
 import { type Message, MessageSchema } from '../schema/message.js';
 import { checkTranscript } from './golden-checks.js';
-import { fieldPath } from './problems.js';
+import { fieldPath } from '../core/problems.js';
 
 /** Options of {@link importOpenAiMessages}. */
 export interface OpenAiImportOptions {

@@ -1,7 +1,7 @@
 import { compileLinear, hasNestedQuantifier } from '../core/regex.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { GraderFile } from './grader-files.js';
-import { fieldPath, type Problem } from './problems.js';
+import { fieldPath, type Problem } from '../core/problems.js';
 import { BACKTRACKING_TIME_LIMIT_MS } from './regex.js';
 
 /**

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { cleanIntegrity, type RecordIntegrity } from '../core/gate/integrity.js';
-import { ConvotestError } from '../errors.js';
+import { ConvotestError, InputError } from '../errors.js';
 import {
   RUN_FORMAT,
   RUN_FORMAT_MAJOR,
@@ -46,8 +46,9 @@ export interface ReadRunOptions {
  * right cannot be known). Every such fact is in `integrity` once the results are read.
  */
 export async function readRun(path: string, options: ReadRunOptions = {}): Promise<RunReader> {
-  // A folder or a missing file is bad input with one clear line, not a stream error (EISDIR).
+  // A missing file or a folder is bad input with one clear line, not a stream error (EISDIR).
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new InputError('run record not found', { file: path });
     throw new ConvotestError('E_RECORD', `${path}: cannot read (${error.code ?? error.message})`, { cause: error });
   });
   if (info.isDirectory()) throw new ConvotestError('E_RECORD', `${path}: is a folder, not a run record (give a runs/<id>.jsonl file)`);
@@ -205,4 +206,13 @@ function lineIterator(path: string): AsyncIterator<Line> {
     }
     if (pending) yield { ...pending, last: !endsWithNewline };
   })();
+}
+
+/** How many result lines a record holds, without parsing them (for a progress total). */
+export async function countResultLines(path: string): Promise<number> {
+  let n = 0;
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  // Lines are written by chainLine (src/io/hash-chain.ts): `prev` first, then `type`.
+  for await (const text of rl) if (/^\{"prev":"[0-9a-f]{64}","type":"result"/.test(text)) n += 1;
+  return n;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { didYouMean, fieldPath, type Problem } from './problems.js';
+import { didYouMean, fieldPath, type Problem } from '../core/problems.js';
 import type { Position } from './yaml-source.js';
 
 /** What is needed to turn zod issues into located problems. */

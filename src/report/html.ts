@@ -38,9 +38,8 @@ export interface ReportAnalysis {
 }
 
 /** A summary stored in a record's summary line, when it has the shape the report reads. */
-export function storedSummary(line: { summary?: Record<string, unknown> } | undefined): Summary | undefined {
-  const s = line?.summary;
-  return s && Array.isArray(s.variants) && typeof s.runId === 'string' ? (s as unknown as Summary) : undefined;
+export function storedSummary(line: { summary?: Summary | undefined } | undefined): Summary | undefined {
+  return line?.summary;
 }
 
 /**

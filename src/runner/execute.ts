@@ -68,7 +68,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     ...(prepared.budget ? { budget: prepared.budget } : {}),
     storeFilter,
     previous,
-    summarizer: { add: (r) => summarizer.add(r), finish: () => summarizer.finish() as unknown as Record<string, unknown> },
+    summarizer: { add: (r) => summarizer.add(r), finish: () => summarizer.finish() },
     reporters: options.reporters,
     ...(signingKey ? { signingKey } : {}),
     signal: options.signal,

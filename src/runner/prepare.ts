@@ -8,9 +8,9 @@ import { createRedactor } from '../core/redact.js';
 import { loadGraders } from '../grading/registry.js';
 import { loadConfig } from '../io/config.js';
 import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
-import { loadGraderFiles } from '../io/grader-files.js';
-import { sha256 } from '../io/hash-chain.js';
-import { configForRecord } from '../io/secrets.js';
+import { configProblems } from '../io/config-checks.js';
+import { loadAvailableGraders } from '../io/grader-files.js';
+import { didYouMean } from '../core/problems.js';
 import { createChatModel, createRateLimiterPool, estimateUsage, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { createPricer } from '../core/cost.js';
@@ -18,11 +18,10 @@ import { DEFAULT_PRICES } from '../models/pricing.js';
 import { jsonSchemaOf } from '../models/structured.js';
 import { type AgentConfig, AgentConfigSchema, type Config, JudgeConfigSchema } from '../schema/config.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
-import { RUN_FORMAT_VERSION, type GraderInfo, type RunHeader, type VariantInfo } from '../schema/run-record.js';
-import { TOOL_VERSION } from '../version.js';
+import type { GraderInfo } from '../schema/run-record.js';
 import { createDiskCache } from '../io/cache.js';
 import { type CachePolicy, cachedChatModel } from './cached-agent.js';
-import { gitState } from './git.js';
+import { buildRunHeader, type RunHeaderFields } from './header.js';
 import { newRunId } from './run-id.js';
 import type { RunVariant } from './run.js';
 import { type Selection, selectCases } from './selection.js';
@@ -61,7 +60,7 @@ export interface PreparedRun {
   variants: RunVariant[];
   graders: Grader[];
   defaultGraders: Set<string>;
-  header: Omit<RunHeader, 'type' | 'prev'>;
+  header: RunHeaderFields;
   outPath: string;
   cache?: CachePolicy;
   judge?: ChatModel;
@@ -100,9 +99,10 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   const fromConfig = (p: string) => path.relative(cwd, path.resolve(loaded.dir, p)) || '.';
 
   const graderPaths = config.graders.map(fromConfig).filter((p) => existsSync(path.resolve(cwd, p)));
-  const graderFiles = await loadGraderFiles(graderPaths, { cwd });
+  const graderFiles = await loadAvailableGraders(graderPaths, { cwd });
   assertNoProblems(graderFiles.problems);
   const knownGraders = new Set(graderFiles.graders.map((g) => String(g.definition['name'])));
+  assertNoProblems(configProblems(loaded, { cwd, knownGraders }));
 
   const goldenPaths = request.goldenPaths?.length ? request.goldenPaths : config.goldenSets.map(fromConfig);
   const golden = await loadGoldenSets(goldenPaths, { cwd, knownGraders });
@@ -127,7 +127,11 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
     judge = { provider: cached.provider, model: cached.model, chat: (r) => limit(() => cached.chat(r)) };
   }
   const redactor = config.redaction.enabled && config.redaction.beforeJudge ? createRedactor(config.redaction) : undefined;
-  const graderSet = loadGraders(graderFiles.graders, {
+  // A shipped definition is used when asked for (by name, or `default: true`): the others stay out
+  // of the header and are never listed as skipped.
+  const named = new Set([...(request.graders ?? config.defaultGraders), ...golden.cases.flatMap((c) => c.graders)]);
+  const usedFiles = graderFiles.graders.filter((g) => !graderFiles.shipped.has(g) || named.has(String(g.definition['name'])) || g.definition['default'] === true);
+  const graderSet = loadGraders(usedFiles, {
     ...(judge ? { judge } : {}),
     ...(redactor ? { redactForJudge: (text: string) => redactor.redactText(text) } : {}),
     cwd,
@@ -135,10 +139,10 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   });
   assertNoProblems(graderSet.problems);
   const defaultGraders = new Set(
-    request.graders ?? [...config.defaultGraders, ...graderFiles.graders.filter((g) => g.definition['default'] === true).map((g) => String(g.definition['name']))],
+    request.graders ?? [...config.defaultGraders, ...usedFiles.filter((g) => g.definition['default'] === true).map((g) => String(g.definition['name']))],
   );
-  for (const name of defaultGraders) {
-    if (!knownGraders.has(name)) throw new InputError(`--graders: no grader named "${name}" (known: ${[...knownGraders].sort().join(', ')})`);
+  for (const name of request.graders ?? []) {
+    if (!knownGraders.has(name)) throw new InputError(`no grader named "${name}"${didYouMean(name, knownGraders)} (known: ${[...knownGraders].sort().join(', ')})`, { file: '', field: '--graders' });
   }
   // A grader is skipped only when the run asks for it (a default, or named by a selected case),
   // and the reason says exactly why (e.g. which key is missing); the others are simply unused.
@@ -205,25 +209,13 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
 
   const runId = newRunId();
   const outPath = request.outPath ?? path.join(path.relative(cwd, path.resolve(loaded.dir, config.outDir)) || '.', `${runId}.jsonl`);
-  const git = await gitState(cwd);
-  const header: Omit<RunHeader, 'type' | 'prev'> = {
-    format: RUN_FORMAT_VERSION,
+  const header = await buildRunHeader(grading, {
     runId,
-    tool: { name: 'convotest', version: TOOL_VERSION },
-    startedAt: new Date().toISOString(),
-    ...(git ? { git } : {}),
-    config: configForRecord(config) as Record<string, unknown>,
-    hashes: {
-      config: sha256(loaded.source || JSON.stringify(config)),
-      goldenSets: Object.fromEntries(grading.goldenFiles.map((f) => [f.path, f.sha256])),
-      graders: Object.fromEntries(graderInfos.map((g: GraderInfo) => [g.name, g.hash])),
-    },
-    variants: built.infos satisfies VariantInfo[],
-    graders: graderInfos,
-    ...(config.judge ? { judge: { provider: config.judge.provider, model: config.judge.model, temperature: config.judge.temperature, ...(config.judge.seed !== undefined ? { seed: config.judge.seed } : {}) } } : {}),
+    cwd,
+    variants: built.infos,
     repeat: request.repeat ?? config.repeat,
     ...(request.selection && (request.selection.filters.length || request.selection.caseIds.length) ? { selection: { ...request.selection } } : {}),
-  };
+  });
   return {
     config: { ...config, ...(request.maxCost !== undefined ? { maxCost: request.maxCost } : {}), ...(request.concurrency ? { concurrency: { ...config.concurrency, agent: request.concurrency } } : {}) },
     configDir: loaded.dir,

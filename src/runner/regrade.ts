@@ -1,22 +1,27 @@
+import { createErrorTally } from '../core/error-groups.js';
 import { emptyUsage } from '../core/usage.js';
-import { readRun } from '../io/run-reader.js';
+import { countResultLines, readRun } from '../io/run-reader.js';
 import { createRunWriter } from '../io/run-writer.js';
-import { RUN_FORMAT_VERSION, type RunHeader, type RunStatus } from '../schema/run-record.js';
-import { TOOL_VERSION } from '../version.js';
+import type { RunStatus } from '../schema/run-record.js';
 import { createSummaryAccumulator } from '../core/summary.js';
-import { sha256 } from '../io/hash-chain.js';
 import { gradeConversation, gradersFor } from './grade-conversation.js';
-import { configForRecord, secretValues } from '../io/secrets.js';
+import { secretValues } from '../io/secrets.js';
+import { buildRunHeader, recordSettings } from './header.js';
 import { createMeter } from './meter.js';
 import { createStoreFilter } from './store-filter.js';
 import { runAsyncPool } from './pool.js';
 import type { PreparedGrading } from './prepare.js';
 import type { RunReporter, RunTotals } from './events.js';
+import type { RunOutcome } from './run.js';
 
 export interface RegradeOptions {
   sourcePath: string;
   outPath: string;
   runId: string;
+  /** Working folder (its git commit goes into the header). */
+  cwd: string;
+  /** Environment: the signing key is read from the variable the config names. */
+  env: NodeJS.ProcessEnv;
   reporters?: readonly RunReporter[];
   signal: AbortSignal;
   warn(message: string): void;
@@ -28,36 +33,36 @@ export interface RegradeOptions {
  * cost and latency are carried over; judge usage is the regrade's own. Results whose case is no
  * longer in the golden sets are carried over with their old grades and counted in a warning.
  */
-export async function regradeRun(grading: PreparedGrading, options: RegradeOptions): Promise<{ status: RunStatus; totals: RunTotals }> {
-  const source = await readRun(options.sourcePath, { onWarning: options.warn });
+export async function regradeRun(grading: PreparedGrading, options: RegradeOptions): Promise<RunOutcome> {
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    if (warnings.includes(message)) return;
+    warnings.push(message);
+    options.warn(message);
+  };
+  const source = await readRun(options.sourcePath, { onWarning: warn });
   const cases = new Map(grading.cases.map((c) => [c.id, c]));
-  const meter = createMeter(grading.config.pricing, options.warn);
+  const meter = createMeter(grading.config.pricing, warn);
   const judgeModel = grading.judge?.model;
   // New grades (and errors copied from older records) are scrubbed and redacted as a run's are.
   const storeFilter = createStoreFilter(grading.config.redaction, secretValues(grading.config, process.env));
-  const header: Omit<RunHeader, 'type' | 'prev'> = {
-    ...source.header,
-    format: RUN_FORMAT_VERSION,
+  const header = await buildRunHeader(grading, {
     runId: options.runId,
-    tool: { name: 'convotest', version: TOOL_VERSION },
-    startedAt: new Date().toISOString(),
-    config: configForRecord(grading.config) as Record<string, unknown>,
-    hashes: {
-      config: sha256(grading.configSource || JSON.stringify(grading.config)),
-      goldenSets: Object.fromEntries(grading.goldenFiles.map((f) => [f.path, f.sha256])),
-      graders: Object.fromEntries(grading.graderInfos.map((g) => [g.name, g.hash])),
-    },
-    graders: grading.graderInfos,
-    ...(grading.config.judge
-      ? { judge: { provider: grading.config.judge.provider, model: grading.config.judge.model, temperature: grading.config.judge.temperature } }
-      : {}),
+    cwd: options.cwd,
+    variants: source.header.variants,
+    repeat: source.header.repeat,
+    ...(source.header.selection ? { selection: source.header.selection } : {}),
     sourceRun: { runId: source.header.runId, path: options.sourcePath },
-  };
-  if (!grading.config.judge) delete header.judge;
-  const writer = await createRunWriter(options.outPath, header, { atomic: true });
-  const summary = createSummaryAccumulator({ type: 'header', ...header });
-  const totals: RunTotals = { planned: 0, done: 0, errors: 0, tokens: 0, costUsd: 0 };
+  });
+  const settings = recordSettings(grading.config, options.env);
+  const writer = await createRunWriter(options.outPath, header, { atomic: true, ...(settings.signingKey ? { signingKey: settings.signingKey } : {}) });
+  const summary = createSummaryAccumulator(
+    { type: 'header', ...header },
+    settings.minCasePassRate !== undefined ? { minCasePassRate: settings.minCasePassRate } : {},
+  );
+  const totals: RunTotals = { planned: await countResultLines(options.sourcePath), done: 0, errors: 0, tokens: 0, costUsd: 0 };
   let missing = 0;
+  const errorTally = createErrorTally();
   for (const r of options.reporters ?? []) await r.onRunStart?.({ type: 'header', ...header }, totals);
 
   // A source line that cannot be read stops the regrade: leave no half-written record behind.
@@ -86,8 +91,10 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
       await writer.writeResult(regraded);
       summary.add({ type: 'result', ...regraded });
       totals.done += 1;
-      totals.planned = totals.done;
-      if (result.error) totals.errors += 1;
+      if (result.error) {
+        totals.errors += 1;
+        errorTally.add(result.caseId, result.error);
+      }
       totals.costUsd += judgeCostUsd ?? 0;
       for (const r of options.reporters ?? []) await r.onCaseEnd?.({ type: 'result', ...regraded }, totals);
     },
@@ -96,14 +103,16 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
     await writer.discard();
     throw error;
   });
-  if (missing > 0) options.warn(`${missing} results name cases that are no longer in the golden sets: carried over with their old grades`);
+  if (missing > 0) warn(`${missing} results name cases that are no longer in the golden sets: carried over with their old grades`);
   const status: RunStatus = options.signal.aborted ? 'interrupted' : 'complete';
   await writer.finish({
     status,
     endedAt: new Date().toISOString(),
     results: totals.done,
     errors: totals.errors,
-    summary: summary.finish() as unknown as Record<string, unknown>,
+    summary: summary.finish(),
+    ...(warnings.length ? { warnings } : {}),
   });
-  return { status, totals };
+  for (const r of options.reporters ?? []) await r.onRunEnd?.({ status, path: options.outPath, totals });
+  return { status, path: options.outPath, totals, warnings, errorGroups: errorTally.groups(), cacheMisses: { count: 0 } };
 }

@@ -7,6 +7,7 @@ import { createRunWriter } from '../io/run-writer.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
 import type { RunHeader, RunResult, RunStatus } from '../schema/run-record.js';
+import type { Summary } from '../schema/summary.js';
 import { type Budget, isBudgetStop } from './budget.js';
 import { type Meter, replayConversation } from './conversation.js';
 import type { RunReporter, RunTotals } from './events.js';
@@ -51,7 +52,7 @@ export interface RunOptions {
   /** Finished results of the run being resumed: copied first, never run again. */
   previous?: readonly RunResult[];
   /** Accumulates the summary written on the last line. */
-  summarizer?: { add(result: RunResult): void; finish(): Record<string, unknown> };
+  summarizer?: { add(result: RunResult): void; finish(): Summary };
   reporters?: readonly RunReporter[];
   signingKey?: string;
   /** Warnings raised while running (unknown prices...): written into the summary line. */

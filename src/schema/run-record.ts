@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KnowledgeDocSchema } from './golden-set.js';
 import { GradeSchema } from './grade.js';
 import { MessageSchema, UsageSchema } from './message.js';
+import { SummarySchema } from './summary.js';
 
 /**
  * The run record: `runs/<run-id>.jsonl`, one JSON object per line.
@@ -139,8 +140,11 @@ export const RunSummaryLineSchema = z.object({
   endedAt: z.string(),
   results: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
-  /** The pure summary (src/core/summary.ts) at the end of the run. */
-  summary: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * The pure summary (src/core/summary.ts) at the end of the run. A summary of another shape
+   * (an older or newer writer) reads as absent: readers then summarise the results themselves.
+   */
+  summary: SummarySchema.optional().catch(undefined),
   /** SHA-256 of the last line before this one: the chain's final digest. */
   digest: z.string().optional(),
   /** HMAC-SHA256 of this whole line before this key (always the last key), when signing is configured (io/hash-chain.ts). */

@@ -57,46 +57,56 @@ cases:
       tools: [{ name: transfer_to_human }]
 `;
 
-export const STARTER_WORKFLOW = `# Runs the golden set on every pull request and blocks the merge when the agent regressed.
-name: convotest
-on:
-  pull_request:
-  push:
-    branches: [main]
-permissions:
-  contents: read
-  pull-requests: write
-  actions: read
+/**
+ * The GitHub Actions workflow: installs, runs and gates the project in `folder` (relative to the
+ * repository root, `.` when convotest lives at the root), posts the verdict on the pull request
+ * and keeps the run record as the next baseline. README shows the `.` version.
+ */
+export function starterWorkflow(folder = '.'): string {
+  const at = (p: string) => (folder === '.' ? p : `${folder}/${p}`);
+  const defaults = folder === '.' ? '' : `    defaults:\n      run: { working-directory: ${folder} }\n`;
+  return `name: convotest
+on: { pull_request: {}, push: { branches: [main] } }
+permissions: { contents: read, pull-requests: write, actions: read }
 jobs:
   eval:
     runs-on: ubuntu-latest
-    steps:
+${defaults}    steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
-        with: { node-version: 20, cache: npm }
-      - run: npm ci
-      # The baseline is the run record from the latest main build.
-      - name: Download baseline run
+        with: { node-version: 20 }
+      - name: Install
+        run: if [ -f package-lock.json ]; then npm ci; else npm install; fi
+      - name: Download the baseline run from main
         if: github.event_name == 'pull_request'
         uses: dawidd6/action-download-artifact@v6
-        with:
-          workflow: convotest.yml
-          branch: main
-          name: convotest-run
-          path: baseline
-          if_no_artifact_found: warn
+        with: { workflow: convotest.yml, branch: main, name: convotest-run, path: ${at('baseline')}, if_no_artifact_found: warn }
       - name: Run and gate
-        env:
-          OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}
+        env: { OPENAI_API_KEY: '\${{ secrets.OPENAI_API_KEY }}' }
         run: |
           if [ -f baseline/run.jsonl ]; then
             npx convotest run --out runs/run.jsonl --baseline baseline/run.jsonl --progress lines
           else
             npx convotest run --out runs/run.jsonl --progress lines
           fi
+      - name: Post the verdict on the pull request
+        if: always() && github.event_name == 'pull_request' && hashFiles('${at('runs/run.gate.md')}') != ''
+        run: gh pr comment \${{ github.event.pull_request.number }} --edit-last --create-if-none --body-file runs/run.gate.md
+        env: { GH_TOKEN: '\${{ github.token }}' }
       - uses: actions/upload-artifact@v4
         if: always()
-        with:
-          name: convotest-run
-          path: runs/
+        with: { name: convotest-run, path: ${at('runs/')} }
 `;
+}
+
+/** package.json for a folder that has none: convotest as a dev dependency from `source`. */
+export function starterPackageJson(name: string, source: string): string {
+  const pkg = {
+    name,
+    private: true,
+    type: 'module',
+    scripts: { validate: 'convotest validate', eval: 'convotest run' },
+    devDependencies: { convotest: source },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}

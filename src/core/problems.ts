@@ -1,6 +1,7 @@
 /**
  * Problems found in a user's files, located by file, line, column and field path, and printed
- * one per line as `file:line:column  field.path  message` by `convotest validate`.
+ * one per line as `file:line:column  field.path  message` by `convotest validate`. Pure: `io/`
+ * finds the problems, this formats, sorts and names them ("did you mean").
  */
 
 /** One problem in a file the user wrote. `line`/`column` are 1-based. */
