@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { InputError } from '../../errors.js';
 import { importOpenAiMessages, readRecords } from '../../io/import-openai.js';
 import { fieldPath } from '../../io/problems.js';
-import { type ChatEvent, ChatEventSchema } from '../events.js';
+import { type ChatEvent, ChatEventSchema, EVENT_TYPES } from '../events.js';
 import { conversationEvents, type DeriveOptions, fromGoldenCase, fromTaskmaster, type LoggedConversation } from './conversations.js';
 
 /** Input formats: chat events as JSONL or CSV, or conversation logs events are derived from. */
@@ -81,9 +81,10 @@ export function validateEvent(raw: unknown, file: string, line: number): ReadIte
   const issue = parsed.error.issues[0]!;
   const field = fieldPath(issue.path);
   let message = issue.message;
-  if (issue.code === 'invalid_union' && issue.path.length === 0 && typeof raw === 'object' && raw !== null) {
+  if (issue.code === 'invalid_union' && (issue.path.length === 0 || field === 'type') && typeof raw === 'object' && raw !== null) {
     const type = (raw as Record<string, unknown>)['type'];
-    return { problem: { file, line, field: 'type', message: type === undefined ? 'missing' : `unknown event type ${JSON.stringify(type)}` } };
+    const message = type === undefined ? 'missing' : `unknown event type ${JSON.stringify(type)} (one of: ${EVENT_TYPES.join(', ')})`;
+    return { problem: { file, line, field: 'type', message } };
   }
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'missing';
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
