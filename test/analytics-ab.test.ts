@@ -84,7 +84,8 @@ describe('analyseExperiment', () => {
     const r = analyseExperiment(experiment, [{ variant: 'control', ...agg(2500, 375) }, { variant: 'treatment', ...agg(2500, 450) }]);
     expect(r.state).toBe('significant');
     expect(r.summary[0]).toMatch(/^treatment vs control: conversion 18\.0% vs 15\.0% \(\+3\.0 points, 95 % CI \+0\.9 points to \+5\.1 points\), p = 0\.0043: a real increase at α = 0\.05\.$/);
-    expect(r.comparisons[0]!.means[0]).toMatchObject({ metric: 'ces', diff: 0, p: 1 });
+    expect(r.comparisons[0]!.means[0]).toMatchObject({ metric: 'ces', control: 4, treatment: 4 });
+    expect(r.comparisons[0]!.means[0]!.p).toBeCloseTo(1, 6);
     const flat = analyseExperiment(experiment, [{ variant: 'control', ...agg(2500, 375) }, { variant: 'treatment', ...agg(2500, 380) }]);
     expect(flat.state).toBe('not-significant');
     expect(flat.summary[0]).toMatch(/no difference shown; this test could detect about 2\.9 points or more\.$/);
