@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { ChatEventRow } from '../events.js';
 import { applyMigrations } from './migrations.js';
 import type { AnalyticsStore, IngestCounts, IngestSession, SqlRow } from './store.js';
@@ -50,8 +50,9 @@ export async function openDuckDbStore(file: string, options: DuckDbOptions = {})
 
 async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSession> {
   await connection.run(`DROP TABLE IF EXISTS ${STAGING}`);
-  await connection.run(`CREATE TABLE ${STAGING} (seq BIGINT, event_id VARCHAR, session_id VARCHAR, user_id VARCHAR, event_type VARCHAR,
-    properties VARCHAR, "timestamp" TIMESTAMP, channel VARCHAR, variant VARCHAR)`);
+  // Plain numbers for seq and time: appending them needs no BigInt per row.
+  await connection.run(`CREATE TABLE ${STAGING} (seq INTEGER, event_id VARCHAR, session_id VARCHAR, user_id VARCHAR, event_type VARCHAR,
+    properties VARCHAR, ts_ms DOUBLE, channel VARCHAR, variant VARCHAR)`);
   const appender = await connection.createAppender(STAGING);
   let seq = 0;
   let closed = false;
@@ -62,13 +63,13 @@ async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSe
   return {
     async append(rows: readonly ChatEventRow[]) {
       for (const row of rows) {
-        appender.appendBigInt(BigInt(seq++));
+        appender.appendInteger(seq++);
         appender.appendVarchar(row.event_id);
         appender.appendVarchar(row.session_id);
         appender.appendVarchar(row.user_id);
         appender.appendVarchar(row.event_type);
         appender.appendVarchar(row.properties);
-        appender.appendTimestamp(new DuckDBTimestampValue(BigInt(row.timestamp_ms) * 1000n));
+        appender.appendDouble(row.timestamp_ms);
         appender.appendVarchar(row.channel);
         appender.appendVarchar(row.variant);
         appender.endRow();
@@ -80,9 +81,10 @@ async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSe
       await connection.run('BEGIN TRANSACTION');
       try {
         const inserted = await connection.run(`INSERT INTO chat_events
-          SELECT event_id, session_id, user_id, event_type, CAST(properties AS JSON), "timestamp", channel, variant
-          FROM (SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY seq) AS rn FROM ${STAGING}) s
-          WHERE rn = 1 AND NOT EXISTS (SELECT 1 FROM chat_events c WHERE c.event_id = s.event_id)`);
+          SELECT event_id, session_id, user_id, event_type, CAST(properties AS JSON), make_timestamp(CAST(ts_ms AS BIGINT) * 1000), channel, variant
+          FROM ${STAGING} s
+          WHERE seq IN (SELECT MIN(seq) FROM ${STAGING} GROUP BY event_id)
+            AND NOT EXISTS (SELECT 1 FROM chat_events c WHERE c.event_id = s.event_id)`);
         await connection.run(`DROP TABLE ${STAGING}`);
         await connection.run('COMMIT');
         return { offered: seq, inserted: inserted.rowsChanged, duplicates: seq - inserted.rowsChanged };
