@@ -32,14 +32,14 @@ describe('A/B statistics', () => {
     expect(r.hi).toBeCloseTo(0.3339, 4);
   });
 
-  it('pooled z-test p-value matches the textbook value', () => {
-    // 150/1000 vs 180/1000: z = 0.03 / sqrt(0.165·0.835·0.002) = 1.8066, two-sided p = 0.0708.
-    expect(twoProportionTest(150, 1000, 180, 1000).p).toBeCloseTo(0.0708, 3);
+  it('pooled z-test p-value with continuity correction matches the textbook value', () => {
+    // 150/1000 vs 180/1000: z = (0.03 − ½·(1/1000 + 1/1000)) / sqrt(0.165·0.835·0.002) = 1.7474, two-sided p = 0.0806.
+    expect(twoProportionTest(150, 1000, 180, 1000).p).toBeCloseTo(0.0806, 3);
   });
 
   it('sample size and MDE agree with each other', () => {
     const n = sampleSizePerVariant(0.15, 0.03);
-    expect(n).toBe(2402);
+    expect(n).toBe(2469);
     expect(minimumDetectableEffect(0.15, n, n)).toBeCloseTo(0.03, 2);
     expect(minimumDetectableEffect(0.15, 0, 10)).toBe(Number.POSITIVE_INFINITY);
   });
@@ -72,10 +72,10 @@ describe('analyseExperiment', () => {
   it('before the horizon: says it is collecting and why not to read the p-value yet', () => {
     const r = analyseExperiment(experiment, [{ variant: 'control', ...agg(1000, 150) }, { variant: 'treatment', ...agg(1000, 200) }]);
     expect(r.state).toBe('collecting');
-    expect(r.horizon).toMatchObject({ perVariant: 2402, from: 'computed' });
+    expect(r.horizon).toMatchObject({ perVariant: 2469, from: 'computed' });
     expect(r.summary).toEqual([
-      'Still collecting: 1,000 of 2,402 sessions in the smallest variant (41 %). No verdict yet.',
-      'Fixed horizon: the test is read once, when every variant has 2,402 sessions (enough to detect 3.0 points from a 15.0% conversion rate with 80 % power at α = 0.05).',
+      'Still collecting: 1,000 of 2,469 sessions in the smallest variant (40 %). No verdict yet.',
+      'Fixed horizon: the test is read once, when every variant has 2,469 sessions (enough to detect 3.0 points from a 15.0% conversion rate with 80 % power at α = 0.05).',
       'Reading the p-value before then and stopping on a good-looking one (peeking) makes a false win far more likely than 5 %: the numbers below are for monitoring only.',
     ]);
   });
@@ -83,12 +83,12 @@ describe('analyseExperiment', () => {
   it('at the horizon: a verdict with the difference, its interval and p', () => {
     const r = analyseExperiment(experiment, [{ variant: 'control', ...agg(2500, 375) }, { variant: 'treatment', ...agg(2500, 450) }]);
     expect(r.state).toBe('significant');
-    expect(r.summary[0]).toMatch(/^treatment vs control: conversion 18\.0% vs 15\.0% \(\+3\.0 points, 95 % CI \+0\.9 points to \+5\.1 points\), p = 0\.0043: a real increase at α = 0\.05\.$/);
+    expect(r.summary[0]).toMatch(/^treatment vs control: conversion 18\.0% vs 15\.0% \(\+3\.0 points, 95 % CI \+0\.9 points to \+5\.1 points\), p = 0\.0048: a real increase at α = 0\.05\.$/);
     expect(r.comparisons[0]!.means[0]).toMatchObject({ metric: 'ces', control: 4, treatment: 4 });
     expect(r.comparisons[0]!.means[0]!.p).toBeCloseTo(1, 6);
     const flat = analyseExperiment(experiment, [{ variant: 'control', ...agg(2500, 375) }, { variant: 'treatment', ...agg(2500, 380) }]);
     expect(flat.state).toBe('not-significant');
-    expect(flat.summary[0]).toMatch(/no difference shown; this test could detect about 2\.8 points or more\.$/);
+    expect(flat.summary[0]).toMatch(/no difference shown; this test could detect about 2\.9 points or more\.$/);
   });
 
   it('without traffic for a variant: no data', () => {

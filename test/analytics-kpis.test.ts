@@ -119,7 +119,7 @@ describe('both stores give the same results', () => {
       await rm(duck.dir, { recursive: true, force: true });
       await pg.drop();
     }
-  });
+  }, 240_000);
   it.skipIf(POSTGRES_URL)(`PostgreSQL comparison skipped: ${NO_POSTGRES}`, () => {});
 });
 
