@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { ConfigSchema } from '../schema/config.js';
 import { GoldenFileSchema } from '../schema/golden-set.js';
+import { ChatEventSchema } from '../analytics/events.js';
+import { AnalyticsConfigSchema } from '../analytics/config.js';
 
 /** The JSON Schema files generated from the zod schemas, by file name under `schema/`. */
 export const JSON_SCHEMA_FILES = {
   'golden-set.schema.json': { schema: GoldenFileSchema, title: 'convotest golden-set file' },
   'config.schema.json': { schema: ConfigSchema, title: 'convotest configuration (convotest.config.yaml)' },
+  'chat-event.schema.json': { schema: ChatEventSchema, title: 'convotest chat event (one line of an events JSONL file)' },
+  'analytics-config.schema.json': { schema: AnalyticsConfigSchema, title: 'convotest analytics configuration (convotest.analytics.yaml)' },
 } as const;
 
 /**

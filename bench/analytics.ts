@@ -1,0 +1,160 @@
+/**
+ * Analytics bench: `npx tsx bench/analytics.ts [--events 10000000] [--pg-events 1000000] [--sims 1000] [--only ab]`.
+ *
+ * 1. DuckDB ingest: writes `--events` synthetic events (src/analytics/synthetic.ts, seed 1) to a
+ *    JSONL file (not timed), then runs the real ingest (read, validate every line with zod,
+ *    append in batches, de-duplicate, commit) in a child process and reports wall time and the
+ *    child's peak RSS. Targets: 10 M events ≤ 60 s, peak RSS ≤ 500 MB.
+ * 2. All KPIs over that store: the snapshot the dashboard shows (session facts, 7 slicings,
+ *    funnel, A/B test), timed in the same child. Target ≤ 5 s for 10 M events.
+ * 3. PostgreSQL: `--pg-events` events ingested with COPY into the server named by
+ *    CONVOTEST_BENCH_POSTGRES_URL or CONVOTEST_TEST_POSTGRES_URL (skipped when neither is set).
+ *    Target: 1 M events ≤ 60 s.
+ * 4. A/B simulation: `--sims` seeded experiments at the planned sample size per variant
+ *    (sampleSizePerVariant for the traffic's base conversion rate and a 3-point effect), sessions
+ *    drawn from the generator's own intent mix and conversion rates; read once at the horizon
+ *    with the two-proportion test. Targets: a planted 3-point lift detected in ≥ 80 %; with no
+ *    lift, a difference declared in ≤ 5 %.
+ * The machine is shared: the load average is printed beside the figures.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { sampleSizePerVariant, twoProportionTest } from '../src/analytics/ab-stats.js';
+import { AnalyticsConfigSchema } from '../src/analytics/config.js';
+import { ingestFiles } from '../src/analytics/ingest/ingest.js';
+import { analyticsSnapshot } from '../src/analytics/snapshot.js';
+import { openStore } from '../src/analytics/store/open.js';
+import { conversionBase, INTENTS, syntheticTraffic } from '../src/analytics/synthetic.js';
+import { createRng } from '../src/core/stats/prng.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const load = () => `load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+
+const benchConfig = AnalyticsConfigSchema.parse({
+  knownIntents: ['order_status', 'product_question', 'refund', 'billing', 'purchase', 'cancel_subscription'],
+  funnels: [{ name: 'checkout', steps: [{ name: 'asked', event: 'message_sent' }, { name: 'started', event: 'flow_started', where: { flow: 'checkout' } }, { name: 'converted', event: 'conversion' }] }],
+  experiment: { name: 'prompt-v2', variants: { control: 1, treatment: 1 } },
+});
+
+if (args[0] === '--child') {
+  // Child: ingest one file into one store, then time the KPIs; print one JSON line.
+  const [, file, spec] = args as [string, string, string];
+  const store = await openStore(spec);
+  const t0 = performance.now();
+  const report = await ingestFiles(store, [file], { batchSize: 20_000 });
+  const ingestS = (performance.now() - t0) / 1000;
+  let kpiS: number | null = null;
+  if (args.includes('--kpis')) {
+    const t1 = performance.now();
+    await analyticsSnapshot(store, benchConfig);
+    kpiS = (performance.now() - t1) / 1000;
+  }
+  await store.close();
+  process.stdout.write(`${JSON.stringify({ inserted: report.counts?.inserted, ingestS, kpiS, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.exit(0);
+}
+
+async function writeTraffic(file: string, events: number, seed: number): Promise<number> {
+  const out = createWriteStream(file, 'utf8');
+  let n = 0;
+  let chunk = '';
+  // ~7.6 events per session on average: generate sessions until the count is reached.
+  for (const event of syntheticTraffic({ seed, sessions: Math.ceil(events / 7) + 100, days: 28 })) {
+    if (n >= events) break;
+    chunk += `${JSON.stringify(event)}\n`;
+    n++;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+  return n;
+}
+
+function child(file: string, spec: string, kpis: boolean): Promise<{ inserted: number; ingestS: number; kpiS: number | null; maxRssMb: number }> {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const proc = spawn(process.execPath, ['--import', tsx, fileURLToPath(import.meta.url), '--child', file, spec, ...(kpis ? ['--kpis'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    proc.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`child exited ${code}: ${out}`))));
+  });
+}
+
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const dir = await mkdtemp(join(tmpdir(), 'convotest-bench-analytics-'));
+try {
+  process.stdout.write(`cores ${(await import('node:os')).cpus().length}, ${load()}\n`);
+  if (!only || only === 'duckdb') {
+    const events = flag('--events', 10_000_000);
+    const file = join(dir, 'events.jsonl');
+    const t = performance.now();
+    const n = await writeTraffic(file, events, 1);
+    process.stdout.write(`generated ${n.toLocaleString('en-US')} events (${((await stat(file)).size / 1e9).toFixed(2)} GB JSONL) in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed below)\n`);
+    const r = await child(file, join(dir, 'bench.duckdb'), true);
+    process.stdout.write(
+      `DuckDB ingest: ${r.inserted.toLocaleString('en-US')} events in ${r.ingestS.toFixed(1)} s (${Math.round(r.inserted / r.ingestS).toLocaleString('en-US')}/s), peak RSS ${r.maxRssMb.toFixed(0)} MB  [target ≤ 60 s, ≤ 500 MB for 10 M]  ${load()}\n` +
+        `DuckDB all KPIs (snapshot: session facts, 7 slicings, funnel, A/B): ${r.kpiS!.toFixed(2)} s  [target ≤ 5 s for 10 M]  ${load()}\n`,
+    );
+    await rm(file, { force: true });
+  }
+  if (!only || only === 'postgres') {
+    const url = process.env['CONVOTEST_BENCH_POSTGRES_URL'] ?? process.env['CONVOTEST_TEST_POSTGRES_URL'];
+    if (!url) process.stdout.write('PostgreSQL: skipped (set CONVOTEST_BENCH_POSTGRES_URL)\n');
+    else {
+      const events = flag('--pg-events', 1_000_000);
+      const file = join(dir, 'pg-events.jsonl');
+      await writeTraffic(file, events, 2);
+      const schema = `bench_${Date.now()}`;
+      const admin = await openStore(url);
+      await admin.exec(`CREATE SCHEMA ${schema}`);
+      const u = new URL(url);
+      u.searchParams.set('options', `-c search_path=${schema}`);
+      try {
+        const r = await child(file, u.toString(), false);
+        process.stdout.write(`PostgreSQL COPY ingest: ${r.inserted.toLocaleString('en-US')} events in ${r.ingestS.toFixed(1)} s (${Math.round(r.inserted / r.ingestS).toLocaleString('en-US')}/s), client peak RSS ${r.maxRssMb.toFixed(0)} MB  [target ≤ 60 s for 1 M]  ${load()}\n`);
+      } finally {
+        await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+        await admin.close();
+      }
+    }
+  }
+  if (!only || only === 'ab') {
+    const sims = flag('--sims', 1000);
+    const base = INTENTS.reduce((s, [intent, p]) => s + p * conversionBase(intent), 0);
+    const perVariant = sampleSizePerVariant(base, 0.03);
+    const rng = createRng(20260);
+    const cumulative = INTENTS.map(([intent], i) => [intent, INTENTS.slice(0, i + 1).reduce((s, [, p]) => s + p, 0)] as const);
+    const draw = (lift: number) => {
+      let k = 0;
+      for (let i = 0; i < perVariant; i++) {
+        const u = rng();
+        const intent = (cumulative.find(([, c]) => u < c) ?? cumulative[cumulative.length - 1]!)[0];
+        if (rng() < conversionBase(intent) + lift) k++;
+      }
+      return k;
+    };
+    let detected = 0;
+    let falseWins = 0;
+    for (let s = 0; s < sims; s++) {
+      if (twoProportionTest(draw(0), perVariant, draw(0.03), perVariant).p < 0.05) detected++;
+      if (twoProportionTest(draw(0), perVariant, draw(0), perVariant).p < 0.05) falseWins++;
+    }
+    process.stdout.write(
+      `A/B simulation (${sims} seeded experiments, base conversion ${(base * 100).toFixed(1)}%, planned ${perVariant.toLocaleString('en-US')} sessions per variant, read once at the horizon):\n` +
+        `  planted +3 points detected in ${((detected / sims) * 100).toFixed(1)}%  [target ≥ 80 %]\n` +
+        `  no lift, difference declared in ${((falseWins / sims) * 100).toFixed(1)}%  [target ≤ 5 %]\n`,
+    );
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

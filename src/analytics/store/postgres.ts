@@ -1,0 +1,88 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { ChatEventRow } from '../events.js';
+import { applyMigrations } from './migrations.js';
+import type { AnalyticsStore, IngestCounts, IngestSession, SqlRow } from './store.js';
+
+/**
+ * The shared store: a PostgreSQL server reached by a connection string
+ * (`postgres://user@host:port/db`; the password, if any, from PGPASSWORD or the URL).
+ * Ingest streams rows with COPY into a temporary table, then inserts the new ones in one transaction.
+ * @example const store = await openPostgresStore(process.env.ANALYTICS_DATABASE_URL!);
+ */
+export async function openPostgresStore(url: string): Promise<AnalyticsStore> {
+  const client = new pg.Client({ connectionString: url });
+  // float8 and numeric arrive as strings by default; the queries cast aggregates to float8.
+  await client.connect();
+  await client.query("SET TIME ZONE 'UTC'");
+  const all = async (sql: string, params: ReadonlyArray<string | number> = []): Promise<SqlRow[]> => {
+    const result = await client.query<SqlRow>(sql, [...params]);
+    return result.rows;
+  };
+  const exec = async (sql: string) => {
+    await client.query(sql);
+  };
+  return {
+    kind: 'postgres',
+    location: redactUrl(url),
+    migrate: () => applyMigrations('postgres', { all, exec }),
+    all,
+    exec,
+    beginIngest: () => beginPostgresIngest(client),
+    async close() {
+      await client.end();
+    },
+  };
+}
+
+async function beginPostgresIngest(client: pg.Client): Promise<IngestSession> {
+  await client.query('BEGIN');
+  await client.query(`CREATE TEMPORARY TABLE chat_events_incoming (seq BIGINT, event_id TEXT, session_id TEXT, user_id TEXT, event_type TEXT,
+    properties JSONB, "timestamp" TIMESTAMP, channel TEXT, variant TEXT) ON COMMIT DROP`);
+  let seq = 0;
+  return {
+    async append(rows: readonly ChatEventRow[]) {
+      const lines = rows.map(
+        (r) =>
+          `${seq++}\t${copyText(r.event_id)}\t${copyText(r.session_id)}\t${copyText(r.user_id)}\t${r.event_type}\t${copyText(r.properties)}\t${new Date(r.timestamp_ms).toISOString()}\t${copyText(r.channel)}\t${copyText(r.variant)}\n`,
+      );
+      const stream = client.query(copyFrom('COPY chat_events_incoming FROM STDIN'));
+      await pipeline(Readable.from([lines.join('')]), stream);
+    },
+    async commit(): Promise<IngestCounts> {
+      try {
+        const result = await client.query(`INSERT INTO chat_events (event_id, session_id, user_id, event_type, properties, "timestamp", channel, variant)
+          SELECT DISTINCT ON (event_id) event_id, session_id, user_id, event_type, properties, "timestamp", channel, variant
+          FROM chat_events_incoming ORDER BY event_id, seq
+          ON CONFLICT (event_id) DO NOTHING`);
+        await client.query('COMMIT');
+        const inserted = result.rowCount ?? 0;
+        return { offered: seq, inserted, duplicates: seq - inserted };
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+    async abort() {
+      await client.query('ROLLBACK');
+    },
+  };
+}
+
+/** COPY text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres (unparsable URL)';
+  }
+}
