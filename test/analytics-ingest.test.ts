@@ -1,19 +1,20 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatEventSchema } from '../src/analytics/events.js';
 import { ingestFiles } from '../src/analytics/ingest/ingest.js';
 import { validateEvent } from '../src/analytics/ingest/read.js';
 import { kpiReport } from '../src/analytics/kpi/report.js';
 import type { AnalyticsStore } from '../src/analytics/store/store.js';
-import { repoRoot, runCli } from './helpers/cli.js';
+import { runCli } from './helpers/cli.js';
+import { sharedDataPath } from './helpers/shared-data.js';
 import { config, handEvents, NO_POSTGRES, POSTGRES_URL, tempDuckDb, tempPostgres, writeEvents } from './helpers/analytics.js';
 
 const good = { event_id: 'e1', session_id: 's1', user_id: 'u1', channel: 'web', type: 'message_sent', timestamp: '2026-03-02T09:00:00Z' };
-const tau = resolve(repoRoot, '../shared/data/tau-bench-airline-dev/trajectories.json');
-const taskmaster = resolve(repoRoot, '../shared/data/taskmaster4-coffee-dev/dialogues_first125.json');
+const tau = sharedDataPath('tau-bench-airline-dev/trajectories.json');
+const taskmaster = sharedDataPath('taskmaster4-coffee-dev/dialogues_first125.json');
 
 describe('chat event schema', () => {
   it.each([
@@ -125,7 +126,7 @@ describe('conversation logs become events', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
-  it.skipIf(existsSync(tau))('τ-bench test skipped: ../shared/data/tau-bench-airline-dev is absent', () => {});
+  it.skipIf(existsSync(tau))(`τ-bench test skipped: ${tau} is absent`, () => {});
 
   it.skipIf(!existsSync(taskmaster))('Taskmaster coffee dialogues: one session per dialogue, api calls as tool calls', async () => {
     const { dir, store } = await tempDuckDb();
@@ -144,7 +145,7 @@ describe('conversation logs become events', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
-  it.skipIf(existsSync(taskmaster))('Taskmaster test skipped: ../shared/data/taskmaster4-coffee-dev is absent', () => {});
+  it.skipIf(existsSync(taskmaster))(`Taskmaster test skipped: ${taskmaster} is absent`, () => {});
 });
 
 describe('analytics ingest (PostgreSQL, COPY)', () => {

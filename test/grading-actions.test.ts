@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importOpenAiMessages } from '../src/io/import-openai.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
-import { graderOf, ROOT, run, testCase } from './grading-helpers.js';
+import { graderOf, run, testCase } from './grading-helpers.js';
+import { describeWithSharedData, sharedDataPath } from './helpers/shared-data.js';
 
 const g = graderOf({ name: 'actions', kind: 'actions', writes: ['cancel_*', 'book_*'] });
 
@@ -75,9 +75,8 @@ describe('actions grader', () => {
   });
 });
 
-const TAU = path.join(ROOT, '../shared/data/tau-bench-airline-dev/trajectories.json');
-
-describe.skipIf(!existsSync(TAU))('actions on τ-bench airline dev (skipped: ../shared/data/tau-bench-airline-dev is absent)', () => {
+describeWithSharedData('actions on τ-bench airline dev', ['tau-bench-airline-dev/trajectories.json'], () => {
+  const TAU = sharedDataPath('tau-bench-airline-dev/trajectories.json');
   it('actions + rules pass agrees with the benchmark reward on at least 90 % of trajectories', async () => {
     const text = readFileSync(TAU, 'utf8');
     const records = JSON.parse(text) as Array<{ reward: number; info: { task: { actions: Array<{ name: string; kwargs: Record<string, unknown> }>; outputs?: string[] } } }>;

@@ -102,7 +102,8 @@ redaction: { enabled: true }
 outDir: runs
 `,
   );
-  await cli('run', ['run', '-o', 'runs/run.jsonl']);
+  const ran = await cli('run', ['run', '-o', 'runs/run.jsonl']);
+  expect(ran.code, ran.stderr).toBe(0);
   const callsAfterRun = llm.counts.requests;
   await Promise.all([
     cli('replay', ['run', '--cache-only', '-o', 'runs/replay.jsonl']),
