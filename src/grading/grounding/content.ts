@@ -88,11 +88,20 @@ export function contentKeys(texts: readonly string[]): Set<string> {
   return keys;
 }
 
+/** What the support check asks of a set of content keys (a Set, or a view of one). */
+export interface KeySet {
+  has(key: string): boolean;
+}
+
 /** How much of a reply's content the sources support. */
 export interface ContentSupport {
   /** 0..1: 0.85 × supported share of the content words + 0.15 × supported share of adjacent pairs (1 when the reply has none). */
   score: number;
   words: number;
+  /** Supported share of the content words (conversation words weighted). */
+  wordShare: number;
+  /** Supported share of adjacent content-word pairs (1 with fewer than 2 words). */
+  pairShare: number;
   /** Runs of adjacent unsupported content words (function words between them included), as [start, end) spans. */
   unsupported: Array<[number, number]>;
 }
@@ -110,14 +119,14 @@ export interface ContentSupport {
  */
 export function contentSupport(
   reply: string,
-  material: ReadonlySet<string>,
-  conversation: ReadonlySet<string>,
+  material: KeySet,
+  conversation: KeySet,
   conversationWeight: number,
   skip: ReadonlyArray<{ start: number; end: number }> = [],
 ): ContentSupport {
   // claim spans are checked as claims
   const tokens = contentTokens(reply).filter((t) => !skip.some((s) => t.start < s.end && t.end > s.start));
-  if (tokens.length === 0) return { score: 1, words: 0, unsupported: [] };
+  if (tokens.length === 0) return { score: 1, words: 0, wordShare: 1, pairShare: 1, unsupported: [] };
   let supported = 0;
   const unsupported: Array<[number, number]> = [];
   let previousMissed = false;
@@ -131,13 +140,14 @@ export function contentSupport(
     previousMissed = missed;
   }
   const words = supported / tokens.length;
-  if (tokens.length < 2) return { score: words, words: tokens.length, unsupported };
+  if (tokens.length < 2) return { score: words, words: tokens.length, wordShare: words, pairShare: 1, unsupported };
   let pairs = 0;
   for (let i = 1; i < tokens.length; i++) {
     const pair = `${tokens[i - 1]!.key} ${tokens[i]!.key}`;
     if (material.has(pair)) pairs += 1;
     else if (conversation.has(pair)) pairs += conversationWeight;
   }
-  const score = (1 - PHRASE_WEIGHT) * words + (PHRASE_WEIGHT * pairs) / (tokens.length - 1);
-  return { score, words: tokens.length, unsupported };
+  const pairShare = pairs / (tokens.length - 1);
+  const score = (1 - PHRASE_WEIGHT) * words + PHRASE_WEIGHT * pairShare;
+  return { score, words: tokens.length, wordShare: words, pairShare, unsupported };
 }

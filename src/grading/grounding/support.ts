@@ -21,7 +21,7 @@ export interface SourceIndex {
   digitRuns: string[];
 }
 
-/** Indexes source texts for {@link isSupported}. */
+/** Indexes source texts for {@link isSupported} (a reply's sources are several indexes: one per message). */
 export function indexSources(texts: readonly string[]): SourceIndex {
   const raw = texts.join('\n');
   const text = digitiseWords(raw);
@@ -53,26 +53,6 @@ export function indexSources(texts: readonly string[]): SourceIndex {
     acronyms,
     squashed: squash(raw),
     digitRuns: [...raw.matchAll(/\+?\d[\d\s().-]{5,}\d/g)].map((m) => m[0].replace(/\D/g, '')),
-  };
-}
-
-/** One index of several: what any of the parts says (parts indexed once, merged per reply). */
-export function mergeIndexes(parts: readonly SourceIndex[]): SourceIndex {
-  const union = <T>(sets: Array<Set<T>>) => {
-    const out = new Set<T>();
-    for (const s of sets) for (const x of s) out.add(x);
-    return out;
-  };
-  return {
-    numbers: union(parts.map((p) => p.numbers)),
-    dates: parts.flatMap((p) => p.dates),
-    times: union(parts.map((p) => p.times)),
-    lower: parts.map((p) => p.lower).join('\n'),
-    words: ` ${parts.map((p) => p.words.trim()).join(' ')} `,
-    wordSet: union(parts.map((p) => p.wordSet)),
-    acronyms: union(parts.map((p) => p.acronyms)),
-    squashed: parts.map((p) => p.squashed).join(''),
-    digitRuns: parts.flatMap((p) => p.digitRuns),
   };
 }
 
@@ -112,7 +92,23 @@ export interface SupportOptions {
  * numbers) by value; dates by their parts and times by the minute, in any written format; URLs, emails, phone numbers and
  * ids by normalised text; names by the phrase, or by enough of its words.
  */
-export function isSupported(claim: Claim, src: SourceIndex, options: SupportOptions): boolean {
+export function isSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions): boolean {
+  if (claim.type === 'name') return nameSupported(claim, sources, options);
+  return sources.some((src) => supportedBy(claim, src));
+}
+
+/** A name: the phrase in one source, or enough of its words (each in any source). */
+function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions): boolean {
+  const phrase = claim.norm!;
+  if (phrase === '' || sources.some((src) => src.words.includes(` ${phrase} `))) return true;
+  if (/^\p{Lu}{2,6}$/u.test(claim.text) && sources.some((src) => src.acronyms.has(phrase))) return true;
+  const parts = phrase.split(' ').filter((w) => w.length > 1);
+  if (parts.length === 0) return true;
+  const found = parts.filter((w) => sources.some((src) => hasWord(src, w))).length;
+  return found / parts.length >= options.nameWordShare;
+}
+
+function supportedBy(claim: Claim, src: SourceIndex): boolean {
   switch (claim.type) {
     case 'money':
     case 'percent':
@@ -136,14 +132,7 @@ export function isSupported(claim: Claim, src: SourceIndex, options: SupportOpti
     }
     case 'id':
       return src.squashed.includes(claim.norm!);
-    case 'name': {
-      const phrase = claim.norm!;
-      if (phrase === '' || src.words.includes(` ${phrase} `)) return true;
-      if (/^\p{Lu}{2,6}$/u.test(claim.text) && src.acronyms.has(phrase)) return true;
-      const parts = phrase.split(' ').filter((w) => w.length > 1);
-      if (parts.length === 0) return true;
-      const found = parts.filter((w) => hasWord(src, w)).length;
-      return found / parts.length >= options.nameWordShare;
-    }
+    case 'name': // checked across all sources by nameSupported
+      return false;
   }
 }
