@@ -35,8 +35,23 @@ function stem(word: string): string {
   return out;
 }
 
-/** The key of one word: `#value` for numbers (in digits or words), else the stem; null for a function word. */
+/**
+ * Keys of words, memoised like {@link STEMS}: a conversation's messages and tool results repeat
+ * their words, and a word's key depends on the word alone.
+ */
+const KEYS = new Map<string, string | null>();
 function keyOf(raw: string): string | null {
+  let out = KEYS.get(raw);
+  if (out === undefined) {
+    if (KEYS.size >= 50_000) KEYS.clear();
+    out = computeKey(raw);
+    KEYS.set(raw, out);
+  }
+  return out;
+}
+
+/** The key of one word: `#value` for numbers (in digits or words), else the stem; null for a function word. */
+function computeKey(raw: string): string | null {
   if (/^\d/.test(raw)) {
     const v = parseNumber(raw.replace(/,$/, ''));
     return Number.isFinite(v) ? `#${v}` : null;
