@@ -24,7 +24,7 @@ const GroundingOptions = definitionSchema({
   names_in_other_languages: z.boolean().optional(),
   /** Score each reply by the share of its content words found in the sources (default true; false: claims only). */
   support: z.boolean().optional(),
-  /** Credit of a content word found only in the conversation before the reply, not in knowledge, system text or tool results (default 0.5). */
+  /** Credit of a content word found only in the conversation before the reply, not in knowledge, system text or tool results (default 0: echoing the customer, or the agent's own earlier words, is no evidence). */
   conversation_weight: z.number().min(0).max(1).optional(),
 });
 
@@ -50,7 +50,7 @@ export const DEFAULT_GROUNDING: GroundingSettings = {
   knownTerms: [],
   namesInOtherLanguages: false,
   support: true,
-  conversationWeight: 0.5,
+  conversationWeight: 0,
 };
 
 /** Default threshold of the turn score: the best mean balanced accuracy over the BEGIN, HaluEval and FaithDial dev sets (bench/graders-accuracy.ts prints the scan). */
@@ -202,7 +202,7 @@ const MAX_PHRASES = 5;
 
 /**
  * `grounding` (no model): each assistant reply against the case's knowledge, system text and
- * tool results (the conversation before it counts half, `conversation_weight`). Two checks:
+ * tool results (words found only in the conversation before it count `conversation_weight`, default 0). Two checks:
  * - support: the share of the reply's content words (stemmed, numbers by value, function words
  *   left out) found in the sources: a continuous turn score; unsupported phrases are evidence;
  * - claims (numbers, money, percentages, dates, times, durations, URLs, emails, phones, ids,
