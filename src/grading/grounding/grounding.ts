@@ -4,10 +4,10 @@ import type { TranscriptMessage } from '../../schema/run-record.js';
 import type { Grader, GraderKind } from '../grader.js';
 import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, stampOf } from '../grade-helpers.js';
 import { extractClaims, type Claim, type ClaimType } from './claims.js';
-import { contentKeys, contentSupport, type ContentSupport } from './content.js';
+import { contentKeys, contentSupport, type ContentSupport, type KeySet } from './content.js';
 import { extractNames } from './names.js';
 import { isEnglishCase } from '../language.js';
-import { indexSources, isSupported, mergeIndexes, type SourceIndex, type SupportOptions } from './support.js';
+import { indexSources, isSupported, type SourceIndex, type SupportOptions } from './support.js';
 
 const CLAIM_TYPES = ['url', 'email', 'date', 'time', 'phone', 'money', 'percent', 'duration', 'id', 'number', 'name'] as const;
 
@@ -24,7 +24,7 @@ const GroundingOptions = definitionSchema({
   names_in_other_languages: z.boolean().optional(),
   /** Score each reply by the share of its content words found in the sources (default true; false: claims only). */
   support: z.boolean().optional(),
-  /** Credit of a content word found only in the conversation before the reply, not in knowledge, system text or tool results (default 0.5). */
+  /** Credit of a content word found only in the conversation before the reply, not in knowledge, system text or tool results (default 0: echoing the customer, or the agent's own earlier words, is no evidence). */
   conversation_weight: z.number().min(0).max(1).optional(),
 });
 
@@ -50,7 +50,7 @@ export const DEFAULT_GROUNDING: GroundingSettings = {
   knownTerms: [],
   namesInOtherLanguages: false,
   support: true,
-  conversationWeight: 0.5,
+  conversationWeight: 0,
 };
 
 /** Default threshold of the turn score: the best mean balanced accuracy over the BEGIN, HaluEval and FaithDial dev sets (bench/graders-accuracy.ts prints the scan). */
@@ -63,11 +63,11 @@ export function checkReply(
   settings: GroundingSettings,
   english = true,
 ): CheckedClaim[] {
-  return checkReplyWith(text, indexSources([...sources, ...settings.knownTerms]), settings, english);
+  return checkReplyWith(text, [indexSources([...sources, ...settings.knownTerms])], settings, english);
 }
 
-/** The claims of `text`, each checked against an index of the sources. */
-export function checkReplyWith(text: string, index: SourceIndex, settings: GroundingSettings, english = true): CheckedClaim[] {
+/** The claims of `text`, each checked against indexes of the sources. */
+export function checkReplyWith(text: string, index: readonly SourceIndex[], settings: GroundingSettings, english = true): CheckedClaim[] {
   const claims = extractClaims(text);
   const names = english || settings.namesInOtherLanguages ? extractNames(text, claims) : [];
   const all = [...claims, ...names].filter((c) => settings.types.has(c.type));
@@ -97,26 +97,39 @@ export function sourcesBefore(
   return { material, conversation };
 }
 
-/** The sources of a reply, indexed: for claims, and as content words. */
+/** The sources of a reply, indexed: for claims (one index per message), and as content words. */
 export interface IndexedSources {
-  claims: SourceIndex;
-  material: Set<string>;
-  conversation: Set<string>;
+  claims: readonly SourceIndex[];
+  material: KeySet;
+  conversation: KeySet;
   hasMaterial: boolean;
 }
 
 function indexReplySources(sources: ReplySources, settings: GroundingSettings): IndexedSources {
   return {
-    claims: indexSources([...sources.material, ...sources.conversation, ...settings.knownTerms]),
+    claims: [indexSources([...sources.material, ...sources.conversation, ...settings.knownTerms])],
     material: contentKeys([...sources.material, ...settings.knownTerms]),
     conversation: contentKeys(sources.conversation),
     hasMaterial: sources.material.some((t) => t.trim() !== ''),
   };
 }
 
+/** Content keys with the position of the message that first said each (-1: knowledge, system text, known terms). */
+class FirstSeen {
+  private readonly at = new Map<string, number>();
+  add(keys: Iterable<string>, position: number): void {
+    for (const k of keys) if (!this.at.has(k)) this.at.set(k, position);
+  }
+  /** The keys said before message `upTo`. */
+  before(upTo: number): KeySet {
+    return { has: (k) => (this.at.get(k) ?? Infinity) < upTo };
+  }
+}
+
 /**
  * Indexes of the sources of every reply of a transcript, built incrementally: each message is
- * indexed once (a conversation of n messages costs O(n) indexing, not O(n²)).
+ * indexed once and a reply's view is the messages before it (a conversation of n messages costs
+ * O(n) indexing, not O(n²)).
  */
 export function replySourceIndexes(
   c: ResolvedCase,
@@ -125,21 +138,25 @@ export function replySourceIndexes(
 ): (upTo: number) => IndexedSources {
   const base = sourcesBefore(c, transcript, 0, settings.systemAsSource);
   const claimParts: SourceIndex[] = [indexSources([...base.material, ...settings.knownTerms])];
-  const material = contentKeys([...base.material, ...settings.knownTerms]);
-  const conversation = new Set<string>();
-  let hasMaterial = base.material.some((t) => t.trim() !== '');
+  const material = new FirstSeen();
+  material.add(contentKeys([...base.material, ...settings.knownTerms]), -1);
+  const conversation = new FirstSeen();
+  const baseMaterial = base.material.some((t) => t.trim() !== '');
+  const firstTool = transcript.findIndex((m) => m.role === 'tool' && textOf(m).trim() !== '');
   let done = 0;
   return (upTo) => {
     for (; done < upTo; done++) {
       const m = transcript[done]!;
       const texts = [textOf(m), ...(m.tool_calls ?? []).map((call) => call.function.arguments)];
       claimParts.push(indexSources(texts));
-      const keys = contentKeys(texts);
-      const into = m.role === 'tool' ? material : conversation;
-      for (const k of keys) into.add(k);
-      if (m.role === 'tool' && textOf(m).trim() !== '') hasMaterial = true;
+      (m.role === 'tool' ? material : conversation).add(contentKeys(texts), done);
     }
-    return { claims: mergeIndexes(claimParts), material: new Set(material), conversation: new Set(conversation), hasMaterial };
+    return {
+      claims: claimParts.slice(0, upTo + 1),
+      material: material.before(upTo),
+      conversation: conversation.before(upTo),
+      hasMaterial: baseMaterial || (firstTool !== -1 && firstTool < upTo),
+    };
   };
 }
 
@@ -185,7 +202,7 @@ const MAX_PHRASES = 5;
 
 /**
  * `grounding` (no model): each assistant reply against the case's knowledge, system text and
- * tool results (the conversation before it counts half, `conversation_weight`). Two checks:
+ * tool results (words found only in the conversation before it count `conversation_weight`, default 0). Two checks:
  * - support: the share of the reply's content words (stemmed, numbers by value, function words
  *   left out) found in the sources: a continuous turn score; unsupported phrases are evidence;
  * - claims (numbers, money, percentages, dates, times, durations, URLs, emails, phones, ids,

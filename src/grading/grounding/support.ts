@@ -13,6 +13,8 @@ export interface SourceIndex {
   /** Space-joined normalised words, padded with spaces: ` arthur magazine 1844 `. */
   words: string;
   wordSet: Set<string>;
+  /** The words of 6+ letters by their first 6 letters (for {@link hasWord}'s near matches). */
+  longWords: Map<string, string[]>;
   /** Initials of capitalised word runs ("New York City" → "nyc"). */
   acronyms: Set<string>;
   /** Alphanumerics only. */
@@ -21,59 +23,90 @@ export interface SourceIndex {
   digitRuns: string[];
 }
 
-/** Indexes source texts for {@link isSupported}. */
+/** Indexes source texts for {@link isSupported} (a reply's sources are several indexes: one per message). */
 export function indexSources(texts: readonly string[]): SourceIndex {
-  const raw = texts.join('\n');
-  const text = digitiseWords(raw);
-  const numbers = new Set(numbersIn(text));
-  const dates: DateParts[] = [];
-  for (const p of DATE_PATTERNS) {
-    for (const m of text.matchAll(p.re)) dates.push(...p.read(m));
-  }
-  const times = new Set<number>();
-  for (const m of text.matchAll(TIME_PATTERN)) {
-    const t = timeOf(m);
-    if (t !== undefined) times.add(t);
-  }
-  const words = normName(text);
-  const acronyms = new Set<string>();
-  for (const m of raw.matchAll(/\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+|the\s+|and\s+|&\s+)?\p{Lu}[\p{L}'’-]*)+/gu)) {
-    const all = m[0].split(/\s+/);
-    acronyms.add(all.map((w) => w[0]).join('').toLowerCase());
-    acronyms.add(all.filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]).join('').toLowerCase());
-  }
-  const urls = [...raw.matchAll(/\b(?:https?:\/\/|www\.)\S+/gi)].map((m) => normUrl(m[0]));
-  return {
-    numbers,
-    dates,
-    times,
-    lower: `${raw.toLowerCase()}\n${urls.join('\n')}`,
-    words: ` ${words} `,
-    wordSet: new Set(words.split(' ')),
-    acronyms,
-    squashed: squash(raw),
-    digitRuns: [...raw.matchAll(/\+?\d[\d\s().-]{5,}\d/g)].map((m) => m[0].replace(/\D/g, '')),
-  };
+  return new LazyIndex(texts.join('\n'));
 }
 
-/** One index of several: what any of the parts says (parts indexed once, merged per reply). */
-export function mergeIndexes(parts: readonly SourceIndex[]): SourceIndex {
-  const union = <T>(sets: Array<Set<T>>) => {
-    const out = new Set<T>();
-    for (const s of sets) for (const x of s) out.add(x);
-    return out;
-  };
-  return {
-    numbers: union(parts.map((p) => p.numbers)),
-    dates: parts.flatMap((p) => p.dates),
-    times: union(parts.map((p) => p.times)),
-    lower: parts.map((p) => p.lower).join('\n'),
-    words: ` ${parts.map((p) => p.words.trim()).join(' ')} `,
-    wordSet: union(parts.map((p) => p.wordSet)),
-    acronyms: union(parts.map((p) => p.acronyms)),
-    squashed: parts.map((p) => p.squashed).join(''),
-    digitRuns: parts.flatMap((p) => p.digitRuns),
-  };
+/**
+ * A {@link SourceIndex} whose parts are computed on first use and kept: a reply's claims are
+ * usually few and of one or two types, so most parts of most messages are never needed.
+ */
+class LazyIndex implements SourceIndex {
+  private cache: Partial<SourceIndex> = {};
+  private digitised: string | undefined;
+  constructor(private readonly raw: string) {}
+
+  private get text(): string {
+    return (this.digitised ??= digitiseWords(this.raw));
+  }
+  get numbers(): Set<number> {
+    return (this.cache.numbers ??= new Set(numbersIn(this.text)));
+  }
+  get dates(): DateParts[] {
+    if (this.cache.dates === undefined) {
+      const dates: DateParts[] = [];
+      for (const p of DATE_PATTERNS) for (const m of this.text.matchAll(p.re)) dates.push(...p.read(m));
+      this.cache.dates = dates;
+    }
+    return this.cache.dates;
+  }
+  get times(): Set<number> {
+    if (this.cache.times === undefined) {
+      const times = new Set<number>();
+      for (const m of this.text.matchAll(TIME_PATTERN)) {
+        const t = timeOf(m);
+        if (t !== undefined) times.add(t);
+      }
+      this.cache.times = times;
+    }
+    return this.cache.times;
+  }
+  get lower(): string {
+    if (this.cache.lower === undefined) {
+      const urls = [...this.raw.matchAll(/\b(?:https?:\/\/|www\.)\S+/gi)].map((m) => normUrl(m[0]));
+      this.cache.lower = `${this.raw.toLowerCase()}\n${urls.join('\n')}`;
+    }
+    return this.cache.lower;
+  }
+  get words(): string {
+    return (this.cache.words ??= ` ${normName(this.text)} `);
+  }
+  get wordSet(): Set<string> {
+    return (this.cache.wordSet ??= new Set(this.words.trim().split(' ')));
+  }
+  get longWords(): Map<string, string[]> {
+    if (this.cache.longWords === undefined) {
+      const byPrefix = new Map<string, string[]>();
+      for (const w of this.wordSet) {
+        if (w.length < 6) continue;
+        const key = w.slice(0, 6);
+        const list = byPrefix.get(key);
+        if (list) list.push(w);
+        else byPrefix.set(key, [w]);
+      }
+      this.cache.longWords = byPrefix;
+    }
+    return this.cache.longWords;
+  }
+  get acronyms(): Set<string> {
+    if (this.cache.acronyms === undefined) {
+      const acronyms = new Set<string>();
+      for (const m of this.raw.matchAll(/\p{Lu}[\p{L}'’-]*(?:\s+(?:of\s+|the\s+|and\s+|&\s+)?\p{Lu}[\p{L}'’-]*)+/gu)) {
+        const all = m[0].split(/\s+/);
+        acronyms.add(all.map((w) => w[0]).join('').toLowerCase());
+        acronyms.add(all.filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]).join('').toLowerCase());
+      }
+      this.cache.acronyms = acronyms;
+    }
+    return this.cache.acronyms;
+  }
+  get squashed(): string {
+    return (this.cache.squashed ??= squash(this.raw));
+  }
+  get digitRuns(): string[] {
+    return (this.cache.digitRuns ??= [...this.raw.matchAll(/\+?\d[\d\s().-]{5,}\d/g)].map((m) => m[0].replace(/\D/g, '')));
+  }
 }
 
 /**
@@ -83,8 +116,9 @@ export function mergeIndexes(parts: readonly SourceIndex[]): SourceIndex {
 function hasWord(src: SourceIndex, word: string): boolean {
   if (src.wordSet.has(word)) return true;
   if (word.length < 6) return false;
-  for (const w of src.wordSet) {
-    if (w.length < 6 || Math.abs(w.length - word.length) > 3) continue;
+  // the shorter has 6+ letters, so both start with the same 6
+  for (const w of src.longWords.get(word.slice(0, 6)) ?? []) {
+    if (Math.abs(w.length - word.length) > 3) continue;
     if (w.startsWith(word) || word.startsWith(w)) return true;
   }
   return false;
@@ -112,7 +146,25 @@ export interface SupportOptions {
  * numbers) by value; dates by their parts and times by the minute, in any written format; URLs, emails, phone numbers and
  * ids by normalised text; names by the phrase, or by enough of its words.
  */
-export function isSupported(claim: Claim, src: SourceIndex, options: SupportOptions): boolean {
+export function isSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions): boolean {
+  if (claim.type === 'name') return nameSupported(claim, sources, options);
+  return sources.some((src) => supportedBy(claim, src));
+}
+
+/** A name: the phrase in one source, or enough of its words (each in any source). */
+function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions): boolean {
+  const phrase = claim.norm!;
+  if (phrase === '') return true;
+  const parts = phrase.split(' ').filter((w) => w.length > 1);
+  // by words first (hash lookups), the phrase only where all its words are
+  const found = parts.filter((w) => sources.some((src) => hasWord(src, w))).length;
+  if (parts.length === 0 || found / parts.length >= options.nameWordShare) return true;
+  const words = phrase.split(' ');
+  if (sources.some((src) => words.every((w) => src.wordSet.has(w)) && src.words.includes(` ${phrase} `))) return true;
+  return /^\p{Lu}{2,6}$/u.test(claim.text) && sources.some((src) => src.acronyms.has(phrase));
+}
+
+function supportedBy(claim: Claim, src: SourceIndex): boolean {
   switch (claim.type) {
     case 'money':
     case 'percent':
@@ -136,14 +188,7 @@ export function isSupported(claim: Claim, src: SourceIndex, options: SupportOpti
     }
     case 'id':
       return src.squashed.includes(claim.norm!);
-    case 'name': {
-      const phrase = claim.norm!;
-      if (phrase === '' || src.words.includes(` ${phrase} `)) return true;
-      if (/^\p{Lu}{2,6}$/u.test(claim.text) && src.acronyms.has(phrase)) return true;
-      const parts = phrase.split(' ').filter((w) => w.length > 1);
-      if (parts.length === 0) return true;
-      const found = parts.filter((w) => hasWord(src, w)).length;
-      return found / parts.length >= options.nameWordShare;
-    }
+    case 'name': // checked across all sources by nameSupported
+      return false;
   }
 }
