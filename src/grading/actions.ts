@@ -4,7 +4,7 @@ import type { Evidence } from '../schema/grade.js';
 import type { TranscriptMessage } from '../schema/run-record.js';
 import type { Grader, GraderKind } from './grader.js';
 import { definitionSchema, safeGrade, stampOf, textOf } from './grade-helpers.js';
-import { globToRegex } from './outcomes/detect.js';
+import { globToRegex, toolCallsOf } from './outcomes/detect.js';
 import { expectedToolsOf } from './outcomes/outcome.js';
 import { matchTools } from './outcomes/tools.js';
 
@@ -48,21 +48,10 @@ export function actionCalls(
 ): ActionCall[] {
   const results = new Map<string, string>();
   for (const m of transcript) if (m.role === 'tool' && m.tool_call_id) results.set(m.tool_call_id, textOf(m));
-  const out: ActionCall[] = [];
-  transcript.forEach((m, turn) => {
-    if (m.role !== 'assistant') return;
-    for (const call of m.tool_calls ?? []) {
-      let args: unknown;
-      try {
-        args = JSON.parse(call.function.arguments || '{}');
-      } catch {
-        args = {};
-      }
-      const result = results.get(call.id);
-      out.push({ turn, name: call.function.name, args, raw: call.function.arguments, failed: result !== undefined && failed(result) });
-    }
+  return toolCallsOf(transcript).map(({ turn, name, args, id, raw }) => {
+    const result = id === undefined ? undefined : results.get(id);
+    return { turn, name, args, raw: raw ?? '{}', failed: result !== undefined && failed(result) };
   });
-  return out;
 }
 
 const show = (c: { name: string; raw?: string; arguments?: Record<string, unknown> }) =>

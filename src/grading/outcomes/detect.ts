@@ -44,6 +44,9 @@ export interface FoundToolCall {
   turn: number;
   name: string;
   args: unknown;
+  /** The call's id (matches a tool message's `tool_call_id`) and its arguments as written. */
+  id?: string;
+  raw?: string;
 }
 
 /** Every tool call of the assistant, in order; unparsable arguments become `{}`. */
@@ -58,7 +61,7 @@ export function toolCallsOf(transcript: readonly TranscriptMessage[]): FoundTool
       } catch {
         args = {};
       }
-      out.push({ turn, name: call.function.name, args });
+      out.push({ turn, name: call.function.name, args, id: call.id, raw: call.function.arguments });
     }
   });
   return out;
