@@ -50,7 +50,7 @@ function isSpace(c: number): boolean {
   );
 }
 
-/** ASCII classes only: any non-ASCII character counts as a letter (emoji among letters too). */
+/** ASCII classes only: every non-ASCII character counts as a letter (emoji among letters too). */
 function runOf(c: number): Run {
   if (isSpace(c)) return Run.Space;
   if (c >= 48 && c <= 57) return Run.Digit;

@@ -82,7 +82,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
  * Why a run counts as not completed (exit 3), or undefined when it passed the policy:
  * interrupted; budget reached; any `--cache-only` miss; errored conversations beyond
  * `failOnError` (true or 0: none tolerated; a number below 1: a share of the conversations;
- * 1 or more: a count; false: any number).
+ * 1 or more: a count; false: no limit).
  */
 export function failureOf(
   outcome: Pick<RunOutcome, 'status' | 'totals' | 'cacheMisses'>,

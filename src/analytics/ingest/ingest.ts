@@ -4,7 +4,7 @@ import { type LineProblem, type ReadOptions, readEvents } from './read.js';
 
 /** Options of {@link ingestFiles}. */
 export interface IngestOptions {
-  /** `refuse` (default): any bad line and nothing is written. `skip`: bad lines are left out. */
+  /** `refuse` (default): one bad line and nothing is written. `skip`: bad lines are left out. */
   invalid?: 'skip' | 'refuse';
   /** Rows per batch sent to the store (default 10,000). */
   batchSize?: number;
