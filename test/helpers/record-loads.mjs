@@ -2,6 +2,7 @@
 // to the file named by CONVOTEST_LOAD_LOG (one per line): what a command really loads.
 import { appendFileSync } from 'node:fs';
 import { register } from 'node:module';
+import process from 'node:process';
 import { isMainThread } from 'node:worker_threads';
 
 if (isMainThread) register(import.meta.url);
