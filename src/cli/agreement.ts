@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { agreementByGrader, type GraderAgreement, type LabelledGradeRef } from '../core/agreement.js';
-import { labelsPathFor, readLabels } from '../io/labels.js';
-import { readRun } from '../io/run-reader.js';
+import type { GraderAgreement, LabelledGradeRef } from '../core/agreement.js';
 import type { CliContext } from './main.js';
 
 const f = (x: number | null, d = 2) => (x === null ? '–' : x.toFixed(d));
@@ -45,6 +43,11 @@ Examples:
   convotest agreement runs/r1.jsonl --json`,
     )
     .action(async (run: string, labelsArg: string | undefined, opts: { json?: boolean }) => {
+      const [{ agreementByGrader }, { labelsPathFor, readLabels }, { readRun }] = await Promise.all([
+        import('../core/agreement.js'),
+        import('../io/labels.js'),
+        import('../io/run-reader.js'),
+      ]);
       const { labels, warnings } = await readLabels(labelsArg ?? labelsPathFor(run));
       for (const w of warnings) ctx.stderr.write(`warning: ${w}\n`);
       const record = await readRun(run);

@@ -1,10 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { compare } from '../core/compare.js';
 import { InputError } from '../errors.js';
-import { compareConsole } from '../report/console-compare.js';
-import { compareMarkdown } from '../report/markdown-compare.js';
-import { loadGateRuns } from './gate.js';
 import type { CliContext } from './main.js';
 
 /** `convotest compare <run> [<run>…]` */
@@ -28,6 +24,12 @@ Examples:
     .action(async (paths: string[], opts: { format: 'console' | 'markdown'; slice?: string; out?: string; seed: number; minCases: number }) => {
       if (!Number.isFinite(opts.seed)) throw new InputError('--seed must be an integer');
       if (!Number.isInteger(opts.minCases) || opts.minCases < 1) throw new InputError('--min-cases must be a positive integer');
+      const [{ compare }, { compareConsole }, { compareMarkdown }, { loadGateRuns }] = await Promise.all([
+        import('../core/compare.js'),
+        import('../report/console-compare.js'),
+        import('../report/markdown-compare.js'),
+        import('./gate-verdict.js'),
+      ]);
       const runs = await loadGateRuns(paths);
       const sliceKeys = opts.slice ? opts.slice.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
       const comparison = compare(runs, { seed: opts.seed, minCases: opts.minCases, ...(sliceKeys ? { sliceKeys } : {}) });

@@ -2,7 +2,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { importOpenAiMessages } from '../io/import-openai.js';
 import type { CliContext } from './main.js';
 
 interface OpenAiMessagesOptions {
@@ -46,6 +45,7 @@ non-scalar ones → case "metadata". Exit codes: 0 written, 2 bad input (the rec
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new InputError(`${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
       });
+      const { importOpenAiMessages } = await import('../io/import-openai.js');
       const cases = importOpenAiMessages(text, {
         file: path.basename(file),
         messagesField: options.messagesField,

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { ConvotestError } from '../errors.js';
-import { SHIPPED_GRADERS_DIR } from '../io/grader-files.js';
 import { TOOL_VERSION } from '../version.js';
 import { STARTER_CONFIG, STARTER_GOLDEN_SET, starterPackageJson, starterWorkflow } from './init/templates.js';
 import type { CliContext } from './main.js';
@@ -45,6 +44,7 @@ workflow goes to the repository's .github/workflows/ and runs in this folder.`,
         text('golden-sets/example.yaml', path.join(cwd, 'golden-sets/example.yaml'), STARTER_GOLDEN_SET),
         text(path.relative(cwd, workflowPath).split(path.sep).join('/'), workflowPath, starterWorkflow(folder)),
       ];
+      const { SHIPPED_GRADERS_DIR } = await import('../io/grader-files.js');
       for (const name of existsSync(SHIPPED_GRADERS_DIR) ? await readdir(SHIPPED_GRADERS_DIR) : []) {
         const target = path.join(cwd, 'graders', name);
         files.push([`graders/${name}`, target, () => copyFile(path.join(SHIPPED_GRADERS_DIR, name), target)]);

@@ -2,14 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT, InputError } from '../errors.js';
-import { assertNewOutput } from '../io/out-path.js';
-import { progressReporter } from '../report/progress.js';
-import { prepareGrading } from '../runner/prepare.js';
-import { regradeRun } from '../runner/regrade.js';
-import { newRunId } from '../runner/run-id.js';
-import { withInterrupt } from './interrupt.js';
 import type { CliContext } from './main.js';
-import { afterRun } from './run-after.js';
 
 interface RegradeFlags {
   config?: string;
@@ -46,6 +39,15 @@ Like run, it prints the summary and writes the HTML report beside the new record
     )
     .action(async (source: string, flags: RegradeFlags) => {
       const judge = flags.judge ? parseJudge(flags.judge) : undefined;
+      const [{ assertNewOutput }, { progressReporter }, { prepareGrading }, { regradeRun }, { newRunId }, { withInterrupt }, { afterRun }] = await Promise.all([
+        import('../io/out-path.js'),
+        import('../report/progress.js'),
+        import('../runner/prepare.js'),
+        import('../runner/regrade.js'),
+        import('../runner/run-id.js'),
+        import('./interrupt.js'),
+        import('./run-after.js'),
+      ]);
       const runId = newRunId();
       const outPath = flags.out ?? path.join(path.dirname(source), `${path.basename(source, '.jsonl')}.regraded-${runId}.jsonl`);
       // Both files are checked before any grader or judge is built.

@@ -1,11 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { gateRun } from '../core/gate.js';
 import { InputError } from '../errors.js';
-import { labelsPathFor, readLabels } from '../io/labels.js';
-import { readRunAll } from '../io/run-reader.js';
-import { FORMAT_NAMES, FORMATS, type FormatName } from '../report/formats.js';
-import { analyseForReport, type HtmlReportInput, renderHtmlReport, storedSummary } from '../report/html.js';
+import { FORMAT_NAMES, type FormatName } from '../report/format-names.js';
+import type { HtmlReportInput } from '../report/html.js';
 import type { Label } from '../schema/label.js';
 import type { CliContext } from './main.js';
 
@@ -35,6 +32,13 @@ Examples:
 The HTML file works offline: no CDN, no external request, strict Content-Security-Policy.`,
     )
     .action(async (run: string, opts: { format: 'html' | FormatName; baseline?: string; labels?: string[]; out?: string }) => {
+      const [{ gateRun }, { labelsPathFor, readLabels }, { readRunAll }, { FORMATS }, { analyseForReport, renderHtmlReport, storedSummary }] = await Promise.all([
+        import('../core/gate.js'),
+        import('../io/labels.js'),
+        import('../io/run-reader.js'),
+        import('../report/formats.js'),
+        import('../report/html.js'),
+      ]);
       const record = await readRunAll(run);
       const baseline = opts.baseline ? await readRunAll(opts.baseline) : undefined;
       const labels: Label[] = [];

@@ -7,7 +7,7 @@ import { renderHtmlReport, storedSummary } from '../report/html.js';
 import { gateMarkdown } from '../report/markdown-gate.js';
 import type { PreparedRun } from '../runner/prepare.js';
 import type { RunOutcome } from '../runner/run.js';
-import { emitVerdict, gateLoaded, loadGateRuns } from './gate.js';
+import { emitVerdict, gateLoaded, loadGateRuns } from './gate-verdict.js';
 import type { CliContext } from './main.js';
 
 /**

@@ -1,16 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
-import { assertNewOutput } from '../io/out-path.js';
-import { readRunAll } from '../io/run-reader.js';
-import { progressReporter } from '../report/progress.js';
-import { prepareRun } from '../runner/prepare.js';
-import { executeRun } from '../runner/execute.js';
-import { estimateRun, formatDryRun } from '../runner/estimate.js';
-import { afterRun } from './run-after.js';
-import { parseFilters } from '../runner/selection.js';
-import { skipLines } from '../runner/skips.js';
-import { withInterrupt } from './interrupt.js';
 import type { CliContext } from './main.js';
 
 interface RunFlags {
@@ -71,6 +61,12 @@ by default); finished results are always kept.`,
     )
     .action(async (golden: string[], flags: RunFlags) => {
       const cwd = process.cwd();
+      const [{ assertNewOutput }, { readRunAll }, { prepareRun }, { parseFilters }] = await Promise.all([
+        import('../io/out-path.js'),
+        import('../io/run-reader.js'),
+        import('../runner/prepare.js'),
+        import('../runner/selection.js'),
+      ]);
       // Named records must exist before anything is called (a missing baseline would waste the run).
       for (const [flag, file] of [['--resume', flags.resume], ['--baseline', flags.baseline]] as const) {
         if (file && !existsSync(file)) throw new InputError(`${flag}: run record not found`, { file });
@@ -97,9 +93,17 @@ by default); finished results are always kept.`,
         ...(flags.out ? { outPath: flags.out } : {}),
       });
       if (flags.dryRun) {
+        const { estimateRun, formatDryRun } = await import('../runner/estimate.js');
         ctx.stdout.write(formatDryRun(estimateRun(prepared)));
         return;
       }
+      const [{ progressReporter }, { executeRun }, { skipLines }, { withInterrupt }, { afterRun }] = await Promise.all([
+        import('../report/progress.js'),
+        import('../runner/execute.js'),
+        import('../runner/skips.js'),
+        import('./interrupt.js'),
+        import('./run-after.js'),
+      ]);
       const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
       const warn = (message: string) => ctx.stderr.write(`warning: ${message}\n`);
       // Once, here (the end summary does not repeat them); in CI without --allow-skip prepareRun refused already.

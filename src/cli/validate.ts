@@ -2,14 +2,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { EXIT } from '../errors.js';
-import { customModuleProblems } from '../grading/custom-modules.js';
-import { loadGraders } from '../grading/registry.js';
-import { loadConfig } from '../io/config.js';
-import { loadGoldenSets } from '../io/golden-sets.js';
-import { configProblems } from '../io/config-checks.js';
-import { loadAvailableGraders } from '../io/grader-files.js';
-import { caseWarnings, graderWarnings } from '../io/pattern-warnings.js';
-import { formatProblem, sortProblems } from '../core/problems.js';
 import type { CliContext } from './main.js';
 
 interface ValidateOptions {
@@ -42,6 +34,17 @@ Exit codes: 0 valid, 2 any problem.`,
     )
     .action(async (args: string[], options: ValidateOptions) => {
       const cwd = process.cwd();
+      const [{ customModuleProblems }, { loadGraders }, { loadConfig }, { loadGoldenSets }, { configProblems }, { loadAvailableGraders }, { caseWarnings, graderWarnings }, { formatProblem, sortProblems }] =
+        await Promise.all([
+          import('../grading/custom-modules.js'),
+          import('../grading/registry.js'),
+          import('../io/config.js'),
+          import('../io/golden-sets.js'),
+          import('../io/config-checks.js'),
+          import('../io/grader-files.js'),
+          import('../io/pattern-warnings.js'),
+          import('../core/problems.js'),
+        ]);
       // The config is only read for what the command line leaves out.
       const needsConfig = args.length === 0 || options.graders === undefined || options.config !== undefined;
       const loadedConfig = needsConfig ? await loadConfig(options.config, cwd) : undefined;

@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import { Command } from 'commander';
-import { labelsPathFor } from '../io/labels.js';
-import { type VerifyResult, verifyFile } from '../io/verify.js';
+import type { VerifyResult } from '../io/verify.js';
 import type { CliContext } from './main.js';
 
 const DEFAULT_KEY_ENV = 'CONVOTEST_SIGNING_KEY';
@@ -43,6 +42,7 @@ Examples:
 Exit codes: 0 intact, 1 altered/removed/reordered/truncated or bad signature, 2 unreadable.`,
     )
     .action(async (run: string, opts: { keyEnv?: string; labels?: string }) => {
+      const [{ labelsPathFor }, { verifyFile }] = await Promise.all([import('../io/labels.js'), import('../io/verify.js')]);
       const keyEnv = opts.keyEnv ?? (await headerKeyEnv(run)) ?? DEFAULT_KEY_ENV;
       const key = process.env[keyEnv] || undefined;
       const result = await verifyFile(run, { kind: 'run', ...(key ? { key } : {}) });

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { startViewServer } from '../review/server.js';
 import type { CliContext } from './main.js';
 
 /** `convotest view <run>`: serves the report locally and records reviewers' labels. */
@@ -29,6 +28,7 @@ Labels are appended to <run>.labels.jsonl (hash-chained; the run record is never
         throw new InputError('--port must be a port number', { file: '', field: '--port' });
       }
       const reviewer = opts.reviewer ?? process.env.CONVOTEST_REVIEWER ?? process.env.USER ?? 'unknown';
+      const { startViewServer } = await import('../review/server.js');
       const server = await startViewServer({
         runPath: run,
         ...(opts.baseline ? { baselinePath: opts.baseline } : {}),

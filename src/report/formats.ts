@@ -9,6 +9,9 @@ import { gateJson } from './json.js';
 import { junitReport } from './junit.js';
 import { gateMarkdown } from './markdown-gate.js';
 import { summaryMarkdown } from './markdown-summary.js';
+import type { FormatName } from './format-names.js';
+
+export { FORMAT_NAMES, type FormatName } from './format-names.js';
 
 /**
  * What a text format renders: a gate verdict (`convotest gate`), a run (`convotest report`), or
@@ -51,10 +54,7 @@ export const FORMATS = {
         : '{}\n',
   junit: ({ verdict, run, records }) => junitReport(records(), { ...(verdict ? { verdict } : {}), ...(run ? { name: run.header.runId } : {}) }),
   github: (input) => `${input.verdict ? githubAnnotations(input.verdict) : ''}${markdown(input)}`,
-} satisfies Record<string, Formatter>;
-
-export type FormatName = keyof typeof FORMATS;
-export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
+} satisfies Record<FormatName, Formatter>;
 
 function finite(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;

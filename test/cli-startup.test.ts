@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { syntheticHeader, syntheticResult } from '../bench/synthetic-run.js';
+import { cliEntry, repoRoot } from './helpers/cli.js';
+
+// `--version` and `--help` must start fast: no SDK, no HTML report, no review server, no gate
+// statistics. The CLI runs from source with a module hook (test/helpers/record-loads.mjs) that
+// logs every module URL it resolves; the hook comes after tsx, so it sees the final .ts files.
+const dir = mkdtempSync(join(tmpdir(), 'convotest-startup-'));
+const recorder = pathToFileURL(resolve(repoRoot, 'test/helpers/record-loads.mjs')).href;
+
+const HEAVY: Array<[string, RegExp]> = [
+  ['the OpenAI SDK', /\/node_modules\/openai\//],
+  ['the Anthropic SDK', /\/node_modules\/@anthropic-ai\/sdk\//],
+  ['the HTML report', /\/src\/report\/html/],
+  ['the review server', /\/src\/review\//],
+  ['the gate statistics', /\/src\/core\/(gate|stats)[./]/],
+  ['the runner', /\/src\/runner\//],
+];
+
+let runs = 0;
+/** Runs the CLI and returns its exit code, stdout and the module URLs it loaded. */
+function loadsOf(args: string[]): Promise<{ code: number; stdout: string; loaded: string[] }> {
+  const log = join(dir, `loads-${runs++}.txt`);
+  writeFileSync(log, '');
+  const [, tsx, entry] = cliEntry as [string, string, string];
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', tsx, '--import', recorder, entry, ...args], { cwd: repoRoot, env: { ...process.env, CONVOTEST_LOAD_LOG: log, NO_COLOR: '1' } }, (error, stdout) => {
+      const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, loaded });
+    });
+  });
+}
+
+const heavyIn = (loaded: string[]) => HEAVY.filter(([, pattern]) => loaded.some((url) => pattern.test(url))).map(([what]) => what);
+
+describe('start-up loads only what the command needs', () => {
+  for (const args of [['--version'], ['--help'], ['run', '--help'], ['gate', '--help'], ['report', '--help'], ['view', '--help']]) {
+    it(`convotest ${args.join(' ')} loads no SDK, HTML report, review server or gate statistics`, async () => {
+      const { code, stdout, loaded } = await loadsOf(args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(args[0] === '--version' ? /^\d+\.\d+\.\d+/ : /Usage: convotest/);
+      // The hook saw the program (else the check below would prove nothing).
+      expect(loaded.some((url) => url.endsWith('/src/cli/main.ts'))).toBe(true);
+      expect(loaded.some((url) => url.includes('/node_modules/commander/'))).toBe(true);
+      expect(heavyIn(loaded)).toEqual([]);
+    }, 60_000);
+  }
+
+  it('a command loads its heavy modules when its action runs (report → the HTML report)', async () => {
+    const run = join(dir, 'r1.jsonl');
+    const lines = [syntheticHeader('r1'), ...Array.from({ length: 3 }, (_, i) => syntheticResult({ caseId: `c${i}`, grades: [{ score: 0.9, reason: 'ok' }] }))];
+    writeFileSync(run, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const { code, loaded } = await loadsOf(['report', run, '--out', join(dir, 'r1.html')]);
+    expect(code).toBe(0);
+    expect(heavyIn(loaded)).toContain('the HTML report');
+  }, 60_000);
+});
