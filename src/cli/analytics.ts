@@ -5,14 +5,7 @@ import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { formatLocation } from '../errors.js';
-import { loadAnalyticsConfig, storeSpec } from '../analytics/load-config.js';
-import { openStore } from '../analytics/store/open.js';
-import { ingestFiles } from '../analytics/ingest/ingest.js';
 import type { InputFormat } from '../analytics/ingest/read.js';
-import { syntheticTraffic } from '../analytics/synthetic.js';
-import { analyticsSnapshot } from '../analytics/snapshot.js';
-import { renderConsoleKpis } from '../analytics/console.js';
-import { renderDashboard } from '../analytics/dashboard/page.js';
 import type { AnalyticsStore } from '../analytics/store/store.js';
 import type { AnalyticsConfig } from '../analytics/config.js';
 import type { CliContext } from './main.js';
@@ -26,6 +19,9 @@ const storeOption = () => new Option('--store <spec>', 'DuckDB file or postgres:
 const configOption = () => new Option('-c, --config <file>', 'analytics config (targets, funnels, experiment); default convotest.analytics.yaml when present');
 
 async function withStore<T>(options: StoreOptions, work: (store: AnalyticsStore, config: AnalyticsConfig) => Promise<T>): Promise<T> {
+  // Loaded when a subcommand runs, so `convotest --help` never loads DuckDB or the SQL layer.
+  const { loadAnalyticsConfig, storeSpec } = await import('../analytics/load-config.js');
+  const { openStore } = await import('../analytics/store/open.js');
   const config = await loadAnalyticsConfig(options.config);
   const store = await openStore(storeSpec(options.store, config));
   try {
@@ -63,6 +59,7 @@ Examples:
   $ convotest analytics ingest trajectories.json --messages-field traj --channel web --store postgres://analytics@db/chat`,
     )
     .action(async (files: string[], options: StoreOptions & { invalid: 'refuse' | 'skip'; format?: InputFormat; messagesField?: string; channel?: string; batchSize: number }) => {
+      const { ingestFiles } = await import('../analytics/ingest/ingest.js');
       await withStore(options, async (store) => {
         const report = await ingestFiles(store, files, {
           invalid: options.invalid,
@@ -88,6 +85,8 @@ Examples:
     .addOption(configOption())
     .option('--json', 'print the whole snapshot as JSON')
     .action(async (options: StoreOptions & { json?: boolean }) => {
+      const { analyticsSnapshot } = await import('../analytics/snapshot.js');
+      const { renderConsoleKpis } = await import('../analytics/console.js');
       await withStore(options, async (store, config) => {
         const snapshot = await analyticsSnapshot(store, config);
         ctx.stdout.write(options.json ? `${JSON.stringify(snapshot, null, 2)}\n` : renderConsoleKpis(snapshot));
@@ -100,6 +99,8 @@ Examples:
     .addOption(configOption())
     .requiredOption('-o, --out <file>', 'HTML file to write')
     .action(async (options: StoreOptions & { out: string }) => {
+      const { analyticsSnapshot } = await import('../analytics/snapshot.js');
+      const { renderDashboard } = await import('../analytics/dashboard/page.js');
       await withStore(options, async (store, config) => {
         const snapshot = await analyticsSnapshot(store, config);
         await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
@@ -116,6 +117,7 @@ Examples:
     .option('--days <n>', 'days of traffic', (v) => positiveInt(v, '--days'), 28)
     .option('--lift <points>', 'absolute conversion lift of treatment (0.03 = 3 points)', (v) => rateArg(v, '--lift'), 0.03)
     .action(async (options: { out: string; sessions: number; seed: number; days: number; lift: number }) => {
+      const { syntheticTraffic } = await import('../analytics/synthetic.js');
       await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
       const out = createWriteStream(options.out, 'utf8');
       let n = 0;
