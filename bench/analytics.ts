@@ -18,9 +18,7 @@
  * The machine is shared: the load average is printed beside the figures.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { once } from 'node:events';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +29,7 @@ import { ingestFiles } from '../src/analytics/ingest/ingest.js';
 import { analyticsSnapshot } from '../src/analytics/snapshot.js';
 import { openStore } from '../src/analytics/store/open.js';
 import { conversionBase, INTENTS, syntheticTraffic } from '../src/analytics/synthetic.js';
+import { writeJsonl } from '../src/analytics/jsonl-file.js';
 import { createRng } from '../src/core/stats/prng.js';
 
 const args = process.argv.slice(2);
@@ -62,22 +61,8 @@ if (args[0] === '--child') {
 }
 
 async function writeTraffic(file: string, events: number, seed: number): Promise<number> {
-  const out = createWriteStream(file, 'utf8');
-  let n = 0;
-  let chunk = '';
   // ~7.6 events per session on average: generate sessions until the count is reached.
-  for (const event of syntheticTraffic({ seed, sessions: Math.ceil(events / 7) + 100, days: 28 })) {
-    if (n >= events) break;
-    chunk += `${JSON.stringify(event)}\n`;
-    n++;
-    if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
-  return n;
+  return writeJsonl(file, syntheticTraffic({ seed, sessions: Math.ceil(events / 7) + 100, days: 28 }), events);
 }
 
 function child(file: string, spec: string, kpis: boolean): Promise<{ inserted: number; ingestS: number; kpiS: number | null; maxRssMb: number }> {

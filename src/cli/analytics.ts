@@ -1,7 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { formatLocation } from '../errors.js';
@@ -119,19 +117,8 @@ Examples:
     .action(async (options: { out: string; sessions: number; seed: number; days: number; lift: number }) => {
       const { syntheticTraffic } = await import('../analytics/synthetic.js');
       await mkdir(path.dirname(path.resolve(options.out)), { recursive: true });
-      const out = createWriteStream(options.out, 'utf8');
-      let n = 0;
-      let chunk = '';
-      for (const event of syntheticTraffic({ seed: options.seed, sessions: options.sessions, days: options.days, lift: options.lift })) {
-        chunk += `${JSON.stringify(event)}\n`;
-        n++;
-        if (chunk.length > 1 << 20) {
-          if (!out.write(chunk)) await once(out, 'drain');
-          chunk = '';
-        }
-      }
-      out.end(chunk);
-      await once(out, 'finish');
+      const { writeJsonl } = await import('../analytics/jsonl-file.js');
+      const n = await writeJsonl(options.out, syntheticTraffic({ seed: options.seed, sessions: options.sessions, days: options.days, lift: options.lift }));
       ctx.stdout.write(`wrote ${n} events (${options.sessions} sessions, seed ${options.seed}) to ${options.out}\n`);
     });
 
