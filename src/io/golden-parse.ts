@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  MISSING_CONVERSATION,
   GoldenCaseSchema,
   GoldenDefaultsSchema,
   type GoldenCase,
@@ -186,10 +187,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A case with neither `turns` nor `transcript` (zod skips this refinement when other keys fail). */
+/** A case with none of `turns`, `user`, `transcript` (zod skips this refinement when other keys fail). */
 function missingConversation(raw: unknown, report: Report): void {
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !('turns' in raw) && !('transcript' in raw)) {
-    report([], 'a case needs `turns` (to replay) or `transcript` (to grade as recorded)');
+  if (isRecord(raw) && !('turns' in raw) && !('transcript' in raw) && !('user' in raw)) {
+    report([], MISSING_CONVERSATION);
   }
 }
 

@@ -132,6 +132,17 @@ export const JudgeConfigSchema = z.strictObject({
 });
 export type JudgeConfig = z.infer<typeof JudgeConfigSchema>;
 
+/** The model that plays simulated customers (cases with a `user:` block). */
+export const SimulatorConfigSchema = z.strictObject({
+  ...ModelRefSchema.shape,
+  temperature: z.number().min(0).max(2).default(0.7),
+  seed: z.number().int().optional(),
+  maxTokens: z.number().int().positive().default(400),
+  /** The token the simulator writes to end the conversation. */
+  stopToken: z.string().min(1).default('###STOP###'),
+});
+export type SimulatorConfig = z.infer<typeof SimulatorConfigSchema>;
+
 export const PriceSchema = z.strictObject({
   /** USD per 1M input tokens. */
   input: z.number().nonnegative(),
@@ -147,6 +158,8 @@ export const ConfigSchema = z.strictObject({
   /** Named variants. */
   agents: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), AgentConfigSchema).default({}),
   judge: JudgeConfigSchema.optional(),
+  /** The model that plays the simulated customers of `user:` cases. */
+  simulator: SimulatorConfigSchema.optional(),
   /** Grader definition files, folders or globs. */
   graders: z.array(z.string()).default(['graders']),
   /** Graders applied to every case, in addition to definitions marked `default: true`. */

@@ -53,6 +53,33 @@ export const TurnSchema = z.strictObject({
 });
 export type Turn = z.infer<typeof TurnSchema>;
 
+/**
+ * A simulated customer instead of scripted turns: a model (the config's `simulator:`) plays the
+ * customer with a hidden goal, reveals `facts` only when asked, and ends the conversation with a
+ * stop token when the goal is met or given up (or on a stop phrase, max turns, an escalation).
+ */
+export const SimulatedUserSchema = z.strictObject({
+  /** What the customer wants, in the customer's terms (never shown to the agent). */
+  goal: z.string().min(1),
+  /** How the customer writes and behaves (e.g. "impatient, terse"). */
+  persona: z.string().optional(),
+  /** Facts the customer knows and gives only when the agent asks (order number, user id...). */
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** The language the customer writes in (e.g. `es`). */
+  language: z.string().optional(),
+  /** The customer's opening message, sent as is (else the simulator writes it). */
+  first_message: z.string().min(1).optional(),
+  /** Customer messages at most, the first included. */
+  max_turns: z.number().int().positive().max(100).default(10),
+  /** An agent reply containing one of these (case-insensitive) ends the conversation. */
+  stop_phrases: z.array(z.string().min(1)).optional(),
+});
+export type SimulatedUser = z.infer<typeof SimulatedUserSchema>;
+
+/** The problem of a case with no conversation at all (also reported by io/golden-parse.ts). */
+export const MISSING_CONVERSATION =
+  'a case needs `turns` (to replay), `user` (a simulated customer) or `transcript` (to grade as recorded)';
+
 /** Knowledge on a case: an id referring to the file's `knowledge`, or an inline document. */
 export const CaseKnowledgeSchema = z.array(z.union([z.string().min(1), KnowledgeDocSchema]));
 
@@ -66,6 +93,8 @@ export const GoldenCaseSchema = z
     system: z.string().optional(),
     turns: z.array(TurnSchema).optional(),
     transcript: z.array(MessageSchema).optional(),
+    /** A simulated customer (instead of `turns` or `transcript`). */
+    user: SimulatedUserSchema.optional(),
     /**
      * Scripted tool results for replayed cases: when the agent calls the named tool, the runner
      * answers with this value (JSON-encoded) as the tool message.
@@ -75,15 +104,15 @@ export const GoldenCaseSchema = z
     metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((c, ctx) => {
-    const hasTurns = c.turns !== undefined;
-    const hasTranscript = c.transcript !== undefined;
-    if (hasTurns === hasTranscript) {
+    const given = (['turns', 'transcript', 'user'] as const).filter((k) => c[k] !== undefined);
+    if (given.length !== 1) {
       ctx.addIssue({
         code: 'custom',
-        message: hasTurns
-          ? 'a case has either `turns` or `transcript`, not both'
-          : 'a case needs `turns` (to replay) or `transcript` (to grade as recorded)',
-        path: hasTurns ? ['transcript'] : [],
+        message:
+          given.length === 0
+            ? MISSING_CONVERSATION
+            : `a case has one of \`turns\`, \`user\` or \`transcript\`, not ${given.map((k) => `\`${k}\``).join(' and ')}`,
+        path: given.length === 0 ? [] : [given[1]!],
       });
     }
   });

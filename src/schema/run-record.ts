@@ -15,7 +15,7 @@ import { SummarySchema } from './summary.js';
  */
 export const RUN_FORMAT = 'convotest.run';
 export const RUN_FORMAT_MAJOR = 1;
-export const RUN_FORMAT_VERSION = `${RUN_FORMAT}/${RUN_FORMAT_MAJOR}.0`;
+export const RUN_FORMAT_VERSION = `${RUN_FORMAT}/${RUN_FORMAT_MAJOR}.1`;
 
 export const RunStatusSchema = z.enum(['complete', 'interrupted', 'budget', 'failed', 'incomplete']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
@@ -89,6 +89,8 @@ export const TranscriptMessageSchema = MessageSchema.extend({
   cached: z.boolean().optional(),
   /** true when the message came from the case (scripted user turn, recorded transcript). */
   scripted: z.boolean().optional(),
+  /** true when a simulated customer (the config's `simulator:`) wrote this user message. */
+  simulated: z.boolean().optional(),
   /** Index of the scripted user turn this message belongs to. */
   turn: z.number().int().nonnegative().optional(),
 });
@@ -103,6 +105,39 @@ export const ResultErrorSchema = z.strictObject({
 });
 export type ResultError = z.infer<typeof ResultErrorSchema>;
 
+/** Why a simulated-customer conversation ended. */
+export const SimulationEndSchema = z.enum([
+  /** The simulator sent its stop token: goal met or given up. */
+  'stop',
+  /** An agent reply contained one of the case's `stop_phrases`. */
+  'stop_phrase',
+  /** `max_turns` customer messages were sent. */
+  'max_turns',
+  /** The agent escalated (handed over to a human). */
+  'escalation',
+  /** The agent call failed (the result's `error` says why). */
+  'agent_error',
+  /** The simulator call failed (the result's `error` says why). */
+  'simulator_error',
+]);
+export type SimulationEnd = z.infer<typeof SimulationEndSchema>;
+
+/** The simulated customer of a result: its brief and how the conversation ended. */
+export const SimulationInfoSchema = z.strictObject({
+  goal: z.string(),
+  persona: z.string().optional(),
+  language: z.string().optional(),
+  /** The simulator model, `provider:model`. */
+  simulator: z.string(),
+  /** Customer messages sent. */
+  turns: z.number().int().nonnegative(),
+  endReason: SimulationEndSchema,
+  usage: UsageSchema,
+  /** Simulator cost (apart from agent and judge cost); null when the price is unknown. */
+  costUsd: z.number().nullable(),
+});
+export type SimulationInfo = z.infer<typeof SimulationInfoSchema>;
+
 export const RunResultSchema = z.object({
   type: z.literal('result'),
   prev: z.string().optional(),
@@ -111,8 +146,13 @@ export const RunResultSchema = z.object({
   repeat: z.number().int().nonnegative(),
   tags: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
   source: z.string().optional(),
-  /** `replay` (turns sent to the agent) or `recorded` (a transcript case graded as it is). */
-  mode: z.enum(['replay', 'recorded']),
+  /**
+   * `replay` (scripted turns sent to the agent), `simulated` (a simulated customer talked to the
+   * agent) or `recorded` (a transcript case graded as it is).
+   */
+  mode: z.enum(['replay', 'simulated', 'recorded']),
+  /** Set when mode is `simulated`. */
+  simulation: SimulationInfoSchema.optional(),
   transcript: z.array(TranscriptMessageSchema),
   /** SHA-256 of the transcript's roles, contents and tool calls: keys human labels. */
   transcriptHash: z.string(),
