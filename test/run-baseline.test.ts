@@ -64,18 +64,20 @@ describe('convotest run --baseline', () => {
     expect(again.stdout).toMatch(/pass/i);
   }, 90_000);
 
-  it('a config gate rule naming an unknown grader exits 2 after the run, with the summary printed and the record kept', async () => {
+  it('a config gate rule naming an unknown grader exits 2 after the run, naming the config file and line, with the summary printed and the record kept', async () => {
     const dir = await project();
     const configPath = join(dir, 'convotest.config.yaml');
     const config = await readFile(configPath, 'utf8');
     llm.setScript([good]);
     const base = await runCli(['run', '--progress', 'none', '--no-html', '--out', 'runs/base.jsonl'], { cwd: dir, cleanEnv: true, env });
     expect(base.code).toBe(0);
-    await writeFile(configPath, config.replace('gate:\n  slices: [intent]\n', 'gate:\n  floors:\n    - { metric: mentions-shiping.passRate, min: 1 }\n'));
+    const typoConfig = config.replace('gate:\n  slices: [intent]\n', 'gate:\n  floors:\n    - { metric: mentions-shiping.passRate, min: 1 }\n');
+    await writeFile(configPath, typoConfig);
+    const ruleLine = typoConfig.split('\n').findIndex((l) => l.includes('mentions-shiping')) + 1;
     const typo = await runCli(['run', '--progress', 'none', '--no-html', '--out', 'runs/cand.jsonl', '--baseline', 'runs/base.jsonl'], { cwd: dir, cleanEnv: true, env });
     expect(typo.code).toBe(2);
     expect(typo.stderr.trim().split('\n').at(-1)).toBe(
-      'convotest: gate.floors[0].metric  rule "floor mentions-shiping.passRate ≥ 1" names an unknown grader "mentions-shiping" (did you mean "mentions-shipping"?)',
+      `convotest: convotest.config.yaml:${ruleLine}  gate.floors[0].metric  rule "floor mentions-shiping.passRate ≥ 1" names an unknown grader "mentions-shiping" (did you mean "mentions-shipping"?)`,
     );
     expect(typo.stdout).toContain('runs/cand.jsonl');
     await expect(readFile(join(dir, 'runs/cand.jsonl'), 'utf8')).resolves.toContain('"type":"summary"');

@@ -78,7 +78,7 @@ Like run, it prints the summary and writes the HTML report beside the new record
           warn: (m) => ctx.stderr.write(`warning: ${m}\n`),
         });
         ctx.stdout.write(`regraded ${outcome.totals.done} results from ${source}: ${outPath}${outcome.status === 'complete' ? '' : ` (${outcome.status})`}\n`);
-        await afterRun({ config: grading.config }, outcome, { ...ctx, html: flags.html });
+        await afterRun(grading, outcome, { ...ctx, html: flags.html });
         ctx.setExitCode(outcome.status === 'complete' ? EXIT.ok : EXIT.incomplete);
       });
     });

@@ -7,7 +7,7 @@ import { renderHtmlReport, storedSummary } from '../report/html.js';
 import { gateMarkdown } from '../report/markdown-gate.js';
 import type { PreparedRun } from '../runner/prepare.js';
 import type { RunOutcome } from '../runner/run.js';
-import { emitVerdict, gateLoaded, loadGateRuns } from './gate-verdict.js';
+import { emitVerdict, gateLoaded, type GateRulesSource, loadGateRuns } from './gate-verdict.js';
 import type { CliContext } from './main.js';
 
 /**
@@ -18,7 +18,7 @@ import type { CliContext } from './main.js';
  * runs are reported (exit 2) after the summary: the run itself is kept.
  */
 export async function afterRun(
-  prepared: Pick<PreparedRun, 'config'>,
+  prepared: Pick<PreparedRun, 'config' | 'configFile' | 'configSource'>,
   outcome: RunOutcome,
   options: Pick<CliContext, 'stdout' | 'stderr' | 'setExitCode'> & { html: boolean; baseline?: string },
 ): Promise<void> {
@@ -27,7 +27,7 @@ export async function afterRun(
   if (options.baseline) {
     const runs = await loadGateRuns([options.baseline, outcome.path]);
     try {
-      gated = { verdict: gateLoaded(runs, { rules: prepared.config.gate, prefix: ['gate'] }, {}), candidate: runs[1]! };
+      gated = { verdict: gateLoaded(runs, configGateRules(prepared), {}), candidate: runs[1]! };
     } catch (error) {
       gateError = error;
     }
@@ -60,6 +60,13 @@ export async function afterRun(
     options.stdout.write(`gate report (Markdown): ${markdownPath}\n`);
     options.setExitCode(code);
   }
+}
+
+/** The config's gate rules, with its file and (YAML/JSON only) text so a bad rule names file and line. */
+function configGateRules(prepared: Pick<PreparedRun, 'config' | 'configFile' | 'configSource'>): GateRulesSource {
+  const file = prepared.configFile;
+  const text = file !== undefined && /\.(ya?ml|json)$/.test(file) ? prepared.configSource : undefined;
+  return { rules: prepared.config.gate, prefix: ['gate'], ...(file !== undefined ? { file } : {}), ...(text !== undefined ? { text } : {}) };
 }
 
 /** Streams past the results of a record to its summary line, holding none of them. */

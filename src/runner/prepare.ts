@@ -56,6 +56,9 @@ export interface RunRequest {
 export interface PreparedRun {
   config: Config;
   configDir: string;
+  /** The config file (relative to cwd) and its text, to name file and line in later problems. */
+  configFile?: string;
+  configSource: string;
   cases: ResolvedCase[];
   variants: RunVariant[];
   graders: Grader[];
@@ -72,6 +75,8 @@ export interface PreparedRun {
 export interface PreparedGrading {
   config: Config;
   configDir: string;
+  /** The config file, relative to cwd (absent when none was found and defaults apply). */
+  configFile?: string;
   configSource: string;
   cases: ResolvedCase[];
   goldenFiles: Array<{ path: string; sha256: string }>;
@@ -159,6 +164,7 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   return {
     config,
     configDir: loaded.dir,
+    ...(loaded.path ? { configFile: path.relative(cwd, loaded.path) || loaded.path } : {}),
     configSource: loaded.source,
     cases,
     goldenFiles: golden.files,
@@ -219,6 +225,8 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   return {
     config: { ...config, ...(request.maxCost !== undefined ? { maxCost: request.maxCost } : {}), ...(request.concurrency ? { concurrency: { ...config.concurrency, agent: request.concurrency } } : {}) },
     configDir: loaded.dir,
+    ...(grading.configFile ? { configFile: grading.configFile } : {}),
+    configSource: grading.configSource,
     cases,
     variants: built.variants,
     graders: grading.graders,
