@@ -107,7 +107,7 @@ by default); finished results are always kept.`,
       const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
       const warn = (message: string) => ctx.stderr.write(`warning: ${message}\n`);
       // Once, here (the end summary does not repeat them); in CI without --allow-skip prepareRun refused already.
-      for (const line of skipLines(prepared.header.variants, prepared.header.graders)) warn(`skipped ${line}`);
+      for (const line of skipLines(prepared.header.variants, prepared.header.graders, prepared.header.simulator)) warn(`skipped ${line}`);
       await withInterrupt(ctx.stderr, async (signal) => {
         const reporters = mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })];
         const started = { wall: performance.now(), cpu: process.cpuUsage() };
