@@ -38,7 +38,7 @@ export function runCommand(ctx: CliContext): Command {
     .option('--concurrency <n>', 'conversations in flight at once')
     .option('--no-cache', 'call providers even when a recorded response exists')
     .option('--cache-only', 'every call must come from the cache (deterministic CI); a miss is an error')
-    .option('--max-cost <usd>', 'budget for agent + judge cost; no call starts that could pass it (exit 3 once reached)')
+    .option('--max-cost <usd>', 'budget for agent + judge + simulator cost; no call starts that could pass it (exit 3 once reached)')
     .option('--allow-skip', 'in CI, run even when a variant or grader cannot (e.g. its API key is not set) instead of exit 2')
     .option('--dry-run', 'print the planned calls and an estimated token and cost range; call nothing')
     .option('--resume <run>', 'continue an interrupted run: its finished results are kept, not called again')
