@@ -185,3 +185,28 @@ describe('simulated and scripted cases', () => {
     expect(kpis.totalCostUsd).toBeCloseTo(byId['refund']!.costUsd! + byId['scripted']!.costUsd!, 12);
   }, 60_000);
 });
+
+describe('the simulator in the run', () => {
+  it('is recorded in the header and its calls count in --max-cost', async () => {
+    llm.setScript([customer, ...agent]);
+    const dir = await simulatedProject({ golden: refundCase(), baseURL: llm.openaiBaseURL });
+    const prepared = await prepareRun({ cwd: dir, env, cache: false, maxCost: 10, outPath: join(dir, 'runs/budget.jsonl') });
+    const { exitCode } = await executeRun(prepared, { reporters: [], signal: new AbortController().signal, warn: () => {} });
+    expect(exitCode).toBe(0);
+    const run = await readRunAll(join(dir, 'runs/budget.jsonl'));
+    expect(run.header.simulator).toEqual({ provider: 'openai', model: 'gpt-4o-mini', temperature: 0.7, seed: 7, stopToken: '###STOP###' });
+    const r = only(run.results);
+    expect(prepared.budget!.spent).toBeCloseTo(r.costUsd! + r.simulation!.costUsd!, 15);
+  }, 60_000);
+
+  it('is refused by the budget like any call: the run stops with status budget and nothing half-done recorded', async () => {
+    llm.setScript([customer, ...agent]);
+    const dir = await simulatedProject({ golden: refundCase(), baseURL: llm.openaiBaseURL });
+    // Less than the simulator's first request costs (its prompt alone is ~300 tokens).
+    const { exitCode, outcome, run } = await runHere(dir, { maxCost: 0.000001 });
+    expect(exitCode).toBe(3);
+    expect(outcome.status).toBe('budget');
+    expect(run.results).toEqual([]);
+    expect(llm.counts.requests).toBe(0);
+  }, 60_000);
+});
