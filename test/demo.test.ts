@@ -77,5 +77,5 @@ describe('the demo', () => {
     // One simulator call per opening (9 cases have no first_message) and one per stop.
     expect(llm.counts.byRule['customer']).toBe(9 * 4 + stopped.length);
     expect(result.stdout).toMatch(/simulator cost/);
-  }, 300_000);
+  }, 420_000);
 });
