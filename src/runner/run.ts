@@ -6,12 +6,14 @@ import type { Grader } from '../grading/grader.js';
 import { createRunWriter } from '../io/run-writer.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
-import type { RunHeader, RunResult, RunStatus } from '../schema/run-record.js';
+import type { RunHeader, RunResult, RunStatus, TranscriptMessage } from '../schema/run-record.js';
 import type { Summary } from '../schema/summary.js';
 import { type Budget, isBudgetStop } from './budget.js';
 import { type Conversation, type Meter, replayConversation } from './conversation.js';
 import { type SimulatedConversation, simulateConversation } from './simulation.js';
 import type { Simulator } from '../simulator/simulator.js';
+import { handoffDetector } from '../grading/outcomes/detect.js';
+import { DEFAULT_LEXICON } from '../grading/outcomes/lexicon.js';
 import type { RunReporter, RunTotals } from './events.js';
 import { gradeConversation, gradersFor } from './grade-conversation.js';
 import { RECORDED_VARIANT, type WorkItem, countWork, planWork, recordedTranscript, resultKey } from './plan.js';
@@ -143,6 +145,10 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     await record(rest);
   }
 
+  // The handoff phrases and tools that end a simulated conversation, compiled once for the run.
+  const handoff = options.simulator ? handoffDetector(DEFAULT_LEXICON) : undefined;
+  const handsOver = (replies: readonly TranscriptMessage[]) => handoff?.(replies).detected ?? false;
+
   /** A replay of scripted turns, or a simulated customer's conversation, with one variant. */
   const converse = (item: WorkItem, variant: RunVariant): Promise<Conversation | SimulatedConversation> => {
     const conversation = {
@@ -157,7 +163,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     };
     if (!item.testCase.user) return replayConversation(item.testCase, conversation);
     if (!options.simulator) throw new Error(`case ${item.testCase.id} needs a simulator (prepareRun leaves such cases out without one)`);
-    return simulateConversation(item.testCase, { ...conversation, simulator: options.simulator });
+    return simulateConversation(item.testCase, { ...conversation, simulator: options.simulator, handsOver });
   };
 
   const runOne = async (item: WorkItem): Promise<void> => {

@@ -1,7 +1,5 @@
 import { addUsage, emptyUsage } from '../core/usage.js';
 import { ConvotestError, errorInfo } from '../errors.js';
-import { detectHandoff } from '../grading/outcomes/detect.js';
-import { DEFAULT_LEXICON } from '../grading/outcomes/lexicon.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Usage } from '../schema/message.js';
 import type { ResultError, SimulationEnd, SimulationInfo, TranscriptMessage } from '../schema/run-record.js';
@@ -10,6 +8,8 @@ import { answerTurn, type Conversation, type ConversationOptions, emptyTotals, f
 
 export interface SimulationOptions extends ConversationOptions {
   simulator: Simulator;
+  /** True when these agent messages hand over to a human (e.g. `handoffDetector(DEFAULT_LEXICON)`, compiled once per run). */
+  handsOver(replies: readonly TranscriptMessage[]): boolean;
 }
 
 /** A simulated-customer conversation: the agent's side as for a replay, plus the simulator's. */
@@ -79,7 +79,7 @@ export async function simulateConversation(testCase: ResolvedCase, options: Simu
     const answer = await answerTurn(testCase, transcript, turn, options, totals);
     if (answer.error) return end('agent_error', answer.error);
     const replies = transcript.slice(from);
-    if (answer.escalated || detectHandoff(replies, DEFAULT_LEXICON).detected) return end('escalation');
+    if (answer.escalated || options.handsOver(replies)) return end('escalation');
     const said = replies.filter((m) => m.role === 'assistant').map((m) => (m.content ?? '').toLowerCase());
     if (stopPhrases.some((p) => said.some((text) => text.includes(p)))) return end('stop_phrase');
   }
