@@ -108,10 +108,11 @@ describe('simulated customers and the cache', () => {
 
 describe('--resume after a SIGKILL mid-conversation', () => {
   it('pays nothing again for the turns already answered', async () => {
-    // Slow enough that the kill lands while conversations are half-way.
-    llm.setLatency(40);
+    // Slow enough that the kill lands while conversations are half-way, even on a busy machine
+    // (24 cases × 6 calls over 3 at once: about 48 rounds of 120 ms).
+    llm.setLatency(120);
     llm.setScript([customer, ...agent]);
-    const cases = 12;
+    const cases = 24;
     const dir = await simulatedProject({ golden: golden(cases), baseURL: llm.openaiBaseURL, extraConfig: 'concurrency: { agent: 3, judge: 3 }\n' });
     const first = join(dir, 'runs/first.jsonl');
     const child = spawnCli(['run', '--progress', 'none', '--out', first], { cwd: dir, cleanEnv: true, env });
