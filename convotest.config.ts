@@ -6,6 +6,8 @@ import { defineConfig } from './src/io/config.js';
  * - The model variants run when their API key is set (OPENAI_API_KEY / ANTHROPIC_API_KEY);
  *   otherwise they are listed as skipped with the reason. Point OPENAI_BASE_URL /
  *   ANTHROPIC_BASE_URL at any compatible server to use another endpoint.
+ * - The simulated-customer cases (golden-sets/simulated.yaml) need the simulator below; without
+ *   OPENAI_API_KEY they are listed as skipped with the reason, like the model variants.
  */
 export default defineConfig({
   goldenSets: ['golden-sets'],
@@ -40,6 +42,8 @@ export default defineConfig({
     },
   },
   judge: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0 },
+  // Plays the customers of `user:` cases; its cost is counted apart from the agents' and the judge's.
+  simulator: { provider: 'openai', model: 'gpt-4o-mini', temperature: 0.7, seed: 11, maxTokens: 200 },
   concurrency: { agent: 8, judge: 8 },
   outDir: 'runs',
 });

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_TIMEOUT' // a call took longer than its timeout
   | 'E_CACHE_MISS' // --cache-only and the request is not in the cache
   | 'E_AGENT' // an agent returned something unusable
+  | 'E_SIMULATOR' // the simulated customer's model failed or wrote nothing usable
   | 'E_GRADER' // a grader could not produce a grade
   | 'E_JUDGE_PARSE' // a judge answer could not be parsed, even after one repair
   | 'E_ABORTED' // the run was interrupted

@@ -203,3 +203,27 @@ describe('example golden set: recorded transcripts', () => {
     }
   });
 });
+
+describe('example golden set: simulated customers', () => {
+  const simulated = (): ResolvedCase[] => cases.filter((c) => c.user !== undefined);
+
+  it('has at least 10 simulated-customer cases in several languages, most with facts', () => {
+    expect(simulated().length).toBeGreaterThanOrEqual(10);
+    expect(new Set(simulated().map((c) => c.user?.language ?? 'en')).size).toBeGreaterThanOrEqual(4);
+    expect(simulated().filter((c) => Object.keys(c.user?.facts ?? {}).length > 0).length).toBeGreaterThanOrEqual(8);
+    // The language tag (the slice) says what the customer writes.
+    expect(simulated().filter((c) => (c.user?.language ?? 'en') !== tag(c, 'language')).map((c) => c.id)).toEqual([]);
+  });
+
+  it('gives each an expected outcome, and between them expected tools, patterns and an escalation', () => {
+    expect(simulated().filter((c) => c.expect?.outcome === undefined).map((c) => c.id)).toEqual([]);
+    expect(simulated().filter((c) => c.expect?.tools?.length).length).toBeGreaterThanOrEqual(6);
+    expect(simulated().filter((c) => c.expect?.must_match?.length).length).toBeGreaterThanOrEqual(6);
+    expect(simulated().some((c) => c.expect?.outcome === 'escalated')).toBe(true);
+  });
+
+  it('scripts a tool result for every tool a simulated case expects', () => {
+    const unscripted = simulated().flatMap((c) => (c.expect?.tools ?? []).filter((t) => !(t.name in (c.tool_results ?? {}))).map((t) => `${c.id}: ${t.name}`));
+    expect(unscripted).toEqual([]);
+  });
+});

@@ -38,7 +38,7 @@ export function runCommand(ctx: CliContext): Command {
     .option('--concurrency <n>', 'conversations in flight at once')
     .option('--no-cache', 'call providers even when a recorded response exists')
     .option('--cache-only', 'every call must come from the cache (deterministic CI); a miss is an error')
-    .option('--max-cost <usd>', 'budget for agent + judge cost; no call starts that could pass it (exit 3 once reached)')
+    .option('--max-cost <usd>', 'budget for agent + judge + simulator cost; no call starts that could pass it (exit 3 once reached)')
     .option('--allow-skip', 'in CI, run even when a variant or grader cannot (e.g. its API key is not set) instead of exit 2')
     .option('--dry-run', 'print the planned calls and an estimated token and cost range; call nothing')
     .option('--resume <run>', 'continue an interrupted run: its finished results are kept, not called again')
@@ -107,7 +107,7 @@ by default); finished results are always kept.`,
       const mode = flags.progress === 'auto' || flags.progress === undefined ? undefined : flags.progress;
       const warn = (message: string) => ctx.stderr.write(`warning: ${message}\n`);
       // Once, here (the end summary does not repeat them); in CI without --allow-skip prepareRun refused already.
-      for (const line of skipLines(prepared.header.variants, prepared.header.graders)) warn(`skipped ${line}`);
+      for (const line of skipLines(prepared.header.variants, prepared.header.graders, prepared.header.simulator)) warn(`skipped ${line}`);
       await withInterrupt(ctx.stderr, async (signal) => {
         const reporters = mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })];
         const started = { wall: performance.now(), cpu: process.cpuUsage() };

@@ -124,9 +124,14 @@ export function mergeKpiTally(into: KpiTally, from: KpiTally): void {
 
 export type { KpiValue, Kpis } from '../schema/summary.js';
 
-/** Money and tokens, agent and judge apart. Costs are null when any result's price is unknown. */
+/** Money and tokens, agent, judge and simulator apart. Costs are null when any result's price is unknown. */
 export interface CostFacts {
   results: number;
+  /** Results of simulated-customer conversations, and their simulator's tokens and cost. */
+  simulated: number;
+  simulatorTokens: number;
+  simulatorCostUsd: number;
+  simulatorUnpriced: number;
   inputTokens: number;
   outputTokens: number;
   judgeInputTokens: number;
@@ -139,7 +144,7 @@ export interface CostFacts {
 }
 
 export function emptyCostFacts(): CostFacts {
-  return { results: 0, inputTokens: 0, outputTokens: 0, judgeInputTokens: 0, judgeOutputTokens: 0, costUsd: 0, judgeCostUsd: 0, unpriced: 0, judgeUnpriced: 0 };
+  return { results: 0, simulated: 0, simulatorTokens: 0, simulatorCostUsd: 0, simulatorUnpriced: 0, inputTokens: 0, outputTokens: 0, judgeInputTokens: 0, judgeOutputTokens: 0, costUsd: 0, judgeCostUsd: 0, unpriced: 0, judgeUnpriced: 0 };
 }
 
 export function tallyCost(facts: CostFacts, result: RunResult): void {
@@ -152,6 +157,13 @@ export function tallyCost(facts: CostFacts, result: RunResult): void {
   else facts.costUsd += result.costUsd;
   if (result.judgeCostUsd === null) facts.judgeUnpriced++;
   else facts.judgeCostUsd += result.judgeCostUsd;
+  const simulation = result.simulation;
+  if (simulation) {
+    facts.simulated++;
+    facts.simulatorTokens += simulation.usage.input + simulation.usage.output;
+    if (simulation.costUsd === null) facts.simulatorUnpriced++;
+    else facts.simulatorCostUsd += simulation.costUsd;
+  }
 }
 
 export function mergeCostFacts(into: CostFacts, from: CostFacts): void {
@@ -185,5 +197,8 @@ export function computeKpis(t: KpiTally, c: CostFacts, turnLatencies: readonly n
     totalJudgeCostUsd: judgePriced ? c.judgeCostUsd : null,
     unpricedResults: c.unpriced,
     judgeUnpricedResults: c.judgeUnpriced,
+    ...(c.simulated > 0
+      ? { simulatorTokensPerConversation: c.simulatorTokens / c.simulated, totalSimulatorCostUsd: c.simulatorUnpriced === 0 ? c.simulatorCostUsd : null }
+      : {}),
   };
 }

@@ -18,7 +18,8 @@ export interface RunEnd {
 
 /**
  * The end-of-run summary on the console: per variant the cases, pass rate, overall score,
- * per-grader means, outcome KPIs, tokens, cost and latency; the errored conversations grouped
+ * per-grader means, outcome KPIs, tokens, cost (agent, judge, and the simulator's when simulated
+ * customers ran) and latency; the errored conversations grouped
  * by cause; how the run ended (and why it exits 3) and the path of the run record. Skipped
  * variants and graders are warned about once, when the run starts (src/cli/run.ts).
  */
@@ -41,6 +42,10 @@ export function formatRunSummary(summary: Summary, _header: RunHeader, outcome: 
     ['tokens/conv', (v) => (v.kpis.tokensPerConversation === null ? '–' : Math.round(v.kpis.tokensPerConversation).toLocaleString('en-US'))],
     ['cost', (v) => money(v.kpis.totalCostUsd)],
     ['judge cost', (v) => money(v.kpis.totalJudgeCostUsd)],
+    // Only when simulated-customer cases ran: the simulator's cost, apart from the agent's.
+    ...(variants.some((v) => v.kpis.totalSimulatorCostUsd !== undefined)
+      ? [['simulator cost', (v: VariantSummary) => (v.kpis.totalSimulatorCostUsd === undefined ? '–' : money(v.kpis.totalSimulatorCostUsd))] as [string, (v: VariantSummary) => string]]
+      : []),
     ['p50/p95 turn', (v) => `${ms(v.kpis.latencyP50Ms)}/${ms(v.kpis.latencyP95Ms)}`],
     ['errors', (v) => String(v.errors)],
   ];

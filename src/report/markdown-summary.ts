@@ -22,6 +22,11 @@ export function summaryMarkdown(s: Summary): string {
       `| ${mdCell(v.variant)} | ${points(v.score.mean)}${ci(v.score.lo, v.score.hi)} | ${points(v.passRate.rate)}${ci(v.passRate.lo, v.passRate.hi)} | ${kpi(k.resolutionRate)} | ${kpi(k.firstContactResolution)} | ${kpi(k.escalationRate)} | ${kpi(k.fallbackRate)} | ${kpi(k.goalCompletion)} | ${kpi(k.csat)} | ${money(k.costPerConversationUsd, k.unpricedResults)} | ${money(k.costPerResolvedUsd, k.unpricedResults)} | ${money(k.judgeCostPerConversationUsd, k.judgeUnpricedResults)} | ${metricValue('latencyMs', k.latencyP50Ms)} / ${metricValue('latencyMs', k.latencyP95Ms)} |`,
     );
   }
+  const simulated = s.variants.filter((v) => v.kpis.totalSimulatorCostUsd !== undefined);
+  if (simulated.length > 0) {
+    const cost = (x: number | null | undefined) => (x === null || x === undefined ? 'unknown' : metricValue('costUsd', x));
+    out.push('', `Simulated customers, simulator cost (apart from the agent's): ${simulated.map((v) => `${mdCell(v.variant)} ${cost(v.kpis.totalSimulatorCostUsd)}`).join(', ')}.`);
+  }
   for (const v of s.variants) {
     out.push('', `<details><summary>${mdCell(v.variant)}: graders and slices</summary>`, '', '| grader | score | pass rate | cases | errors |', '|---|---|---|---:|---:|');
     for (const g of v.graders) out.push(`| ${mdCell(g.grader)} | ${points(g.score.mean)}${ci(g.score.lo, g.score.hi)} | ${points(g.passRate.rate)}${ci(g.passRate.lo, g.passRate.hi)} | ${g.cases} | ${g.errors} |`);

@@ -45,12 +45,24 @@ export function cachedAgent(agent: Agent, variantHash: string, policy: CachePoli
   };
 }
 
-/** The same for judge (and any other) chat calls. The schema is keyed by its name and JSON Schema. */
-export function cachedChatModel(model: ChatModel, policy: CachePolicy, schemaKey: (r: ChatRequest) => unknown): ChatModel {
+/** A chat response that may have been served from the cache. */
+export type CachedChatResponse = ChatResponse & { cached?: boolean };
+
+/**
+ * The same for judge and simulator (and any other) chat calls: keyed by the provider, model,
+ * messages, tools, parameters and `sample` (the repeat index); the schema by its name and JSON
+ * Schema. A hit is marked `cached`. `who` names the caller in a `--cache-only` miss.
+ */
+export function cachedChatModel(
+  model: ChatModel,
+  policy: CachePolicy,
+  schemaKey: (r: ChatRequest) => unknown,
+  who = 'judge',
+): ChatModel & { chat(request: ChatRequest): Promise<CachedChatResponse> } {
   return {
     provider: model.provider,
     model: model.model,
-    async chat(request: ChatRequest): Promise<ChatResponse> {
+    async chat(request: ChatRequest): Promise<CachedChatResponse> {
       const key: CacheKey = {
         kind: 'chat',
         provider: model.provider,
@@ -62,11 +74,11 @@ export function cachedChatModel(model: ChatModel, policy: CachePolicy, schemaKey
         sample: request.sample ?? 0,
       };
       const hit = await policy.cache.get<ChatResponse>(key);
-      if (hit) return hit;
+      if (hit) return { ...hit, cached: true };
       if (policy.only) {
         throw new ConvotestError(
           'E_CACHE_MISS',
-          `--cache-only: no recorded ${model.provider}/${model.model} answer for this judge request; run once without --cache-only to record it`,
+          `--cache-only: no recorded ${model.provider}/${model.model} answer for this ${who} request; run once without --cache-only to record it`,
         );
       }
       const response = await model.chat(request);

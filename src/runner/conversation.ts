@@ -42,57 +42,94 @@ export interface Conversation {
  */
 export async function replayConversation(testCase: ResolvedCase, options: ConversationOptions): Promise<Conversation> {
   const transcript: TranscriptMessage[] = [];
-  const totals = { usage: emptyUsage(), cost: 0 as number | null, latency: 0 };
+  const totals = emptyTotals();
   const turns = testCase.turns ?? [];
   for (const [turn, scripted] of turns.entries()) {
     transcript.push({ role: 'user', content: scripted.user, scripted: true, turn });
-    let answered = false;
-    for (let step = 0; step < options.maxSteps && !answered; step++) {
-      if (options.signal.aborted) throw options.signal.reason;
-      // What the agent sees: the conversation without measurements (also what usage is estimated on).
-      const messages = transcript.map(toMessage);
-      let reply: AgentReply & { cached?: boolean };
-      try {
-        reply = await callWithTimeout(testCase, messages, turn, options);
-      } catch (error) {
-        if (options.signal.aborted) throw options.signal.reason;
-        return finish(transcript, totals, { ...errorInfo(error), turn });
-      }
-      const usage = reply.usage ?? options.meter.estimate(messages, reply.content);
-      const model = reply.model ?? options.agent.model;
-      const costUsd = callsNoProvider(options.agent.kind) ? 0 : options.meter.price(model, usage);
-      transcript.push({
-        role: 'assistant',
-        content: reply.content,
-        ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),
-        latencyMs: reply.latencyMs,
-        usage,
-        costUsd,
-        ...(model ? { model } : {}),
-        ...(reply.cached ? { cached: true } : {}),
-        turn,
-      });
-      add(totals, usage, costUsd, reply.latencyMs);
-      const calls = reply.toolCalls ?? [];
-      for (const call of calls) {
-        const result = testCase.tool_results?.[call.function.name];
-        transcript.push({
-          role: 'tool',
-          tool_call_id: call.id,
-          content: JSON.stringify(result === undefined ? { error: `no scripted result for ${call.function.name}` } : result),
-          scripted: true,
-          turn,
-        });
-      }
-      // A reply with text answers the turn; a bare tool call is followed by another agent step.
-      answered = calls.length === 0 || (reply.content ?? '').trim() !== '';
-    }
-    if (!answered) {
-      const message = `${options.agent.name}: turn ${turn} unanswered after ${options.maxSteps} agent steps (maxSteps): every reply was a tool call; raise maxSteps or check the case's tool_results`;
-      return finish(transcript, totals, { code: 'E_AGENT', message, turn });
-    }
+    const answer = await answerTurn(testCase, transcript, turn, options, totals);
+    if (answer.error) return finish(transcript, totals, answer.error);
   }
   return finish(transcript, totals);
+}
+
+/** Usage, cost and latency of the agent's calls in one conversation, summed as they come. */
+export interface ConversationTotals {
+  usage: Usage;
+  cost: number | null;
+  latency: number;
+}
+
+export function emptyTotals(): ConversationTotals {
+  return { usage: emptyUsage(), cost: 0, latency: 0 };
+}
+
+/** How the agent answered one user turn: the error that stopped it, or whether it said it escalated. */
+export interface TurnAnswer {
+  error?: ResultError;
+  /** A reply of this turn set `escalated` (an http bot's handoff flag). */
+  escalated: boolean;
+}
+
+/**
+ * The agent's answer to the user message last pushed on `transcript`: agent reply (→ scripted
+ * tool results → reply, up to `maxSteps`), each message pushed on `transcript` and measured into
+ * `totals`. An agent failure is returned as data; only an interruption throws.
+ */
+export async function answerTurn(
+  testCase: ResolvedCase,
+  transcript: TranscriptMessage[],
+  turn: number,
+  options: ConversationOptions,
+  totals: ConversationTotals,
+): Promise<TurnAnswer> {
+  let answered = false;
+  let escalated = false;
+  for (let step = 0; step < options.maxSteps && !answered; step++) {
+    if (options.signal.aborted) throw options.signal.reason;
+    // What the agent sees: the conversation without measurements (also what usage is estimated on).
+    const messages = transcript.map(toMessage);
+    let reply: AgentReply & { cached?: boolean };
+    try {
+      reply = await callWithTimeout(testCase, messages, turn, options);
+    } catch (error) {
+      if (options.signal.aborted) throw options.signal.reason;
+      return { error: { ...errorInfo(error), turn }, escalated };
+    }
+    const usage = reply.usage ?? options.meter.estimate(messages, reply.content);
+    const model = reply.model ?? options.agent.model;
+    const costUsd = callsNoProvider(options.agent.kind) ? 0 : options.meter.price(model, usage);
+    transcript.push({
+      role: 'assistant',
+      content: reply.content,
+      ...(reply.toolCalls?.length ? { tool_calls: reply.toolCalls } : {}),
+      latencyMs: reply.latencyMs,
+      usage,
+      costUsd,
+      ...(model ? { model } : {}),
+      ...(reply.cached ? { cached: true } : {}),
+      turn,
+    });
+    add(totals, usage, costUsd, reply.latencyMs);
+    if (reply.escalated) escalated = true;
+    const calls = reply.toolCalls ?? [];
+    for (const call of calls) {
+      const result = testCase.tool_results?.[call.function.name];
+      transcript.push({
+        role: 'tool',
+        tool_call_id: call.id,
+        content: JSON.stringify(result === undefined ? { error: `no scripted result for ${call.function.name}` } : result),
+        scripted: true,
+        turn,
+      });
+    }
+    // A reply with text answers the turn; a bare tool call is followed by another agent step.
+    answered = calls.length === 0 || (reply.content ?? '').trim() !== '';
+  }
+  if (!answered) {
+    const message = `${options.agent.name}: turn ${turn} unanswered after ${options.maxSteps} agent steps (maxSteps): every reply was a tool call; raise maxSteps or check the case's tool_results`;
+    return { error: { code: 'E_AGENT', message, turn }, escalated };
+  }
+  return { escalated };
 }
 
 async function callWithTimeout(
@@ -139,16 +176,13 @@ export function toMessage(m: TranscriptMessage): Message {
   };
 }
 
-function add(totals: { usage: Usage; cost: number | null; latency: number }, usage: Usage, cost: number | null, latency: number) {
+/** Adds one call's usage, cost (null once any is unknown) and latency to `totals`. */
+export function add(totals: ConversationTotals, usage: Usage, cost: number | null, latency: number) {
   totals.usage = addUsage(totals.usage, usage);
   totals.cost = totals.cost === null || cost === null ? null : totals.cost + cost;
   totals.latency += latency;
 }
 
-function finish(
-  transcript: TranscriptMessage[],
-  totals: { usage: Usage; cost: number | null; latency: number },
-  error?: ResultError,
-): Conversation {
+export function finish(transcript: TranscriptMessage[], totals: ConversationTotals, error?: ResultError): Conversation {
   return { transcript, usage: totals.usage, costUsd: totals.cost, latencyMs: totals.latency, ...(error ? { error } : {}) };
 }

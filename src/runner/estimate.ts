@@ -6,6 +6,8 @@ import type { Usage } from '../schema/message.js';
 import { gradersFor } from './grade-conversation.js';
 import { callsNoProvider } from './meter.js';
 import type { PreparedRun } from './prepare.js';
+import { type Range, simulatedBounds } from './estimate-simulated.js';
+import { simulatorSkipLine } from './simulator-model.js';
 
 /** Reply length bounds used when nothing is known about a reply (tokens). */
 const REPLY_TOKENS = { low: 20, high: 400 };
@@ -13,22 +15,21 @@ const REPLY_TOKENS = { low: 20, high: 400 };
 const JUDGE_PROMPT_TOKENS = 600;
 const JUDGE_REPLY_TOKENS = { low: 80, high: 500 };
 
-interface Range {
-  low: number;
-  high: number;
-}
-
 export interface RunEstimate {
   conversations: number;
   rows: Array<{ variant: string; model: string | undefined; conversations: number; calls: number; tokens: Range; costUsd: Range | null }>;
   judge: { model: string | undefined; calls: number; tokens: Range; costUsd: Range | null } | undefined;
+  /** The simulated customers' calls: `calls` is the bound (every conversation reaching max_turns). */
+  simulator: { model: string | undefined; calls: number; tokens: Range; costUsd: Range | null } | undefined;
   skipped: string[];
 }
 
 /**
  * What `--dry-run` prints: for every planned conversation, the agent calls and the tokens they
  * would take (the golden set's own text counted with the tokenizer; replies between 20 and
- * maxTokens or 400 tokens), the judge calls of model-based graders, and the cost range.
+ * maxTokens or 400 tokens), the judge calls of model-based graders, and the cost range. A
+ * simulated-customer conversation ranges from one customer message to `max_turns` of them
+ * (src/runner/estimate-simulated.ts): agent and simulator calls are counted at that bound.
  */
 export function estimateRun(prepared: PreparedRun): RunEstimate {
   const price = createPricer(DEFAULT_PRICES, prepared.config.pricing);
@@ -43,6 +44,9 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
     judge.output.low += graders * JUDGE_REPLY_TOKENS.low;
     judge.output.high += graders * JUDGE_REPLY_TOKENS.high;
   };
+  const simulatorConfig = prepared.simulator ? prepared.config.simulator : undefined;
+  const customerReply = { low: REPLY_TOKENS.low, high: simulatorConfig?.maxTokens ?? REPLY_TOKENS.high };
+  const sim = { calls: 0, input: { low: 0, high: 0 }, output: { low: 0, high: 0 } };
   const rows: RunEstimate['rows'] = [];
   for (const variant of prepared.variants) {
     const info = prepared.header.variants.find((v) => v.name === variant.name);
@@ -50,8 +54,22 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
     const replyHigh = config?.kind === 'model' ? (config.params.maxTokens ?? REPLY_TOKENS.high) : REPLY_TOKENS.high;
     const row = { variant: variant.name, model: info?.model, conversations: 0, calls: 0, input: { low: 0, high: 0 }, output: { low: 0, high: 0 } };
     for (const testCase of prepared.cases) {
-      if (!testCase.turns) continue;
       const system = countTokens(testCase.system ?? '') + TOKENS_PER_MESSAGE;
+      if (testCase.user) {
+        const b = simulatedBounds(testCase.user, { system, agentReply: { low: REPLY_TOKENS.low, high: replyHigh }, customerReply, simulator: simulatorConfig });
+        for (const [into, from] of [[row, b.agent], [sim, b.simulator]] as const) {
+          into.input.low += from.input.low * repeat;
+          into.input.high += from.input.high * repeat;
+          into.output.low += from.output.low * repeat;
+          into.output.high += from.output.high * repeat;
+          into.calls += from.calls.high * repeat;
+        }
+        row.conversations += repeat;
+        const graders = gradersFor(testCase, judgeGraders, prepared.defaultGraders).length;
+        for (let r = 0; r < repeat; r++) addJudge(b.transcript, graders);
+        continue;
+      }
+      if (!testCase.turns) continue;
       let context: Range = { low: system, high: system };
       for (const turn of testCase.turns) {
         const user = countTokens(turn.user) + TOKENS_PER_MESSAGE;
@@ -89,15 +107,27 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
   const jLow = price(judgeModel, usage(judge.input.low, judge.output.low));
   const jHigh = price(judgeModel, usage(judge.input.high, judge.output.high));
   const judgeTokens = { low: judge.input.low + judge.output.low, high: judge.input.high + judge.output.high };
+  const simulatorModel = prepared.simulator?.model;
+  const sLow = price(simulatorModel, usage(sim.input.low, sim.output.low));
+  const sHigh = price(simulatorModel, usage(sim.input.high, sim.output.high));
   return {
     conversations: rows.reduce((n, r) => n + r.conversations, 0) + prepared.cases.filter((c) => c.transcript).length,
     rows,
     judge: prepared.judge
       ? { model: judgeModel, calls: judge.calls, tokens: judgeTokens, costUsd: jLow === null || jHigh === null ? null : { low: jLow, high: jHigh } }
       : undefined,
+    simulator: prepared.simulator
+      ? {
+          model: simulatorModel,
+          calls: sim.calls,
+          tokens: { low: sim.input.low + sim.output.low, high: sim.input.high + sim.output.high },
+          costUsd: sLow === null || sHigh === null ? null : { low: sLow, high: sHigh },
+        }
+      : undefined,
     skipped: [
       ...prepared.header.variants.filter((v) => v.skipped).map((v) => `variant ${v.name}: ${v.skipped}`),
       ...prepared.header.graders.filter((g) => g.skipped).map((g) => `grader ${g.name}: ${g.skipped}`),
+      ...[simulatorSkipLine(prepared.header.simulator)].filter((line) => line !== undefined),
     ],
   };
 }
@@ -114,8 +144,12 @@ export function formatDryRun(estimate: RunEstimate): string {
   const head = ['variant', 'model', 'conversations', 'agent calls', 'tokens', 'cost'];
   const body = estimate.rows.map((r) => [r.variant, r.model ?? '-', String(r.conversations), String(r.calls), tokens(r.tokens), money(r.costUsd)]);
   if (estimate.judge) body.push(['(judge)', estimate.judge.model ?? '-', '', String(estimate.judge.calls), tokens(estimate.judge.tokens), money(estimate.judge.costUsd)]);
+  if (estimate.simulator) {
+    body.push(['(simulator)', estimate.simulator.model ?? '-', '', `≤ ${estimate.simulator.calls}`, tokens(estimate.simulator.tokens), money(estimate.simulator.costUsd)]);
+  }
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   for (const row of [head, ...body]) lines.push(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  if (estimate.simulator) lines.push('simulated customers are counted from one customer message up to max_turns (agent and simulator calls: the max_turns bound)');
   for (const s of estimate.skipped) lines.push(`skipped ${s}`);
   return `${lines.join('\n')}\n`;
 }

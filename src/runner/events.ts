@@ -6,7 +6,7 @@ export interface RunTotals {
   done: number;
   errors: number;
   tokens: number;
-  /** Agent + judge cost so far (unknown prices count as 0 here; see warnings). */
+  /** Agent + judge + simulator cost so far (unknown prices count as 0 here; see warnings). */
   costUsd: number;
 }
 

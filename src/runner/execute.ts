@@ -63,6 +63,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     concurrency,
     judgeConcurrency: config.concurrency.judge,
     turnTimeoutMs: config.turnTimeoutMs,
+    ...(prepared.simulator ? { simulator: prepared.simulator } : {}),
     meter,
     priceJudge: (usage) => (judgeModel ? meter.priceJudge(judgeModel, usage) : null),
     ...(prepared.budget ? { budget: prepared.budget } : {}),

@@ -1,7 +1,7 @@
 import { sha256 } from '../io/hash-chain.js';
 import { configForRecord } from '../io/secrets.js';
 import type { Config } from '../schema/config.js';
-import { RUN_FORMAT_VERSION, type RunHeader, type VariantInfo } from '../schema/run-record.js';
+import { RUN_FORMAT_VERSION, type RunHeader, type SimulatorInfo, type VariantInfo } from '../schema/run-record.js';
 import { TOOL_VERSION } from '../version.js';
 import { gitState } from './git.js';
 import type { PreparedGrading } from './prepare.js';
@@ -15,6 +15,8 @@ export interface HeaderRequest {
   /** Working folder: its git commit is recorded. */
   cwd: string;
   variants: VariantInfo[];
+  /** The simulator of simulated-customer cases (or why they were left out). */
+  simulator?: SimulatorInfo;
   repeat: number;
   selection?: Record<string, unknown>;
   /** A regrade names the run whose transcripts it graded. */
@@ -47,6 +49,7 @@ export async function buildRunHeader(grading: PreparedGrading, request: HeaderRe
     variants: request.variants,
     graders: grading.graderInfos,
     ...(config.judge ? { judge: judgeInfo(config.judge) } : {}),
+    ...(request.simulator ? { simulator: request.simulator } : {}),
     repeat: request.repeat,
     ...(request.selection ? { selection: request.selection } : {}),
     ...(request.sourceRun ? { sourceRun: request.sourceRun } : {}),

@@ -17,8 +17,8 @@ export function resultKey(caseId: string, variant: string, repeat: number): stri
 }
 
 /**
- * The (case × variant × repeat) work, case-major, lazily: replayed cases go to every variant,
- * recorded transcripts are graded once. Keys in `done` (a resumed run's finished results) are skipped.
+ * The (case × variant × repeat) work, case-major, lazily: replayed (`turns`) and simulated
+ * (`user:`) cases go to every variant, recorded transcripts are graded once. Keys in `done` (a resumed run's finished results) are skipped.
  */
 export function* planWork(
   cases: readonly ResolvedCase[],

@@ -28,6 +28,8 @@ import { type Selection, selectCases } from './selection.js';
 import { type Budget, createBudget } from './budget.js';
 import { assertNothingSkipped, assertPriced } from './skips.js';
 import { type RateLimiterPool, buildVariants, limitedChatModel } from './variants.js';
+import { buildSimulator, simulatorSkipLine } from './simulator-model.js';
+import type { Simulator } from '../simulator/simulator.js';
 
 /** What the command line may say on top of (or instead of) the config file. */
 export interface RunRequest {
@@ -67,7 +69,9 @@ export interface PreparedRun {
   outPath: string;
   cache?: CachePolicy;
   judge?: ChatModel;
-  /** `maxCost`: every variant and judge call goes through it. */
+  /** Plays the customer of `user:` cases (absent when they were left out: see header.simulator). */
+  simulator?: Simulator;
+  /** `maxCost`: every variant, judge and simulator call goes through it. */
   budget?: Budget;
 }
 
@@ -185,7 +189,7 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
 export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const { cwd, env } = request;
   const grading = await prepareGrading(request, { budget: true });
-  const { config, cases, cache, judge, defaultGraders, graderInfos, budget } = grading;
+  const { config, cache, judge, defaultGraders, graderInfos, budget } = grading;
   const loaded = { dir: grading.configDir, source: grading.configSource };
   const agentEntries = chooseAgents(config, request.agents);
   const built = await buildVariants(agentEntries, {
@@ -197,17 +201,28 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     rateLimits: grading.rateLimits,
     ...(budget ? { budget: { budget, estimate: (messages, reply) => estimateUsage([...messages], reply) } } : {}),
   });
-  assertNothingSkipped({ variants: built.infos, graders: graderInfos }, { env, allowSkip: request.allowSkip === true || config.allowSkip });
+  const simulation = buildSimulator(config.simulator, grading.cases, {
+    env,
+    ...(request.fetch ? { fetch: request.fetch } : {}),
+    ...(cache ? { cache } : {}),
+    rateLimits: grading.rateLimits,
+    ...(budget ? { budget } : {}),
+  });
+  assertNothingSkipped({ variants: built.infos, graders: graderInfos, simulator: simulation.info }, { env, allowSkip: request.allowSkip === true || config.allowSkip });
   if (budget) {
     assertPriced(
       [
         ...built.infos.filter((v) => !v.skipped).map((v) => ({ model: v.model, who: `variant ${v.name}` })),
         ...(judge ? [{ model: judge.model, who: 'the judge' }] : []),
+        ...(simulation.simulator ? [{ model: simulation.simulator.model, who: 'the simulator' }] : []),
       ],
       config,
     );
   }
-  const needsVariants = cases.some((c) => c.turns);
+  // Simulated-customer cases without a simulator are left out (listed as skipped), like variants without a key.
+  const cases = simulation.simulator ? grading.cases : grading.cases.filter((c) => !c.user);
+  if (cases.length === 0) throw new ConvotestError('E_CONFIG', `no case can run: ${simulatorSkipLine(simulation.info) ?? 'none selected'}`);
+  const needsVariants = cases.some((c) => c.turns || c.user);
   if (needsVariants && built.variants.length === 0) {
     const reasons = built.infos.map((v) => `${v.name}: ${v.skipped}`).join('; ');
     throw new ConvotestError('E_CONFIG', `no variant can run${reasons ? ` (${reasons})` : ''}; add one, e.g. --agent baseline`);
@@ -219,6 +234,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     runId,
     cwd,
     variants: built.infos,
+    ...(simulation.info ? { simulator: simulation.info } : {}),
     repeat: request.repeat ?? config.repeat,
     ...(request.selection && (request.selection.filters.length || request.selection.caseIds.length) ? { selection: { ...request.selection } } : {}),
   });
@@ -235,6 +251,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     outPath,
     ...(cache ? { cache } : {}),
     ...(judge ? { judge } : {}),
+    ...(simulation.simulator ? { simulator: simulation.simulator } : {}),
     ...(budget ? { budget } : {}),
   };
 }

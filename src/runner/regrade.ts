@@ -50,6 +50,8 @@ export async function regradeRun(grading: PreparedGrading, options: RegradeOptio
     runId: options.runId,
     cwd: options.cwd,
     variants: source.header.variants,
+    // The simulated conversations are the source run's: so is the simulator that played them.
+    ...(source.header.simulator ? { simulator: source.header.simulator } : {}),
     repeat: source.header.repeat,
     ...(source.header.selection ? { selection: source.header.selection } : {}),
     sourceRun: { runId: source.header.runId, path: options.sourcePath },

@@ -6,10 +6,14 @@ import type { Grader } from '../grading/grader.js';
 import { createRunWriter } from '../io/run-writer.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
-import type { RunHeader, RunResult, RunStatus } from '../schema/run-record.js';
+import type { RunHeader, RunResult, RunStatus, TranscriptMessage } from '../schema/run-record.js';
 import type { Summary } from '../schema/summary.js';
 import { type Budget, isBudgetStop } from './budget.js';
-import { type Meter, replayConversation } from './conversation.js';
+import { type Conversation, type Meter, replayConversation } from './conversation.js';
+import { type SimulatedConversation, simulateConversation } from './simulation.js';
+import type { Simulator } from '../simulator/simulator.js';
+import { handoffDetector } from '../grading/outcomes/detect.js';
+import { DEFAULT_LEXICON } from '../grading/outcomes/lexicon.js';
 import type { RunReporter, RunTotals } from './events.js';
 import { gradeConversation, gradersFor } from './grade-conversation.js';
 import { RECORDED_VARIANT, type WorkItem, countWork, planWork, recordedTranscript, resultKey } from './plan.js';
@@ -40,6 +44,8 @@ export interface RunOptions {
   /** Judge calls in flight at once (each holds a listener on the run's signal). */
   judgeConcurrency?: number;
   turnTimeoutMs: number;
+  /** Plays the customer of `user:` cases (prepare leaves such cases out when there is none). */
+  simulator?: Simulator;
   meter: Meter;
   priceJudge: (usage: Usage) => number | null;
   /**
@@ -125,8 +131,10 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
       // The first by case id (then variant, repeat), not by finishing order: the same on every run.
       if (!cacheMisses.first || compareMiss(miss, cacheMisses.first) < 0) cacheMisses.first = miss;
     }
-    totals.tokens += result.usage.input + result.usage.output + result.judgeUsage.input + result.judgeUsage.output;
-    totals.costUsd += (result.costUsd ?? 0) + (result.judgeCostUsd ?? 0);
+    const simulated = result.simulation;
+    totals.tokens +=
+      result.usage.input + result.usage.output + result.judgeUsage.input + result.judgeUsage.output + (simulated ? simulated.usage.input + simulated.usage.output : 0);
+    totals.costUsd += (result.costUsd ?? 0) + (result.judgeCostUsd ?? 0) + (simulated?.costUsd ?? 0);
     for (const r of reporters) await r.onCaseEnd?.(full, totals);
   };
 
@@ -137,21 +145,33 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     await record(rest);
   }
 
+  // The handoff phrases and tools that end a simulated conversation, compiled once for the run.
+  const handoff = options.simulator ? handoffDetector(DEFAULT_LEXICON) : undefined;
+  const handsOver = (replies: readonly TranscriptMessage[]) => handoff?.(replies).detected ?? false;
+
+  /** A replay of scripted turns, or a simulated customer's conversation, with one variant. */
+  const converse = (item: WorkItem, variant: RunVariant): Promise<Conversation | SimulatedConversation> => {
+    const conversation = {
+      agent: variant.agent,
+      repeat: item.repeat,
+      sessionId: `${item.testCase.id}:${variant.name}:${item.repeat}`,
+      tools: variant.tools(item.testCase),
+      maxSteps: variant.maxSteps,
+      turnTimeoutMs: options.turnTimeoutMs,
+      meter: options.meter,
+      signal: options.signal,
+    };
+    if (!item.testCase.user) return replayConversation(item.testCase, conversation);
+    if (!options.simulator) throw new Error(`case ${item.testCase.id} needs a simulator (prepareRun leaves such cases out without one)`);
+    return simulateConversation(item.testCase, { ...conversation, simulator: options.simulator, handsOver });
+  };
+
   const runOne = async (item: WorkItem): Promise<void> => {
     const started = now();
     const startedAt = new Date().toISOString();
     const variant = variants.get(item.variant);
-    const conversation = variant
-      ? await replayConversation(item.testCase, {
-          agent: variant.agent,
-          repeat: item.repeat,
-          sessionId: `${item.testCase.id}:${variant.name}:${item.repeat}`,
-          tools: variant.tools(item.testCase),
-          maxSteps: variant.maxSteps,
-          turnTimeoutMs: options.turnTimeoutMs,
-          meter: options.meter,
-          signal: options.signal,
-        })
+    const conversation: Conversation & Partial<Pick<SimulatedConversation, 'simulation'>> = variant
+      ? await converse(item, variant)
       : { transcript: recordedTranscript(item.testCase), usage: emptyUsage(), costUsd: 0, latencyMs: 0 };
     // A replay the budget cut is not a result (--resume replays it). A replay whose grading the
     // budget cut is kept, those grades as E_BUDGET errors: `regrade` completes them without
@@ -179,7 +199,8 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
       tags: item.testCase.tags,
       source: item.testCase.source.file,
       ...(stored.knowledge?.length ? { knowledge: stored.knowledge } : {}),
-      mode: item.variant === RECORDED_VARIANT ? 'recorded' : 'replay',
+      mode: item.variant === RECORDED_VARIANT ? 'recorded' : conversation.simulation ? 'simulated' : 'replay',
+      ...(conversation.simulation ? { simulation: conversation.simulation } : {}),
       transcript: stored.transcript,
       transcriptHash: transcriptHash(stored.transcript),
       usage: conversation.usage,

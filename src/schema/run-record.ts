@@ -51,6 +51,23 @@ export const JudgeInfoSchema = z.strictObject({
   seed: z.number().optional(),
 });
 
+/**
+ * The simulator of a run whose selection has simulated-customer cases: the model and settings, or
+ * why those cases were left out (no simulator configured, its API key not set) and which they are.
+ */
+export const SimulatorInfoSchema = z.strictObject({
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  temperature: z.number().optional(),
+  seed: z.number().optional(),
+  stopToken: z.string().optional(),
+  /** Set when the simulated-customer cases were not run, with the reason. */
+  skipped: z.string().optional(),
+  /** The ids of the cases left out (when `skipped`). */
+  skippedCases: z.array(z.string()).optional(),
+});
+export type SimulatorInfo = z.infer<typeof SimulatorInfoSchema>;
+
 export const RunHeaderSchema = z.object({
   type: z.literal('header'),
   format: z.string(),
@@ -69,6 +86,8 @@ export const RunHeaderSchema = z.object({
   variants: z.array(VariantInfoSchema),
   graders: z.array(GraderInfoSchema),
   judge: JudgeInfoSchema.optional(),
+  /** Set when the selection has simulated-customer (`user:`) cases. */
+  simulator: SimulatorInfoSchema.optional(),
   repeat: z.number().int().positive(),
   /** How the run was selected (`--filter`, `--case`), for the reader. */
   selection: z.record(z.string(), z.unknown()).optional(),

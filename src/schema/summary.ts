@@ -53,6 +53,13 @@ export const KpisSchema = z.object({
   totalJudgeCostUsd: z.number().nullable(),
   unpricedResults: z.number().int().nonnegative(),
   judgeUnpricedResults: z.number().int().nonnegative(),
+  /**
+   * Simulated-customer conversations only (absent when there are none): the simulator's tokens per
+   * simulated conversation and its total cost (null when its price is unknown), apart from the
+   * agent's and the judge's.
+   */
+  simulatorTokensPerConversation: z.number().nullable().optional(),
+  totalSimulatorCostUsd: z.number().nullable().optional(),
 });
 export type Kpis = z.infer<typeof KpisSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CustomerScriptSchema, customerRule, customerScriptsOf } from './customer.js';
 import { faultMix } from './faults.js';
 import type { FakeLlmOptions, FaultRule, RuleMatch, ScriptRule, TextPattern } from './types.js';
 
@@ -59,6 +60,8 @@ const FaultSchema = z.strictObject({
 
 export const ScriptFileSchema = z.strictObject({
   script: z.array(RuleSchema).default([]),
+  /** A scripted customer answering the simulator's requests (before the script's rules): see customer.ts. */
+  customer: z.array(CustomerScriptSchema).optional(),
   faults: z.array(FaultSchema).default([]),
   /** Appended to `faults`: a total share split evenly over kinds (see faultMix). */
   faultMix: z
@@ -101,7 +104,10 @@ function match(m: z.infer<typeof MatchSchema> | undefined): RuleMatch | undefine
 export function parseScriptFile(json: unknown): FakeLlmOptions & { script: ScriptRule[]; faults: FaultRule[] } {
   const file = ScriptFileSchema.parse(json);
   return {
-    script: file.script.map(({ match: m, ...rule }) => ({ ...rule, match: match(m) }) as ScriptRule),
+    script: [
+      ...(file.customer ? [customerRule(customerScriptsOf(file.customer))] : []),
+      ...file.script.map(({ match: m, ...rule }) => ({ ...rule, match: match(m) }) as ScriptRule),
+    ],
     faults: [
       ...file.faults.map(({ match: m, ...fault }) => ({ ...fault, match: match(m) })),
       ...(file.faultMix ? faultMix(file.faultMix.total, file.faultMix.kinds, withoutMixFields(file.faultMix)) : []),

@@ -227,7 +227,7 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
     };
     return {
       ...stamp,
-      appliesTo: (c: ResolvedCase) => c.turns !== undefined || (c.transcript ?? []).some((m) => m.role === 'assistant'),
+      appliesTo: (c: ResolvedCase) => c.turns !== undefined || c.user !== undefined || (c.transcript ?? []).some((m) => m.role === 'assistant'),
       grade: ({ case: c, transcript }) =>
         safeGrade(stamp, () => {
           const english = isEnglishCase(c);

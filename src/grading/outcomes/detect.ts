@@ -88,40 +88,57 @@ export function detectHandoff(
   lexicon: Pick<OutcomeLexicon, 'handoff_tools' | 'handoff_phrases' | 'handoff_offer_phrases' | 'affirmative_phrases'>,
   use: { tools?: boolean; phrases?: boolean } = {},
 ): HandoffDetection {
+  return handoffDetector(lexicon, use)(transcript);
+}
+
+/**
+ * detectHandoff with the lexicon compiled once, for callers that check many transcripts (the
+ * runner checks every agent turn of a simulated conversation).
+ *
+ * @example
+ * const detect = handoffDetector(DEFAULT_LEXICON);
+ * detect(replies).detected
+ */
+export function handoffDetector(
+  lexicon: Pick<OutcomeLexicon, 'handoff_tools' | 'handoff_phrases' | 'handoff_offer_phrases' | 'affirmative_phrases'>,
+  use: { tools?: boolean; phrases?: boolean } = {},
+): (transcript: readonly TranscriptMessage[]) => HandoffDetection {
   const usePhrases = use.phrases !== false;
   const tools = use.tools === false ? [] : lexicon.handoff_tools.map(globToRegex);
   const phrases = phraseMatcher(usePhrases ? lexicon.handoff_phrases : {});
   const offers = phraseMatcher(usePhrases ? lexicon.handoff_offer_phrases : {});
   const yes = phraseMatcher(usePhrases ? lexicon.affirmative_phrases : {});
-  const evidence: Evidence[] = [];
-  const via = new Set<'tool' | 'phrase'>();
-  let first: number | null = null;
-  transcript.forEach((m, i) => {
-    if (m.role !== 'assistant') return;
-    const text = textOf(m);
-    const hit = phrases.find(text);
-    if (hit) {
-      via.add('phrase');
-      evidence.push(spanEvidence(i, text, hit.start, hit.end, 'handoff phrase'));
-      first ??= i;
-    } else {
-      const offer = offers.find(text);
-      const reply = transcript.slice(i + 1).find((n) => n.role === 'user' || (n.role === 'assistant' && textOf(n) !== ''));
-      if (offer && reply?.role === 'user' && yes.find(textOf(reply))) {
+  return (transcript) => {
+    const evidence: Evidence[] = [];
+    const via = new Set<'tool' | 'phrase'>();
+    let first: number | null = null;
+    transcript.forEach((m, i) => {
+      if (m.role !== 'assistant') return;
+      const text = textOf(m);
+      const hit = phrases.find(text);
+      if (hit) {
         via.add('phrase');
-        evidence.push(spanEvidence(i, text, offer.start, offer.end, 'handoff offer, accepted'));
+        evidence.push(spanEvidence(i, text, hit.start, hit.end, 'handoff phrase'));
         first ??= i;
+      } else {
+        const offer = offers.find(text);
+        const reply = transcript.slice(i + 1).find((n) => n.role === 'user' || (n.role === 'assistant' && textOf(n) !== ''));
+        if (offer && reply?.role === 'user' && yes.find(textOf(reply))) {
+          via.add('phrase');
+          evidence.push(spanEvidence(i, text, offer.start, offer.end, 'handoff offer, accepted'));
+          first ??= i;
+        }
       }
-    }
-    for (const call of m.tool_calls ?? []) {
-      if (tools.some((re) => re.test(call.function.name))) {
-        via.add('tool');
-        evidence.push({ turn: i, quote: call.function.name, note: 'handoff tool call' });
-        first ??= i;
+      for (const call of m.tool_calls ?? []) {
+        if (tools.some((re) => re.test(call.function.name))) {
+          via.add('tool');
+          evidence.push({ turn: i, quote: call.function.name, note: 'handoff tool call' });
+          first ??= i;
+        }
       }
-    }
-  });
-  return { detected: via.size > 0, via: [...via].sort(), turn: first, evidence };
+    });
+    return { detected: via.size > 0, via: [...via].sort(), turn: first, evidence };
+  };
 }
 
 /** Transcript indexes of assistant messages whose text matches the matcher, with the span. */
