@@ -57,7 +57,10 @@ non-scalar ones → case "metadata". Exit codes: 0 written, 2 bad input (the rec
     .description('convert conversation logs from other tools into golden-set cases')
     .addCommand(openaiMessages)
     .addCommand(tauBenchCommand(ctx, parseTags))
-    .addHelpText('after', '\nExample:\n  $ convotest import openai-messages logs.jsonl --out golden-sets/imported.jsonl');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ convotest import openai-messages logs.jsonl --out golden-sets/imported.jsonl\n  $ convotest import tau-bench trajectories.json --out golden-sets/tau-airline.yaml',
+    );
 }
 
 /** `--tag key=value` pairs → tags. */
