@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Grader } from '../src/grading/grader.js';
 import { DEFAULT_SUPPORT_THRESHOLD } from '../src/grading/grounding/grounding.js';
-import { detectHandoff, globToRegex, toolCallsOf } from '../src/grading/outcomes/detect.js';
+import { detectHandoff, toolCallsOf } from '../src/grading/outcomes/detect.js';
 import { DEFAULT_LEXICON } from '../src/grading/outcomes/lexicon.js';
 import { detectOutcome } from '../src/grading/outcomes/outcome.js';
 import { matchTools } from '../src/grading/outcomes/tools.js';
@@ -18,8 +18,9 @@ import { loadGraders } from '../src/grading/registry.js';
 import { compoundOf, sentimentLabel } from '../src/grading/sentiment-lexicon.js';
 import { sentimentSignals } from '../src/grading/sentiment-signals.js';
 import { loadGraderFiles } from '../src/io/grader-files.js';
-import { importOpenAiMessages } from '../src/io/import-openai.js';
-import type { ResolvedCase } from '../src/schema/golden-set.js';
+import { TAU_AIRLINE_WRITES } from '../src/core/tau-bench.js';
+import { importTauBench } from '../src/io/import-tau-bench.js';
+import type { ExpectedTool, ResolvedCase } from '../src/schema/golden-set.js';
 import type { TranscriptMessage } from '../src/schema/run-record.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -203,35 +204,15 @@ async function grounding(grader: Grader, shipped: Grader): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------- outcomes (tau-bench)
-const TAU_WRITES = ['book_reservation', 'cancel_reservation', 'update_reservation_*', 'send_certificate'];
-
-/** τ-bench trajectories as cases: expected calls = the task's writes plus transfers (free-text `summary` left out), outputs as must_match. */
-function tauCases(): Array<{ c: ResolvedCase; transcript: TranscriptMessage[]; solved: boolean; expected: Array<{ name: string; arguments: Record<string, unknown> }> }> {
+/** τ-bench trajectories as the importer makes them (`convotest import tau-bench`, src/io/import-tau-bench.ts). */
+function tauCases(): Array<{ c: ResolvedCase; transcript: TranscriptMessage[]; solved: boolean; expected: ExpectedTool[] }> {
   const file = 'tau-bench-airline-dev/trajectories.json';
-  const text = read(file);
-  const records = JSON.parse(text) as Array<{
-    reward: number;
-    info: { task: { actions: Array<{ name: string; kwargs: Record<string, unknown> }>; outputs?: string[] } };
-  }>;
-  const writes = [...TAU_WRITES, 'transfer_to_human_agents'].map(globToRegex);
-  return importOpenAiMessages(text, { file, messagesField: 'traj' }).map((g, i) => {
-    const task = records[i]!.info.task;
-    const expected = task.actions
-      .filter((a) => writes.some((re) => re.test(a.name)))
-      .map((a) => ({ name: a.name, arguments: Object.fromEntries(Object.entries(a.kwargs).filter(([k]) => k !== 'summary')) }));
-    const outputs = (task.outputs ?? []).map((o) => `(?i)${o.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-    const c: ResolvedCase = {
-      id: g.id,
-      tags: {},
-      knowledge: [],
-      graders: [],
-      source: { file },
-      transcript: g.transcript,
-      expect: { tools: expected, ...(outputs.length > 0 ? { must_match: outputs } : {}) },
-    };
-    const transcript = (g.transcript ?? []).filter((m) => m.role !== 'system') as TranscriptMessage[];
-    return { c, transcript, solved: records[i]!.reward === 1, expected };
-  });
+  return importTauBench(read(file), { file, writes: TAU_AIRLINE_WRITES }).cases.map(({ knowledge: _k, ...g }) => ({
+    c: { ...g, knowledge: [], graders: [], source: { file } },
+    transcript: (g.transcript ?? []) as TranscriptMessage[],
+    solved: g.metadata?.['reward'] === 1,
+    expected: g.expect?.tools ?? [],
+  }));
 }
 
 async function tauBench(actions: Grader, rules: Grader): Promise<void> {
@@ -321,7 +302,7 @@ async function main(): Promise<void> {
   const definitions = [
     ...files.graders,
     { file: 'bench', definition: { name: 'grounding-default', kind: 'grounding' } },
-    { file: 'bench', definition: { name: 'actions-tau', kind: 'actions', writes: TAU_WRITES } },
+    { file: 'bench', definition: { name: 'actions-tau', kind: 'actions', writes: [...TAU_AIRLINE_WRITES] } },
   ];
   const { graders, problems } = loadGraders(definitions, { cwd: ROOT });
   if (problems.length > 0) throw new Error(`graders: ${JSON.stringify(problems)}`);

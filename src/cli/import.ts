@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
+import { tauBenchCommand } from './import-tau-bench.js';
 import type { CliContext } from './main.js';
 
 interface OpenAiMessagesOptions {
@@ -13,7 +14,7 @@ interface OpenAiMessagesOptions {
 
 /**
  * `convotest import <format> ...`: converts conversation logs from other tools into golden-set
- * transcript cases. Formats: `openai-messages`.
+ * transcript cases. Formats: `openai-messages`, `tau-bench` (./import-tau-bench.ts).
  */
 export function importCommand(ctx: CliContext): Command {
   const openaiMessages = new Command('openai-messages')
@@ -36,12 +37,7 @@ non-scalar ones → case "metadata". Exit codes: 0 written, 2 bad input (the rec
     )
     .exitOverride()
     .action(async (file: string, options: OpenAiMessagesOptions) => {
-      const tags: Record<string, string> = {};
-      for (const pair of options.tag) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0 || eq === pair.length - 1) throw new InputError(`--tag "${pair}": expected key=value`);
-        tags[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
+      const tags = parseTags(options.tag);
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new InputError(`${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
       });
@@ -60,5 +56,20 @@ non-scalar ones → case "metadata". Exit codes: 0 written, 2 bad input (the rec
   return new Command('import')
     .description('convert conversation logs from other tools into golden-set cases')
     .addCommand(openaiMessages)
-    .addHelpText('after', '\nExample:\n  $ convotest import openai-messages logs.jsonl --out golden-sets/imported.jsonl');
+    .addCommand(tauBenchCommand(ctx, parseTags))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ convotest import openai-messages logs.jsonl --out golden-sets/imported.jsonl\n  $ convotest import tau-bench trajectories.json --out golden-sets/tau-airline.yaml',
+    );
+}
+
+/** `--tag key=value` pairs → tags. */
+function parseTags(pairs: readonly string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw new InputError(`--tag "${pair}": expected key=value`);
+    tags[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return tags;
 }

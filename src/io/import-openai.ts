@@ -100,18 +100,9 @@ function toCase(
     return undefined;
   }
   const base: PropertyKey[] = Array.isArray(record) ? [] : [opts.messagesField];
-  const messages: Message[] = [];
-  rawMessages.forEach((raw, i) => {
-    const message = toMessage(raw, (path, message) => fail([...base, i, ...path], message));
-    if (message) messages.push(message);
-  });
-  if (messages.length !== rawMessages.length) return undefined;
-
-  let lead = 0;
-  while (lead < messages.length && messages[lead]!.role === 'system') lead++;
-  const system = messages.slice(0, lead).map((m) => m.content ?? '').join('\n\n');
-  const transcript = messages.slice(lead);
-  checkTranscript(transcript, (path, message) => fail([...base, ...shift(path, lead)], message));
+  const conversation = importConversation(rawMessages, (path, message) => fail([...base, ...path], message));
+  if (!conversation) return undefined;
+  const { system, transcript } = conversation;
 
   const tags: Record<string, string | string[]> = {};
   const metadata: Json = {};
@@ -152,6 +143,29 @@ function toCase(
     return undefined;
   }
   return checked.data;
+}
+
+/**
+ * One OpenAI message list → the case's `system` (its leading system messages, joined) and
+ * `transcript` (the rest, checked like a golden-set transcript). Problems go to `fail` with the
+ * path inside the list; undefined when a message could not be read.
+ */
+export function importConversation(
+  rawMessages: readonly unknown[],
+  fail: (path: PropertyKey[], message: string) => void,
+): { system: string; transcript: Message[] } | undefined {
+  const messages: Message[] = [];
+  rawMessages.forEach((raw, i) => {
+    const message = toMessage(raw, (path, message) => fail([i, ...path], message));
+    if (message) messages.push(message);
+  });
+  if (messages.length !== rawMessages.length) return undefined;
+  let lead = 0;
+  while (lead < messages.length && messages[lead]!.role === 'system') lead++;
+  const system = messages.slice(0, lead).map((m) => m.content ?? '').join('\n\n');
+  const transcript = messages.slice(lead);
+  checkTranscript(transcript, (path, message) => fail(shift(path, lead), message));
+  return { system, transcript };
 }
 
 /** Keeps the OpenAI message keys convotest uses; drops provider extras such as `refusal`. */

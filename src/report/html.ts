@@ -7,6 +7,7 @@ import type { RunHeader, RunResult } from '../schema/run-record.js';
 import { groupErrors } from './html/error-groups.js';
 import { renderOverview } from './html/overview.js';
 import { buildPageData } from './html/page-data.js';
+import { simulationStats } from './html/simulation.js';
 import { renderPage } from './html/template.js';
 
 /** A run in memory, as the HTML report reads it. */
@@ -95,6 +96,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     labels: labels.length,
     redactions,
     errors: groupErrors(input.results),
+    simulation: simulationStats(input.results),
   });
   const data = buildPageData({ ...input, labels });
   return renderPage({ title: `convotest · ${input.header.runId}`, overview, data, server: input.server !== undefined });

@@ -12,7 +12,7 @@ var t0 = performance.now();
 var data = JSON.parse(document.getElementById('convotest-data').textContent);
 var items = data.results;
 var PAGE = 100;
-var state = { variant: '', tag: '', grader: '', status: '', flip: '', label: '', q: '', page: 0, cpage: 0, cdiff: false };
+var state = { variant: '', mode: '', tag: '', grader: '', status: '', flip: '', label: '', q: '', page: 0, cpage: 0, cdiff: false };
 var labelIndex = new Map();
 function lkey(c, g, hsh) { return JSON.stringify([c, g, hsh]); }
 data.labels.forEach(function (l) { labelIndex.set(lkey(l.caseId, l.grader, l.transcriptHash), l); });
@@ -62,6 +62,7 @@ function searchText(it) {
       (m.tool_calls || []).forEach(function (c) { parts.push(c.function.name, c.function.arguments); });
     });
     r.grades.forEach(function (g) { if (g.reason) parts.push(g.reason); });
+    if (r.simulation) parts.push(r.simulation.goal, r.simulation.persona || '');
     it._t = parts.join('\n').toLowerCase();
   }
   return it._t;
@@ -71,6 +72,7 @@ function labelOf(r, g) { return labelIndex.get(lkey(r.caseId, g.grader, r.transc
 function matches(it) {
   var r = it.r;
   if (state.variant && r.variant !== state.variant) return false;
+  if (state.mode && r.mode !== state.mode) return false;
   if (state.tag) {
     var eq = state.tag.indexOf('=');
     var v = r.tags[state.tag.slice(0, eq)];
@@ -108,6 +110,8 @@ function buildFilters() {
   items.forEach(function (it) { tagPairs(it.r.tags).forEach(function (p) { tags[p] = true; }); });
   var bar = clear($('filters'));
   bar.appendChild(select('f-variant', 'variant', data.variants.map(function (v) { return [v, v]; }), 'variant'));
+  var modes = ['replay', 'simulated', 'recorded'].filter(function (m) { return items.some(function (it) { return it.r.mode === m; }); });
+  if (modes.length > 1) bar.appendChild(select('f-mode', 'mode', modes.map(function (m) { return [m, m === 'simulated' ? 'simulated customer' : m]; }), 'mode'));
   bar.appendChild(select('f-tag', 'tag', Object.keys(tags).sort().map(function (t) { return [t, t]; }), 'tag'));
   bar.appendChild(select('f-grader', 'grader', data.graders.map(function (g) { return [g, g]; }), 'grader'));
   bar.appendChild(select('f-status', 'status', [['pass', 'pass'], ['fail', 'fail'], ['error', 'error']], 'status'));
@@ -133,7 +137,7 @@ function renderList() {
     var r = it.r;
     frag.appendChild(h('tr', { className: 'case-row' }, [
       h('td', null, [h('a', { href: permalink(r), text: r.caseId })]),
-      h('td', { text: r.variant }),
+      h('td', null, [r.variant, r.mode === 'simulated' ? h('span', { className: 'badge sim', title: r.simulation ? 'ended: ' + endText(r.simulation.endReason) : '', text: 'simulated' }) : null]),
       h('td', { className: 'tags', text: tagPairs(r.tags).join(' ') }),
       h('td', null, [badge(it.s), it.f ? h('span', { className: 'badge flip ' + it.f, text: it.f === 'regressed' ? 'pass\u2192fail' : 'fail\u2192pass' }) : null]),
       h('td', { className: 'scores' }, r.grades.map(function (g) {
@@ -199,6 +203,7 @@ function textWithMarks(content, ranges) {
   el.appendChild(document.createTextNode(content.slice(at)));
   return el;
 }
+function endText(reason) { return data.endReasons[reason] || reason; }
 function messageMeta(m) {
   var bits = [];
   if (m.usage) bits.push('in ' + m.usage.input + ' / out ' + m.usage.output + (m.usage.cached ? ' / cached ' + m.usage.cached : '') + ' tok');
@@ -219,8 +224,10 @@ function renderTranscript(r) {
   });
   return h('div', { className: 'transcript' }, r.transcript.map(function (m, i) {
     var content = m.content || '';
-    return h('div', { className: 'msg ' + m.role, id: 'msg-' + i }, [
-      h('div', { className: 'role', text: m.role + (m.name ? ' (' + m.name + ')' : '') + (m.tool_call_id ? ' \u2190 ' + m.tool_call_id : '') + ' #' + i }),
+    var sim = m.role === 'user' && m.simulated;
+    return h('div', { className: 'msg ' + m.role + (sim ? ' simulated' : ''), id: 'msg-' + i }, [
+      h('div', { className: 'role' }, [(sim ? 'customer' : m.role) + (m.name ? ' (' + m.name + ')' : '') + (m.tool_call_id ? ' \u2190 ' + m.tool_call_id : '') + ' #' + i,
+        sim ? h('span', { className: 'badge sim', title: 'written by the simulator playing the customer, not by a script or a person', text: 'simulated customer' }) : null]),
       content ? (m.role === 'tool' ? h('pre', { className: 'content tool-result', text: content }) : textWithMarks(content, evidenceRanges(r, i, content))) : null,
       m.tool_calls ? h('div', { className: 'tool-calls' }, m.tool_calls.map(function (c) {
         return h('pre', { className: 'tool-call', text: '\u2192 ' + c.function.name + '(' + c.function.arguments + ')  [' + c.id + ']' });
@@ -280,15 +287,28 @@ function renderGrades(r) {
     ]);
   }));
 }
+// The simulated customer's brief beside the conversation, and how the conversation ended.
+function simulationPanel(s) {
+  function row(k, v) { return v === undefined || v === null || v === '' ? [] : [h('dt', { text: k }), h('dd', { text: v })]; }
+  var cost = s.costUsd === null ? 'unpriced' : '$' + Number(s.costUsd).toPrecision(3);
+  return h('aside', { className: 'sim-panel', 'aria-label': 'simulated customer' }, [
+    h('h4', { text: 'Simulated customer' }),
+    h('dl', null, [].concat(
+      row('goal', s.goal), row('persona', s.persona), row('language', s.language),
+      row('ended', endText(s.endReason) + ' (' + s.endReason + ')'),
+      row('customer messages', String(s.turns)),
+      row('simulator', s.simulator + ' \u00b7 in ' + s.usage.input + ' / out ' + s.usage.output + ' tok \u00b7 ' + cost))),
+  ]);
+}
 function renderResult(r, title) {
   var docs = Array.isArray(r.knowledge) ? r.knowledge : [];
   return h('div', { className: 'result' }, [
     title ? h('h3', { text: title }) : null,
-    h('div', { className: 'meta', text: 'variant ' + r.variant + ' \u00b7 ' + r.mode + ' \u00b7 usage in ' + r.usage.input + ' / out ' + r.usage.output + ' tok \u00b7 agent ' + (r.costUsd === null ? 'unpriced' : '$' + Number(r.costUsd).toPrecision(3)) + ' \u00b7 judge ' + (r.judgeCostUsd === null ? 'unpriced' : '$' + Number(r.judgeCostUsd).toPrecision(3)) + ' \u00b7 ' + Math.round(r.latencyMs) + ' ms \u00b7 transcript ' + r.transcriptHash.slice(0, 12) }),
+    h('div', { className: 'meta', text: 'variant ' + r.variant + ' \u00b7 ' + r.mode + ' \u00b7 usage in ' + r.usage.input + ' / out ' + r.usage.output + ' tok \u00b7 agent ' + (r.costUsd === null ? 'unpriced' : '$' + Number(r.costUsd).toPrecision(3)) + ' \u00b7 judge ' + (r.judgeCostUsd === null ? 'unpriced' : '$' + Number(r.judgeCostUsd).toPrecision(3)) + (r.simulation ? ' \u00b7 simulator ' + (r.simulation.costUsd === null ? 'unpriced' : '$' + Number(r.simulation.costUsd).toPrecision(3)) : '') + ' \u00b7 ' + Math.round(r.latencyMs) + ' ms \u00b7 transcript ' + r.transcriptHash.slice(0, 12) }),
     r.error ? h('div', { className: 'error-msg', text: 'error ' + r.error.code + ': ' + r.error.message + (r.error.turn !== undefined ? ' (turn ' + r.error.turn + ')' : '') }) : null,
     r.redactions ? h('div', { className: 'meta', text: 'redacted: ' + Object.keys(r.redactions).map(function (k) { return k + ' ' + r.redactions[k]; }).join(', ') }) : null,
     h('h4', { text: 'Grades' }), renderGrades(r),
-    h('h4', { text: 'Transcript' }), renderTranscript(r),
+    h('h4', { text: 'Transcript' }), r.simulation ? h('div', { className: 'sim-layout' }, [renderTranscript(r), simulationPanel(r.simulation)]) : renderTranscript(r),
     docs.length ? h('h4', { text: 'Knowledge' }) : null,
     docs.length ? h('div', { className: 'knowledge' }, docs.map(function (d) {
       return typeof d === 'string' ? h('pre', { text: d }) : h('div', { className: 'doc' }, [h('strong', { text: d.title || d.id || 'document' }), h('pre', { text: d.text || d.content || JSON.stringify(d) })]);

@@ -5,6 +5,7 @@ import type { RunHeader } from '../../schema/run-record.js';
 import { deltaChart, intervalBars, legend, qualityVsCost, scoreHistogram } from './charts.js';
 import type { ErrorGroup, ErrorGroups } from './error-groups.js';
 import { escapeHtml as e, num, pct, usd } from './escape.js';
+import { type SimulationStats, simulationSection } from './simulation.js';
 
 /** What the overview shows; every figure is computed before rendering. */
 export interface OverviewInput {
@@ -20,6 +21,8 @@ export interface OverviewInput {
   redactions: Record<string, number>;
   /** The run's conversation and grade errors, grouped by cause. */
   errors: ErrorGroups;
+  /** Simulated-customer conversations per variant (empty when there is none). */
+  simulation: SimulationStats[];
 }
 
 const rate = (r: RateStat): string =>
@@ -175,6 +178,7 @@ export function renderOverview(input: OverviewInput): string {
 ${notRunSection(header)}
 ${input.verdict ? verdictSection(input.verdict) : ''}
 <h2>Variants</h2>${variantTable(header, variants)}
+${simulationSection(input.simulation)}
 ${errorsSection(input.errors, summary.results)}
 <h2>Charts</h2>${legend(names)}<div class="charts">${histograms}</div>
 <div class="charts">${scatter}${delta}${sliceCharts}</div>

@@ -1,5 +1,6 @@
 import type { Label } from '../../schema/label.js';
-import type { RunHeader, RunResult } from '../../schema/run-record.js';
+import type { RunHeader, RunResult, SimulationEnd } from '../../schema/run-record.js';
+import { END_REASON_TEXT } from './simulation.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'error';
 
@@ -39,6 +40,8 @@ export interface PageData {
   results: PageItem[];
   baseline: Array<Omit<RunResult, 'type' | 'prev'>>;
   labels: Label[];
+  /** Why a simulated conversation ended, in words (src/report/html/simulation.ts). */
+  endReasons: Record<SimulationEnd, string>;
 }
 
 const strip = ({ type: _t, prev: _p, ...rest }: RunResult): Omit<RunResult, 'type' | 'prev'> => rest;
@@ -92,5 +95,6 @@ export function buildPageData(input: {
     results,
     baseline,
     labels: [...input.labels],
+    endReasons: END_REASON_TEXT,
   };
 }

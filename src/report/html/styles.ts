@@ -52,4 +52,10 @@ mark.evidence { background:#fff3a3; border-bottom:2px solid #d4a72c; }
 .label-form .l-score { width:70px; } .label-form .l-note { width:260px; }
 .side-by-side { display:grid; grid-template-columns:1fr 1fr; gap:16px; }
 .knowledge .doc { border:1px dashed var(--line); padding:4px 8px; margin:4px 0; }
+.badge.sim { background:#8250df; margin-left:6px; }
+.msg.user.simulated { background:#fbf7ff; border-color:#d8b9ff; border-left:4px solid #8250df; }
+.sim-layout { display:grid; grid-template-columns:minmax(0,900px) minmax(240px,360px); gap:16px; align-items:start; }
+.sim-panel { position:sticky; top:48px; border:1px solid #d8b9ff; border-radius:8px; padding:6px 12px; background:#fbf7ff; }
+.sim-panel h4 { margin:2px 0 6px; } .sim-panel dl { margin:0; } .sim-panel dt { font-size:12px; color:var(--muted); font-weight:600; margin-top:6px; }
+.sim-panel dd { margin:0; white-space:pre-wrap; word-break:break-word; }
 `;
