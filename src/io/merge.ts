@@ -1,4 +1,4 @@
-import { createSummaryAccumulator } from '../core/summary.js';
+import { createSummaryAccumulator, type SummaryAccumulator } from '../core/summary.js';
 import { createErrorTally, type ErrorGroup } from '../core/error-groups.js';
 import { formatShard, shardOf } from '../core/shard.js';
 import { ConvotestError, InputError } from '../errors.js';
@@ -6,8 +6,7 @@ import { type CacheMiss, cacheMissOf, compareMiss } from '../runner/run.js';
 import type { RunTotals } from '../runner/events.js';
 import { RUN_FORMAT_VERSION, type RunHeader, type RunResult, type RunStatus } from '../schema/run-record.js';
 import { casesOfMissingShards } from './merge-gaps.js';
-import { assertSameRun, openShard, type ShardRecord, shardCoverage } from './merge-shards.js';
-import { readRun } from './run-reader.js';
+import { assertSameRun, readShard, type ShardRecord, shardCoverage } from './merge-shards.js';
 import { createRunWriter } from './run-writer.js';
 
 export interface MergeOptions {
@@ -63,37 +62,62 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
     options.warn(message);
   };
   if (options.paths.length === 0) throw new InputError('no shard record given', { file: '' });
+  // One pass per shard: chain checked, each result tallied and kept as its exact text (no second
+  // parse, no re-serialising); a (case, variant, repeat) seen on two shards is an overlap.
+  const owner = new Map<string, string>();
+  const entries: Array<{ key: string; text: string; shard: string }> = [];
+  const overlaps: Array<{ caseId: string; files: [string, string] }> = [];
   const shards: ShardRecord[] = [];
-  for (const path of options.paths) shards.push(await openShard(path, (h) => options.settings(h).signingKey, warn));
+  // The summary orders case records itself (src/core/summary.ts), so results are tallied as read.
+  let summarizer: SummaryAccumulator | undefined;
+  const errorTally = createErrorTally();
+  const totals: RunTotals = { planned: 0, done: 0, errors: 0, tokens: 0, costUsd: 0 };
+  const cacheMisses: MergeOutcome['cacheMisses'] = { count: 0 };
+  const tally = (result: RunResult) => {
+    totals.done++;
+    if (result.error) {
+      totals.errors++;
+      errorTally.add(result.caseId, result.error);
+    }
+    totals.tokens += result.usage.input + result.usage.output + result.judgeUsage.input + result.judgeUsage.output;
+    totals.costUsd += (result.costUsd ?? 0) + (result.judgeCostUsd ?? 0);
+    const miss = cacheMissOf(result);
+    if (miss) {
+      cacheMisses.count++;
+      if (!cacheMisses.first || compareMiss(miss, cacheMisses.first) < 0) cacheMisses.first = miss;
+    }
+  };
+  for (const path of options.paths) {
+    const shard = await readShard(
+      path,
+      (h) => {
+        const { signingKey, minCasePassRate } = options.settings(h);
+        // Variants and repeat are the same on every shard (checked below); the run id is set at the end.
+        summarizer ??= createSummaryAccumulator(h, minCasePassRate !== undefined ? { minCasePassRate } : {});
+        return signingKey;
+      },
+      ({ result, text }, spec) => {
+        const at = shardOf(result.caseId, spec.count);
+        if (at !== spec.index) {
+          throw new InputError(`case ${result.caseId} belongs to shard ${at}/${spec.count}, but this record is shard ${formatShard(spec)}`, { file: path });
+        }
+        const key = `${result.caseId}\u0000${String(result.repeat).padStart(10, '0')}\u0000${result.variant}`;
+        const earlier = owner.get(key);
+        if (earlier !== undefined) {
+          overlaps.push({ caseId: result.caseId, files: [earlier, path] });
+          return;
+        }
+        owner.set(key, path);
+        summarizer?.add(result);
+        tally(result);
+        entries.push({ key, text: `${text.slice(0, -1)},"shard":${JSON.stringify(formatShard(spec))}}`, shard: formatShard(spec) });
+      },
+      warn,
+    );
+    shards.push(shard);
+  }
   shards.sort((a, b) => a.shard.index - b.shard.index);
   assertSameRun(shards);
-
-  // Every result, with the shard it came from; a (case, variant, repeat) seen twice is an overlap.
-  const owner = new Map<string, ShardRecord>();
-  const entries: Array<{ key: string; result: RunResult; shard: ShardRecord }> = [];
-  const overlaps: Array<{ key: string; caseId: string; files: [string, string] }> = [];
-  const statuses = new Map<ShardRecord, { status: RunStatus; results: number; endedAt?: string; warnings: string[] }>();
-  for (const shard of shards) {
-    const reader = await readRun(shard.path);
-    let results = 0;
-    for await (const result of reader.results) {
-      results++;
-      const at = shardOf(result.caseId, shard.shard.count);
-      if (at !== shard.shard.index) {
-        throw new InputError(`case ${result.caseId} belongs to shard ${at}/${shard.shard.count}, but this record is shard ${formatShard(shard.shard)}`, { file: shard.path });
-      }
-      const key = `${result.caseId}\u0000${String(result.repeat).padStart(10, '0')}\u0000${result.variant}`;
-      const earlier = owner.get(key);
-      if (earlier) {
-        overlaps.push({ key, caseId: result.caseId, files: [earlier.path, shard.path] });
-        continue;
-      }
-      owner.set(key, shard);
-      entries.push({ key, result, shard });
-    }
-    const line = reader.summaryLine;
-    statuses.set(shard, { status: reader.status, results, ...(line?.endedAt ? { endedAt: line.endedAt } : {}), warnings: line?.warnings ?? [] });
-  }
   assertNoOverlap(overlaps);
   const { twice, missing } = shardCoverage(shards);
   if (twice.length > 0) {
@@ -104,53 +128,34 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
 
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const first = shards[0]!;
-  const header = mergedHeader(first.header, shards, statuses, options.runId);
-  const { signingKey, minCasePassRate } = options.settings(first.header);
-  const summarizer = createSummaryAccumulator({ type: 'header', ...header }, minCasePassRate !== undefined ? { minCasePassRate } : {});
-  const errorTally = createErrorTally();
-  const totals: RunTotals = { planned: entries.length, done: 0, errors: 0, tokens: 0, costUsd: 0 };
-  const cacheMisses: MergeOutcome['cacheMisses'] = { count: 0 };
-  const writer = await createRunWriter(options.outPath, header, { atomic: true, ...(signingKey ? { signingKey } : {}) });
+  const header = mergedHeader(first.header, shards, options.runId);
+  const { signingKey } = options.settings(first.header);
+  totals.planned = entries.length;
+  const writer = await createRunWriter(options.outPath, header, { atomic: true, buffered: true, ...(signingKey ? { signingKey } : {}) });
   try {
-    // Writes are queued in order by the writer; waiting for each in batches keeps a write error
+    // Writes are queued in order by the writer; waiting for them in batches keeps a write error
     // from passing unseen without a round trip per line.
     let pending: Array<Promise<void>> = [];
-    for (const { result, shard } of entries) {
-      const { type: _type, prev: _prev, ...rest } = result;
-      const stored = { ...rest, shard: formatShard(shard.shard) };
-      pending.push(writer.writeResult(stored));
+    for (const { text } of entries) {
+      pending.push(writer.writeResultText(text));
       if (pending.length >= 512) {
         await Promise.all(pending);
         pending = [];
       }
-      summarizer.add({ ...stored, type: 'result' });
-      totals.done++;
-      if (result.error) {
-        totals.errors++;
-        errorTally.add(result.caseId, result.error);
-      }
-      totals.tokens += result.usage.input + result.usage.output + result.judgeUsage.input + result.judgeUsage.output;
-      totals.costUsd += (result.costUsd ?? 0) + (result.judgeCostUsd ?? 0);
-      const miss = cacheMissOf(result);
-      if (miss) {
-        cacheMisses.count++;
-        if (!cacheMisses.first || compareMiss(miss, cacheMisses.first) < 0) cacheMisses.first = miss;
-      }
     }
     await Promise.all(pending);
-    const status = worstStatus([...statuses.values()].map((s) => s.status));
+    const status = worstStatus(shards.map((s) => s.status));
     for (const shard of shards) {
-      const s = statuses.get(shard)!;
-      for (const w of s.warnings) warn(`shard ${formatShard(shard.shard)}: ${w}`);
-      if (s.status !== 'complete') warn(`shard ${formatShard(shard.shard)} (${shard.path}) is ${s.status}`);
+      for (const w of shard.warnings) warn(`shard ${formatShard(shard.shard)}: ${w}`);
+      if (shard.status !== 'complete') warn(`shard ${formatShard(shard.shard)} (${shard.path}) is ${shard.status}`);
     }
-    const ended = [...statuses.values()].map((s) => s.endedAt).filter((e): e is string => e !== undefined).sort();
+    const ended = shards.map((s) => s.endedAt).filter((e): e is string => e !== undefined).sort();
     await writer.finish({
       status,
       endedAt: ended.at(-1) ?? new Date().toISOString(),
       results: totals.done,
       errors: totals.errors,
-      summary: summarizer.finish(),
+      summary: { ...summarizer!.finish(), runId: header.runId },
       ...(warnings.length ? { warnings } : {}),
     });
     return { path: options.outPath, header: { type: 'header', ...header }, status, totals, warnings, errorGroups: errorTally.groups(), cacheMisses, shards };
@@ -194,12 +199,7 @@ function worstStatus(statuses: readonly RunStatus[]): RunStatus {
 }
 
 /** The merged header: the shards' common header, a new run id, the earliest start, no shard in the selection, and the shards listed. */
-function mergedHeader(
-  first: RunHeader,
-  shards: readonly ShardRecord[],
-  statuses: ReadonlyMap<ShardRecord, { status: RunStatus; results: number }>,
-  runId: string,
-): Omit<RunHeader, 'type' | 'prev'> {
+function mergedHeader(first: RunHeader, shards: readonly ShardRecord[], runId: string): Omit<RunHeader, 'type' | 'prev'> {
   const { type: _type, prev: _prev, selection, resumedFrom: _resumed, ...rest } = first;
   const { shard: _shard, ...narrowing } = selection ?? {};
   const narrowed = ((narrowing['filters'] as unknown[] | undefined)?.length ?? 0) > 0 || ((narrowing['caseIds'] as unknown[] | undefined)?.length ?? 0) > 0;
@@ -216,8 +216,8 @@ function mergedHeader(
       path: s.path,
       runId: s.header.runId,
       digest: s.digest,
-      status: statuses.get(s)?.status ?? 'incomplete',
-      results: statuses.get(s)?.results ?? 0,
+      status: s.status,
+      results: s.results,
     })),
   };
 }
