@@ -168,7 +168,7 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
 function assertNoOverlap(overlaps: ReadonlyArray<{ caseId: string; files: [string, string] }>): void {
   if (overlaps.length === 0) return;
   const [a, b] = overlaps[0]!.files;
-  const cases = [...new Set(overlaps.map((o) => o.caseId))];
+  const cases = [...new Set(overlaps.map((o) => o.caseId))].sort();
   const shown = cases.slice(0, 5).join(', ');
   throw new InputError(
     `${cases.length} case${cases.length === 1 ? '' : 's'} on two shards (${shown}${cases.length > 5 ? `, and ${cases.length - 5} more` : ''}): in ${a} and in ${b}; each case must be on one shard`,
