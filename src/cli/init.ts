@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { ConvotestError } from '../errors.js';
+import { ConvotestError, InputError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { STARTER_CONFIG, STARTER_GOLDEN_SET, starterPackageJson, starterWorkflow } from './init/templates.js';
+import { STARTER_CONFIG, STARTER_GOLDEN_SET, shardedWorkflow, starterPackageJson, starterWorkflow } from './init/templates.js';
 import type { CliContext } from './main.js';
 
 /** The root of the running convotest package (a clone, or node_modules/convotest). */
@@ -23,17 +23,20 @@ export function initCommand(ctx: CliContext): Command {
   return new Command('init')
     .description('write a starter config, an example golden set, grader definitions, a CI workflow and (when missing) package.json here')
     .option('--from <source>', 'where package.json installs convotest from: a git URL or a tarball (default: pack the running convotest into vendor/)')
+    .option('--shards <n>', 'the workflow runs the golden set as n parallel shards, merges them and gates the merged run')
     .addHelpText(
       'after',
       `
 Examples:
   $ mkdir my-bot-evals && cd my-bot-evals && node ~/src/convotest/bin/convotest.js init
   $ npx convotest init --from git+https://git.example.com/team/convotest.git#v0.1.0
+  $ npx convotest init --shards 4     # CI: 4 shard jobs → merge → gate → PR comment
   $ npm install && npx convotest validate && npx convotest run --agent baseline
 Existing files are never overwritten: they are listed as kept. Inside a git repository the
 workflow goes to the repository's .github/workflows/ and runs in this folder.`,
     )
-    .action(async (flags: { from?: string }) => {
+    .action(async (flags: { from?: string; shards?: string }) => {
+      const shards = flags.shards === undefined ? undefined : shardCount(flags.shards);
       const cwd = process.cwd();
       const repo = gitRoot(cwd) ?? cwd;
       const folder = path.relative(repo, cwd).split(path.sep).join('/') || '.';
@@ -42,7 +45,7 @@ workflow goes to the repository's .github/workflows/ and runs in this folder.`,
       const files = [
         text('convotest.config.yaml', path.join(cwd, 'convotest.config.yaml'), STARTER_CONFIG),
         text('golden-sets/example.yaml', path.join(cwd, 'golden-sets/example.yaml'), STARTER_GOLDEN_SET),
-        text(path.relative(cwd, workflowPath).split(path.sep).join('/'), workflowPath, starterWorkflow(folder)),
+        text(path.relative(cwd, workflowPath).split(path.sep).join('/'), workflowPath, shards ? shardedWorkflow(shards, folder) : starterWorkflow(folder)),
       ];
       const { SHIPPED_GRADERS_DIR } = await import('../io/grader-files.js');
       for (const name of existsSync(SHIPPED_GRADERS_DIR) ? await readdir(SHIPPED_GRADERS_DIR) : []) {
@@ -84,6 +87,13 @@ async function packInto(cwd: string, ctx: CliContext): Promise<string> {
   } catch (error) {
     throw new ConvotestError('E_INTERNAL', `could not pack convotest into vendor/ (${(error as Error).message.split('\n')[0]}): run init again with --from <git URL or tarball>`, { cause: error });
   }
+}
+
+/** `--shards n`: a whole number from 1 to 256 (a GitHub matrix holds at most 256 jobs). */
+function shardCount(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InputError(`--shards ${JSON.stringify(text)}: expected a whole number from 1 to 256, e.g. --shards 4`);
+  return n;
 }
 
 /** The folder holding `.git` at or above `dir`, if any. */

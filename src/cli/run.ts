@@ -11,6 +11,7 @@ interface RunFlags {
   repeat?: string;
   filter?: string[];
   case?: string[];
+  shard?: string;
   concurrency?: string;
   cache: boolean;
   cacheOnly?: boolean;
@@ -35,6 +36,7 @@ export function runCommand(ctx: CliContext): Command {
     .option('-r, --repeat <k>', 'run each replayed case k times (nondeterminism)')
     .option('-f, --filter <tag=value...>', 'only cases with this tag value (repeat the flag to combine)')
     .option('--case <ids...>', 'only these case ids')
+    .option('--shard <i/n>', 'run shard i of n (CI matrix): cases are split by a hash of their id; `convotest merge` joins the shard records')
     .option('--concurrency <n>', 'conversations in flight at once')
     .option('--no-cache', 'call providers even when a recorded response exists')
     .option('--cache-only', 'every call must come from the cache (deterministic CI); a miss is an error')
@@ -54,6 +56,7 @@ Examples:
   $ convotest run --agent gpt-concise --filter intent=refund --repeat 3
   $ convotest run --cache-only --baseline runs/main.jsonl   # deterministic CI gate
   $ convotest run --resume runs/2026-11-22T10-00-00-abc123.jsonl
+  $ convotest run --shard 2/4 --out runs/shard-2.jsonl     # then: convotest merge runs/shard-*.jsonl --out runs/run.jsonl
 Exit codes: 0 ok, 1 gate failed (with --baseline), 2 bad input or config (in CI also a variant or
 grader that cannot run, unless --allow-skip), 3 the run could not complete (interrupted, budget
 reached, --cache-only misses, or errored conversations beyond failOnError, which tolerates none
@@ -61,7 +64,7 @@ by default); finished results are always kept.`,
     )
     .action(async (golden: string[], flags: RunFlags) => {
       const cwd = process.cwd();
-      const [{ assertNewOutput }, { readRunAll }, { prepareRun }, { parseFilters }] = await Promise.all([
+      const [{ assertNewOutput }, { readRunAll }, { prepareRun }, { parseFilters, parseShardFlag }] = await Promise.all([
         import('../io/out-path.js'),
         import('../io/run-reader.js'),
         import('../runner/prepare.js'),
@@ -82,7 +85,7 @@ by default); finished results are always kept.`,
         goldenPaths: golden,
         ...(flags.agent ? { agents: flags.agent } : {}),
         ...(flags.graders ? { graders: flags.graders } : {}),
-        selection: { filters: parseFilters(flags.filter ?? []), caseIds: flags.case ?? [] },
+        selection: { filters: parseFilters(flags.filter ?? []), caseIds: flags.case ?? [], ...(flags.shard ? { shard: parseShardFlag(flags.shard) } : {}) },
         ...(flags.repeat ? { repeat: positive(flags.repeat, '--repeat') } : {}),
         ...(flags.concurrency ? { concurrency: positive(flags.concurrency, '--concurrency') } : {}),
         ...(flags.cache === false ? { cache: false } : {}),

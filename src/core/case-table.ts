@@ -9,10 +9,12 @@ export interface GraderTally {
   /** Pass/fail per repeat that produced a verdict. */
   passes: boolean[];
   errors: number;
-  /** The grader's reason on the latest failing repeat (for flipped-case listings). */
+  /** The grader's reason on the failing repeat with the highest index (for flipped-case listings). */
   failReason?: string;
-  /** The grader's reason on the latest passing repeat. */
+  /** The grader's reason on the passing repeat with the highest index. */
   passReason?: string;
+  /** The repeats those reasons come from: by index, not arrival, so any finishing order gives the same reasons. */
+  reasonRepeats?: { fail?: number; pass?: number };
   threshold?: number;
 }
 
@@ -118,16 +120,21 @@ function addResult(rec: CaseRecord, result: RunResult): void {
     if (grade.pass !== null) {
       tally.passes.push(grade.pass);
       verdicts++;
-      if (!grade.pass) {
-        allPass = false;
-        if (grade.reason) tally.failReason = grade.reason;
-      } else if (grade.reason) {
-        tally.passReason = grade.reason;
-      }
+      if (!grade.pass) allPass = false;
+      if (grade.reason) keepReason(tally, grade.pass ? 'pass' : 'fail', grade.reason, result.repeat);
     }
   }
   if (scoreN > 0) rec.overallScores.push(scoreSum / scoreN);
   if (verdicts > 0) rec.overallPasses.push(allPass);
+}
+
+function keepReason(tally: GraderTally, which: 'pass' | 'fail', reason: string, repeat: number): void {
+  const repeats = (tally.reasonRepeats ??= {});
+  const held = repeats[which];
+  if (held !== undefined && held > repeat) return;
+  repeats[which] = repeat;
+  if (which === 'fail') tally.failReason = reason;
+  else tally.passReason = reason;
 }
 
 /** Mean of a list, or null when empty. */

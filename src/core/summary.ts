@@ -50,7 +50,9 @@ export function createSummaryAccumulator(header: RunHeader, options: SummaryOpti
       const ctx: GroupContext = { rng, confidence, resamples: options.resamples ?? DEFAULT_RESAMPLES };
       const byVariant = new Map<string, CaseRecord[]>();
       for (const v of header.variants) byVariant.set(v.name, []);
-      for (const rec of table.records.values()) {
+      // By case id, not arrival order: the bootstrap resamples by position, so a run whose
+      // conversations finished in another order (concurrency, shards merged) gets the same intervals.
+      for (const rec of [...table.records.values()].sort(byCaseId)) {
         const list = byVariant.get(rec.variant) ?? [];
         list.push(rec);
         byVariant.set(rec.variant, list);
@@ -80,6 +82,8 @@ export function createSummaryAccumulator(header: RunHeader, options: SummaryOpti
     },
   };
 }
+
+const byCaseId = (a: CaseRecord, b: CaseRecord): number => (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0);
 
 /** Summarises a whole run at once. @example summarize(results, header, { seed: 7 }) */
 export function summarize(results: Iterable<RunResult>, header: RunHeader, options: SummaryOptions = {}): Summary {

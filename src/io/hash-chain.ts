@@ -22,6 +22,26 @@ export function chainLine(value: object, prev: string): { line: string; hash: st
   return { line, hash: sha256(line) };
 }
 
+const PREV_HEAD = /^\{"prev":"([0-9a-f]{64})",/;
+
+/**
+ * The `prev` a line written by {@link chainLine} starts with, and the line's text after it as an
+ * object without `prev`; undefined for a line of another shape.
+ */
+export function splitPrev(line: string): { prev: string; rest: string } | undefined {
+  const m = PREV_HEAD.exec(line);
+  return m ? { prev: m[1]!, rest: `{${line.slice(m[0].length)}` } : undefined;
+}
+
+/**
+ * {@link chainLine} for a value already serialised (`{…}` without `prev`, e.g. a line taken from
+ * another record by {@link splitPrev}): the same bytes chainLine would write for it.
+ */
+export function chainText(objectText: string, prev: string): { line: string; hash: string } {
+  const line = `{"prev":${JSON.stringify(prev)}${objectText === '{}' ? '' : ','}${objectText.slice(1)}`;
+  return { line, hash: sha256(line) };
+}
+
 const SIGNED_TAIL = /,"signature":"([0-9a-f]{64})"\}$/;
 
 /**

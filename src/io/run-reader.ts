@@ -34,6 +34,11 @@ export interface RunReader {
 export interface ReadRunOptions {
   /** Called with each warning as it is met (besides `warnings`). */
   onWarning?: (message: string) => void;
+  /**
+   * Called with the exact text of every line (header first, blank and cut lines too) before it is
+   * parsed: `merge` checks the hash chain and keeps result lines as written in the same pass.
+   */
+  onLine?: (text: string, lineNo: number) => void;
 }
 
 /**
@@ -55,6 +60,7 @@ export async function readRun(path: string, options: ReadRunOptions = {}): Promi
   const lines = lineIterator(path);
   const first = await lines.next();
   if (first.done) throw new ConvotestError('E_RECORD', `${path}: empty file, not a run record`);
+  options.onLine?.(first.value.text, first.value.lineNo);
   const header = parseHeader(path, first.value.text);
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -71,6 +77,7 @@ export async function readRun(path: string, options: ReadRunOptions = {}): Promi
     if (consumed) throw new Error(`${path}: results can be iterated once; call readRun again`);
     consumed = true;
     for await (const { text, lineNo, last } of { [Symbol.asyncIterator]: () => lines }) {
+      options.onLine?.(text, lineNo);
       if (text.trim() === '') continue;
       let value: unknown;
       try {

@@ -2,12 +2,17 @@ import { access, link, mkdir, open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
-import { GENESIS, chainLine, sha256, signLine } from './hash-chain.js';
+import { GENESIS, chainLine, chainText, sha256, signLine } from './hash-chain.js';
 
 export interface RunWriter {
   readonly path: string;
   /** Appends one result line; resolves once it is written (so a killed run keeps it). */
   writeResult(result: Omit<RunResult, 'type' | 'prev'>): Promise<void>;
+  /**
+   * Appends a result line already serialised without `prev` (`{"type":"result",…}`, as
+   * hash-chain.ts `splitPrev` gives it from another record), chained like `writeResult`'s.
+   */
+  writeResultText(objectText: string): Promise<void>;
   /** Writes the summary line (with the chain's digest and optional signature) and closes the file. */
   finish(summary: Omit<RunSummaryLine, 'type' | 'prev' | 'digest' | 'signature'>): Promise<void>;
   /** Closes without a summary line (the record then reads as `incomplete`; an atomic writer leaves nothing). */
@@ -27,6 +32,12 @@ export interface RunWriterOptions {
    * so `path` is either absent or a whole record (for `regrade`, which has nothing to resume).
    */
   atomic?: boolean;
+  /**
+   * Gather lines and write them in blocks of about 1 MB (for `merge`, which writes a whole record
+   * at once, atomically): a write per line costs a system call each. A plain run writes each line
+   * as it comes, so that a killed run keeps it.
+   */
+  buffered?: boolean;
 }
 
 /**
@@ -59,13 +70,25 @@ export async function createRunWriter(
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const append = (value: object, sign?: string): Promise<void> => {
+  let block: string[] = [];
+  let blockSize = 0;
+  const flush = async () => {
+    if (block.length === 0) return;
+    const text = block.join('');
+    block = [];
+    blockSize = 0;
+    await file.write(text);
+  };
+  const append = (value: object | string, sign?: string): Promise<void> => {
     if (closed) return Promise.reject(new Error(`run record ${path} is closed`));
     const next = queue.then(async () => {
-      const chained = chainLine(value, prev);
+      const chained = typeof value === 'string' ? chainText(value, prev) : chainLine(value, prev);
       const line = sign ? signLine(chained.line, sign) : chained.line;
-      await file.write(`${line}\n`);
       prev = sign ? sha256(line) : chained.hash;
+      if (!options.buffered) return void (await file.write(`${line}\n`));
+      block.push(`${line}\n`);
+      blockSize += line.length + 1;
+      if (blockSize >= 1 << 20) await flush();
     });
     queue = next.catch(() => undefined);
     return next;
@@ -76,9 +99,11 @@ export async function createRunWriter(
   return {
     path,
     writeResult: (result) => append({ type: 'result', ...result }),
+    writeResultText: (objectText) => append(objectText),
     async finish(summary) {
       await queue;
       await append({ type: 'summary', ...summary, digest: prev }, options.signingKey);
+      await flush();
       closed = true;
       await file.sync();
       await file.close();
@@ -90,6 +115,7 @@ export async function createRunWriter(
     async close() {
       if (closed) return;
       await queue;
+      await flush();
       closed = true;
       await file.close();
       if (target !== path) await rm(target, { force: true });

@@ -24,7 +24,7 @@ import { type CachePolicy, cachedChatModel } from './cached-agent.js';
 import { buildRunHeader, type RunHeaderFields } from './header.js';
 import { newRunId } from './run-id.js';
 import type { RunVariant } from './run.js';
-import { type Selection, selectCases } from './selection.js';
+import { type Selection, selectCases, selectionRecord, shardCases } from './selection.js';
 import { type Budget, createBudget } from './budget.js';
 import { assertNothingSkipped, assertPriced } from './skips.js';
 import { type RateLimiterPool, buildVariants, limitedChatModel } from './variants.js';
@@ -116,8 +116,10 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   const goldenPaths = request.goldenPaths?.length ? request.goldenPaths : config.goldenSets.map(fromConfig);
   const golden = await loadGoldenSets(goldenPaths, { cwd, knownGraders });
   assertNoProblems(golden.problems);
-  const cases = selectCases(golden.cases, request.selection ?? { filters: [], caseIds: [] });
-  if (cases.length === 0) throw new InputError(`no cases selected from ${goldenPaths.join(', ')}`);
+  const selected = selectCases(golden.cases, request.selection ?? { filters: [], caseIds: [] });
+  if (selected.length === 0) throw new InputError(`no cases selected from ${goldenPaths.join(', ')}`);
+  // A shard may hold no case (more shards than cases): that shard's run records none.
+  const cases = shardCases(selected, request.selection?.shard);
 
   const cacheOn = (request.cache ?? config.cache) || request.cacheOnly === true;
   const cache: CachePolicy | undefined = cacheOn
@@ -153,9 +155,9 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   for (const name of request.graders ?? []) {
     if (!knownGraders.has(name)) throw new InputError(`no grader named "${name}"${didYouMean(name, knownGraders)} (known: ${[...knownGraders].sort().join(', ')})`, { file: '', field: '--graders' });
   }
-  // A grader is skipped only when the run asks for it (a default, or named by a selected case),
-  // and the reason says exactly why (e.g. which key is missing); the others are simply unused.
-  const asked = new Set([...defaultGraders, ...cases.flatMap((c) => c.graders)]);
+  // A grader is skipped only when the run asks for it (a default, or named by a selected case, on
+  // any shard: every shard's header lists the same graders), and the reason says exactly why (e.g. which key is missing); the others are simply unused.
+  const asked = new Set([...defaultGraders, ...selected.flatMap((c) => c.graders)]);
   const graderInfos = graderSet.infos.map((g) => {
     if (!g.skipped) return g;
     if (!asked.has(g.name)) {
@@ -230,13 +232,14 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
 
   const runId = newRunId();
   const outPath = request.outPath ?? path.join(path.relative(cwd, path.resolve(loaded.dir, config.outDir)) || '.', `${runId}.jsonl`);
+  const selection = selectionRecord(request.selection);
   const header = await buildRunHeader(grading, {
     runId,
     cwd,
     variants: built.infos,
     ...(simulation.info ? { simulator: simulation.info } : {}),
     repeat: request.repeat ?? config.repeat,
-    ...(request.selection && (request.selection.filters.length || request.selection.caseIds.length) ? { selection: { ...request.selection } } : {}),
+    ...(selection ? { selection } : {}),
   });
   return {
     config: { ...config, ...(request.maxCost !== undefined ? { maxCost: request.maxCost } : {}), ...(request.concurrency ? { concurrency: { ...config.concurrency, agent: request.concurrency } } : {}) },

@@ -248,12 +248,12 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
   return { status, path: options.outPath, totals, warnings, errorGroups: errorTally.groups(), cacheMisses };
 }
 
-function compareMiss(a: CacheMiss, b: CacheMiss): number {
+export function compareMiss(a: CacheMiss, b: CacheMiss): number {
   return a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : a.repeat - b.repeat;
 }
 
 /** Where a result met a `--cache-only` miss: its agent (with the stored turn) or a judge. */
-function cacheMissOf(result: Omit<RunResult, 'type' | 'prev'>): CacheMiss | undefined {
+export function cacheMissOf(result: Omit<RunResult, 'type' | 'prev'>): CacheMiss | undefined {
   const at = { caseId: result.caseId, variant: result.variant, repeat: result.repeat };
   if (result.error?.code === 'E_CACHE_MISS') return { ...at, ...(result.error.turn !== undefined ? { turn: result.error.turn } : {}) };
   const grade = result.grades.find((g) => g.error?.code === 'E_CACHE_MISS');

@@ -1,10 +1,35 @@
+import { formatShard, inShard, parseShard, type ShardSpec } from '../core/shard.js';
 import { InputError } from '../errors.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 
-/** `--filter intent=refund` (repeatable: all must hold; a key may repeat to allow several values) and `--case id`. */
+/**
+ * `--filter intent=refund` (repeatable: all must hold; a key may repeat to allow several values),
+ * `--case id`, and `--shard i/n` (applied after the others: shard i of the cases they keep).
+ */
 export interface Selection {
   filters: Array<{ key: string; value: string }>;
   caseIds: string[];
+  shard?: ShardSpec;
+}
+
+/** `--shard i/n` → the shard; anything else is an InputError saying what is expected. */
+export function parseShardFlag(text: string): ShardSpec {
+  const shard = parseShard(text);
+  if (!shard) throw new InputError(`--shard ${JSON.stringify(text)}: expected i/n with 1 ≤ i ≤ n (whole numbers), e.g. --shard 2/4`);
+  return shard;
+}
+
+/** The selection as the run header records it (`selection`): only what narrowed the run; undefined when nothing did. */
+export function selectionRecord(selection: Selection | undefined): Record<string, unknown> | undefined {
+  if (!selection) return undefined;
+  const { filters, caseIds, shard } = selection;
+  if (filters.length === 0 && caseIds.length === 0 && !shard) return undefined;
+  return { filters, caseIds, ...(shard ? { shard: formatShard(shard) } : {}) };
+}
+
+/** The cases of `shard` among `cases` (all of them without a shard), in their order. */
+export function shardCases(cases: readonly ResolvedCase[], shard: ShardSpec | undefined): ResolvedCase[] {
+  return shard ? cases.filter((c) => inShard(c.id, shard)) : [...cases];
 }
 
 export function parseFilters(raw: readonly string[]): Selection['filters'] {
@@ -15,7 +40,7 @@ export function parseFilters(raw: readonly string[]): Selection['filters'] {
   });
 }
 
-/** The cases a selection keeps, in their order. Unknown `--case` ids are an error naming them. */
+/** The cases `--filter` and `--case` keep (not yet the shard: see shardCases), in their order. Unknown `--case` ids are an error naming them. */
 export function selectCases(cases: readonly ResolvedCase[], selection: Selection): ResolvedCase[] {
   const byKey = new Map<string, Set<string>>();
   for (const { key, value } of selection.filters) byKey.set(key, (byKey.get(key) ?? new Set()).add(value));

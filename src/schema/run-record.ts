@@ -15,7 +15,7 @@ import { SummarySchema } from './summary.js';
  */
 export const RUN_FORMAT = 'convotest.run';
 export const RUN_FORMAT_MAJOR = 1;
-export const RUN_FORMAT_VERSION = `${RUN_FORMAT}/${RUN_FORMAT_MAJOR}.1`;
+export const RUN_FORMAT_VERSION = `${RUN_FORMAT}/${RUN_FORMAT_MAJOR}.2`;
 
 export const RunStatusSchema = z.enum(['complete', 'interrupted', 'budget', 'failed', 'incomplete']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
@@ -95,6 +95,21 @@ export const RunHeaderSchema = z.object({
   sourceRun: z.strictObject({ runId: z.string(), path: z.string(), digest: z.string().optional() }).optional(),
   /** Set on a resumed run: the run id and path that were continued. */
   resumedFrom: z.string().optional(),
+  /** Set on a record written by `convotest merge`: the shard records it joined, in shard order. */
+  merged: z
+    .array(
+      z.strictObject({
+        /** `i/n`, from the shard record's `selection.shard`. */
+        shard: z.string(),
+        path: z.string(),
+        runId: z.string(),
+        /** The shard record's final digest, as verified when merging. */
+        digest: z.string(),
+        status: RunStatusSchema,
+        results: z.number().int().nonnegative(),
+      }),
+    )
+    .optional(),
 });
 export type RunHeader = z.infer<typeof RunHeaderSchema>;
 
@@ -189,6 +204,8 @@ export const RunResultSchema = z.object({
   redactions: z.record(z.string(), z.number()).optional(),
   /** The case's knowledge documents, so a reviewer sees what the agent was grounded on. */
   knowledge: z.array(KnowledgeDocSchema).optional(),
+  /** In a merged record: the shard (`i/n`) whose record this result came from. */
+  shard: z.string().optional(),
 });
 export type RunResult = z.infer<typeof RunResultSchema>;
 

@@ -110,3 +110,62 @@ export function starterPackageJson(name: string, source: string): string {
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
+
+/**
+ * The GitHub Actions workflow of `init --shards n`: n jobs each run one shard (`run --shard i/n`)
+ * and upload its record; a merge job downloads them, joins them (`merge`), gates the merged run
+ * against the last run on main, posts the gate's Markdown on the pull request and keeps the
+ * merged record as the next baseline. README ("Shards on CI") shows the `.`, n = 4 version.
+ */
+export function shardedWorkflow(shards: number, folder = '.'): string {
+  const at = (p: string) => (folder === '.' ? p : `${folder}/${p}`);
+  const defaults = folder === '.' ? '' : `    defaults:\n      run: { working-directory: ${folder} }\n`;
+  const setup = `      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with: { node-version: 20 }
+      - name: Install
+        run: if [ -f package-lock.json ]; then npm ci; else npm install; fi
+`;
+  return `name: convotest
+on: { pull_request: {}, push: { branches: [main] } }
+permissions: { contents: read, pull-requests: write, actions: read }
+jobs:
+  shard:
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix:
+        shard: [${Array.from({ length: shards }, (_, i) => i + 1).join(', ')}]
+${defaults}    steps:
+${setup}      - name: Run shard \${{ matrix.shard }} of ${shards}
+        env: { OPENAI_API_KEY: '\${{ secrets.OPENAI_API_KEY }}' }
+        run: npx convotest run --shard \${{ matrix.shard }}/${shards} --out runs/shard-\${{ matrix.shard }}.jsonl --no-html --progress lines
+      - uses: actions/upload-artifact@v4
+        if: always()
+        with: { name: 'convotest-shard-\${{ matrix.shard }}', path: '${at('runs/shard-${{ matrix.shard }}.jsonl')}', if-no-files-found: ignore }
+  merge:
+    needs: shard
+    if: \${{ !cancelled() }}
+    runs-on: ubuntu-latest
+${defaults}    steps:
+${setup}      - name: Download the shard records
+        uses: actions/download-artifact@v4
+        with: { pattern: convotest-shard-*, path: ${at('shards')}, merge-multiple: true }
+      - name: Download the baseline run from main
+        if: github.event_name == 'pull_request'
+        uses: dawidd6/action-download-artifact@v6
+        with: { workflow: convotest.yml, branch: main, name: convotest-run, path: ${at('baseline')}, if_no_artifact_found: warn }
+      - name: Merge the shards
+        run: npx convotest merge shards/*.jsonl --out runs/run.jsonl
+      - name: Gate against main
+        if: \${{ !cancelled() && github.event_name == 'pull_request' && hashFiles('${at('baseline/run.jsonl')}') != '' && hashFiles('${at('runs/run.jsonl')}') != '' }}
+        run: npx convotest gate --baseline baseline/run.jsonl --candidate runs/run.jsonl --format markdown --out runs/run.gate.md
+      - name: Post the verdict on the pull request
+        if: always() && github.event_name == 'pull_request' && hashFiles('${at('runs/run.gate.md')}') != ''
+        run: gh pr comment \${{ github.event.pull_request.number }} --edit-last --create-if-none --body-file runs/run.gate.md
+        env: { GH_TOKEN: '\${{ github.token }}' }
+      - uses: actions/upload-artifact@v4
+        if: always()
+        with: { name: convotest-run, path: ${at('runs/')} }
+`;
+}
