@@ -58,7 +58,9 @@ function computeKey(raw: string): string | null {
   }
   const folded = fold(raw);
   const w = folded.replace(/'s$/, '');
-  if (w.length < 2 || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(folded) || COURTESY_WORDS.has(w)) return null;
+  // "I" is a content word no source supports: a statement about the speaker ("I love skiing")
+  // is not attributable (me, my, I'm are content words already)
+  if ((w.length < 2 && w !== 'i') || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(folded) || COURTESY_WORDS.has(w)) return null;
   if (NUMBER_WORD.test(w)) {
     const v = wordsToNumber(w);
     if (v !== undefined && v > 1) return `#${v}`;
@@ -99,6 +101,22 @@ export const PHRASE_WEIGHT = 0.1;
  */
 export const SHORT_ANSWER_WORDS = 3;
 const SHORT_ANSWER_FLOOR = 0.6;
+
+/**
+ * Credit of a knowledge word inside a question about the listener ("Do you like fantasy
+ * novels?", "Have you ever tried cod liver oil?"): such a question asserts nothing, and human
+ * raters of grounding (BEGIN) mark it as not attributable even when its words come from the
+ * knowledge. Questions asking for what the agent needs ("Do you have your order number?",
+ * "Could you share…", "Would you like…") are not such questions. Chosen on the dev sets.
+ */
+export const PERSONAL_QUESTION_WEIGHT = 0.5;
+const PERSONAL_QUESTION = /[^.!?\n]*\b(?:do|did|have|are|were) you\b(?! (?:have|want|need|mean)\b)[^.!?\n]*\?/gi;
+
+/** [start, end) spans of the personal questions of a reply ({@link PERSONAL_QUESTION_WEIGHT}). */
+function personalQuestions(reply: string): Array<[number, number]> {
+  if (!reply.includes('?')) return [];
+  return [...reply.matchAll(PERSONAL_QUESTION)].map((m) => [m.index, m.index + m[0].length]);
+}
 
 /** The content-word keys of source texts, and their adjacent pairs (`"refund dai"`). */
 export function contentKeys(texts: readonly string[]): Set<string> {
@@ -156,8 +174,9 @@ export function contentSupport(
   let supported = 0;
   const unsupported: Array<[number, number]> = [];
   let previousMissed = false;
+  const questions = personalQuestions(reply);
   for (const t of tokens) {
-    if (material.has(t.key)) supported += 1;
+    if (material.has(t.key)) supported += questions.some(([s, e]) => t.start >= s && t.end <= e) ? PERSONAL_QUESTION_WEIGHT : 1;
     else if (conversation.has(t.key)) supported += conversationWeight;
     const missed = !material.has(t.key) && !conversation.has(t.key);
     const last = unsupported.at(-1);

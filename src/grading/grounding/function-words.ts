@@ -40,10 +40,13 @@ export const DISCOURSE_WORDS: ReadonlySet<string> = new Set(
 );
 
 /**
- * The courtesy of a service conversation (greetings, thanks, apologies, offers of help): no
- * source states them and none needs to, so the support score leaves them out.
+ * The courtesy of a service conversation (greetings, thanks, apologies, offers of help) and the
+ * fillers of talk (interjections, stance adverbs such as "actually", "for example"): no source
+ * states them and none needs to, so the support score leaves them out. Opinions ("I love",
+ * "cool", "I think") stay content words.
  */
 export const COURTESY_WORDS: ReadonlySet<string> = new Set(
   `hi hello hey thanks thank please sorry apologies apologise apologize welcome glad happy help helping assist
-  enjoy great certainly course else anything today`.split(/\s+/),
+  enjoy great certainly course else anything today
+  well oh ah wow hmm yea yeah lol haha actually basically honestly really indeed example`.split(/\s+/),
 );

@@ -170,8 +170,9 @@ export interface ReplyCheck {
 
 /**
  * Grades one reply. Score = the supported share of its content words (1 without grounding
- * material or with support off); an unsupported claim caps it below `threshold`, in proportion
- * to the claims supported, so an invented price always fails.
+ * material or with support off); an unsupported claim caps it below `threshold` (at threshold ×
+ * the supported share of the claims, averaged with the support score when there is one), so an
+ * invented price always fails.
  */
 export function gradeReply(
   text: string,
@@ -194,7 +195,8 @@ export function gradeReply(
       : null;
   let score = support?.score ?? 1;
   const ok = claims.filter((c) => c.supported).length;
-  if (ok < claims.length) score = Math.min(score, ok / claims.length) * threshold;
+  // below the threshold, ordered by the share of claims supported (and by support, when scored)
+  if (ok < claims.length) score = threshold * (support ? Math.min(score, (score + ok / claims.length) / 2) : ok / claims.length);
   return { claims, support, score };
 }
 
