@@ -40,7 +40,8 @@ function stem(word: string): string {
  * their words, and a word's key depends on the word alone.
  */
 const KEYS = new Map<string, string | null>();
-function keyOf(raw: string): string | null {
+/** The key of one word as {@link contentTokens} gives it: its stem, `#value` for a number, null for a function word. */
+export function keyOf(raw: string): string | null {
   let out = KEYS.get(raw);
   if (out === undefined) {
     if (KEYS.size >= 50_000) KEYS.clear();
@@ -110,25 +111,37 @@ const SHORT_ANSWER_FLOOR = 0.6;
  * "Could you share…", "Would you like…") are not such questions. Chosen on the dev sets.
  */
 export const PERSONAL_QUESTION_WEIGHT = 0.5;
-const PERSONAL_QUESTION = /[^.!?\n]*\b(?:do|did|have|are|were) you\b(?! (?:have|want|need|mean)\b)[^.!?\n]*\?/gi;
+const SENTENCE = /[^.!?\n]+[.!?\n]?/g;
+const PERSONAL_QUESTION = /\b(?:do|did|have|are|were) you\b(?! (?:have|want|need|mean)\b)/i;
 
 /** [start, end) spans of the personal questions of a reply ({@link PERSONAL_QUESTION_WEIGHT}). */
 function personalQuestions(reply: string): Array<[number, number]> {
   if (!reply.includes('?')) return [];
-  return [...reply.matchAll(PERSONAL_QUESTION)].map((m) => [m.index, m.index + m[0].length]);
+  const out: Array<[number, number]> = [];
+  for (const m of reply.matchAll(SENTENCE)) {
+    if (m[0].endsWith('?') && PERSONAL_QUESTION.test(m[0])) out.push([m.index, m.index + m[0].length]);
+  }
+  return out;
 }
 
-/** The content-word keys of source texts, and their adjacent pairs (`"refund dai"`). */
-export function contentKeys(texts: readonly string[]): Set<string> {
-  const keys = new Set<string>();
+/**
+ * The content-word keys of source texts, and their adjacent pairs (`"refund dai"`), added to
+ * `into` (a new Set by default).
+ */
+export function contentKeys(texts: readonly string[]): Set<string>;
+export function contentKeys<T extends { add(key: string): unknown }>(texts: readonly string[], into: T): T;
+export function contentKeys(texts: readonly string[], into: { add(key: string): unknown } = new Set<string>()): unknown {
   for (const text of texts) {
-    const tokens = contentTokens(text);
-    tokens.forEach((t, i) => {
-      keys.add(t.key);
-      if (i > 0) keys.add(`${tokens[i - 1]!.key} ${t.key}`);
-    });
+    let previous: string | null = null;
+    for (const m of text.matchAll(TOKEN)) {
+      const key = keyOf(m[0]);
+      if (key === null) continue;
+      into.add(key);
+      if (previous !== null) into.add(`${previous} ${key}`);
+      previous = key;
+    }
   }
-  return keys;
+  return into;
 }
 
 /** What the support check asks of a set of content keys (a Set, or a view of one). */
