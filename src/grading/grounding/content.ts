@@ -59,9 +59,7 @@ function computeKey(raw: string): string | null {
   }
   const folded = fold(raw);
   const w = folded.replace(/'s$/, '');
-  // "I" is a content word no source supports: a statement about the speaker ("I love skiing")
-  // is not attributable (me, my, I'm are content words already)
-  if ((w.length < 2 && w !== 'i') || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(folded) || COURTESY_WORDS.has(w)) return null;
+  if (w.length < 2 || FIRST_PERSON.has(w) || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(folded) || COURTESY_WORDS.has(w)) return null;
   if (NUMBER_WORD.test(w)) {
     const v = wordsToNumber(w);
     if (v !== undefined && v > 1) return `#${v}`;
@@ -78,12 +76,29 @@ function computeKey(raw: string): string | null {
  */
 export function contentTokens(text: string): ContentToken[] {
   const out: ContentToken[] = [];
+  let speaker: ContentToken | null = null;
   for (const m of text.matchAll(TOKEN)) {
     const key = keyOf(m[0]);
-    if (key !== null) out.push({ start: m.index, end: m.index + m[0].length, text: m[0], key });
+    const token = { start: m.index, end: m.index + m[0].length, text: m[0], key: key ?? SPEAKER };
+    // "I" before a modal or courtesy ("I can check", "I'm sorry") is the agent at work, not a statement about itself
+    if (speaker && !SERVICE_AFTER_I.has(fold(m[0])) && !COURTESY_WORDS.has(fold(m[0]))) out.push(speaker);
+    speaker = key === null && FIRST_PERSON.has(fold(m[0])) ? token : null;
+    if (key !== null) out.push(token);
   }
+  if (speaker) out.push(speaker);
   return out;
 }
+
+/**
+ * The speaker as subject ("I", "I'm", "I've"): a reply's statement about itself ("I love
+ * skiing", "I've never been there", "I'm not sure") is supported by no source, and human raters
+ * of grounding (BEGIN, FaithDial) mark such replies as not attributable. In a reply it counts as
+ * a content word no source has (key {@link SPEAKER}); "I'll" and "I'd" are function words, like "you'll".
+ */
+const FIRST_PERSON: ReadonlySet<string> = new Set(['i', "i'm", "i've"]);
+const SERVICE_AFTER_I: ReadonlySet<string> = new Set(['can', 'could', 'will', 'would', 'shall', 'should', 'may', 'might', 'must', 'afraid']);
+/** The key of the speaker: no source text has it. */
+const SPEAKER = '\u0000I';
 
 /**
  * Weight of short phrases in the support score: the share of adjacent content-word pairs of the
