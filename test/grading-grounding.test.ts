@@ -106,6 +106,10 @@ describe('content support', () => {
     // refund, accept ✓; "I", think ✗ (pairs: "refund accept" ✓ of 3)
     expect(await supportOf('I think refunds are accepted.')).toBeCloseTo(0.9 * (2 / 4) + 0.1 * (1 / 3));
     expect(await supportOf('Refunds are accepted.')).toBe(1);
+    // the agent at work, not a statement about itself: a modal or courtesy after "I"; I'll, I'd
+    expect(await supportOf("I'm so sorry: refunds are accepted, I'll add.")).toBeCloseTo(0.9 * (2 / 3) + 0.1 * (1 / 2));
+    expect(await supportOf('I can say refunds are accepted.')).toBeCloseTo(0.9 * (2 / 3) + 0.1 * (1 / 2));
+    expect(await supportOf("I've never had a refund accepted.")).toBeLessThan(0.8);
   });
 
   it('fillers of talk (interjections, "actually", "for example") are not content', async () => {

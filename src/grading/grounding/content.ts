@@ -80,9 +80,16 @@ export function contentTokens(text: string): ContentToken[] {
   for (const m of text.matchAll(TOKEN)) {
     const key = keyOf(m[0]);
     const token = { start: m.index, end: m.index + m[0].length, text: m[0], key: key ?? SPEAKER };
-    // "I" before a modal or courtesy ("I can check", "I'm sorry") is the agent at work, not a statement about itself
-    if (speaker && !SERVICE_AFTER_I.has(fold(m[0])) && !COURTESY_WORDS.has(fold(m[0]))) out.push(speaker);
-    speaker = key === null && FIRST_PERSON.has(fold(m[0])) ? token : null;
+    if (speaker) {
+      // "I" before a modal or courtesy ("I can check", "I'm so sorry") is the agent at work, not a statement about itself
+      const w = fold(m[0]);
+      if (SERVICE_AFTER_I.has(w) || COURTESY_WORDS.has(w)) speaker = null;
+      else if (key !== null) {
+        out.push(speaker);
+        speaker = null;
+      }
+    }
+    if (key === null && FIRST_PERSON.has(fold(m[0]))) speaker = token;
     if (key !== null) out.push(token);
   }
   if (speaker) out.push(speaker);
