@@ -134,6 +134,13 @@ describe('content support', () => {
     expect(unsupported.score!).toBeLessThan(wellSupported.score!);
   });
 
+  it('a long reply repeating an earlier answer with a few new words is not a short answer', async () => {
+    const answer = 'The Pro plan costs 49 dollars per month. Refunds are accepted within thirty days. New York City customers get free delivery.';
+    const grade = await run(g, chat('Price?', answer, 'And then?', `${answer} Ask anytime.`), c);
+    // "ask anytime" are the only new words: 0.6 under the short-answer cap, ~0.85 as a share
+    expect(grade.turns![1]!.score).toBeGreaterThan(0.8);
+  });
+
   it('an invented price fails even when every other word is supported', async () => {
     const grade = await run(g, chat('Price?', 'The Pro plan costs 59 dollars per month.'), c);
     expect(grade.pass).toBe(false);

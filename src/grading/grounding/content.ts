@@ -123,6 +123,11 @@ export const PHRASE_WEIGHT = 0.1;
  * answer is usually a span of the knowledge.
  */
 export const SHORT_ANSWER_WORDS = 3;
+/**
+ * …and when the reply itself is short (at most 12 content words): a long reply that repeats an
+ * earlier answer with a few new words is not a short answer.
+ */
+export const SHORT_ANSWER_MAX_LENGTH = 12;
 const SHORT_ANSWER_FLOOR = 0.6;
 
 /**
@@ -238,7 +243,7 @@ export function contentSupport(
 function shortAnswerCap(tokens: readonly ContentToken[], material: KeySet, conversation: KeySet): number {
   const fresh = tokens.map((t) => !conversation.has(t.key));
   const count = fresh.filter(Boolean).length;
-  if (count === 0 || count > SHORT_ANSWER_WORDS) return 1;
+  if (count === 0 || count > SHORT_ANSWER_WORDS || tokens.length > SHORT_ANSWER_MAX_LENGTH) return 1;
   let pairs = 0;
   let found = 0;
   for (let i = 1; i < tokens.length; i++) {
