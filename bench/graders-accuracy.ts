@@ -33,6 +33,11 @@ const read = (p: string) => readFileSync(path.join(DATA, p), 'utf8');
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
+/** The issue's targets, with the figure measured for each (printed last). */
+const targets: Array<{ what: string; figure: string; met: boolean }> = [];
+const target = (what: string, value: number, min: number, show = pct) =>
+  targets.push({ what: `${what} ≥ ${show(min)}`, figure: show(value), met: value >= min });
+
 function binary(pairs: ReadonlyArray<{ predicted: boolean; actual: boolean }>) {
   const tp = pairs.filter((p) => p.predicted && p.actual).length;
   const fp = pairs.filter((p) => p.predicted && !p.actual).length;
@@ -50,7 +55,7 @@ function sentiment(): void {
       const [text, label] = l.split('\t');
       return { text: text!, positive: label!.trim() === '1' };
     });
-  const report = (name: string, labelOf: (text: string) => string) => {
+  const report = (name: string, labelOf: (text: string) => string): number => {
     const predicted = rows.map((r) => ({ ...r, label: labelOf(r.text) }));
     const neutral = predicted.filter((p) => p.label === 'neutral').length;
     const correct = predicted.filter((p) => (p.positive ? p.label === 'positive' : p.label === 'negative')).length;
@@ -65,10 +70,11 @@ function sentiment(): void {
     console.log(
       `${name}: accuracy ${pct(correct / rows.length)}  macro-F1 ${((f1('positive') + f1('negative')) / 2).toFixed(3)}  neutral ${neutral} (${pct(neutral / rows.length)})  accuracy on the ${decided.length} non-neutral ${pct(decidedCorrect / decided.length)}`,
     );
+    return correct / rows.length;
   };
   console.log(`\n## Sentiment on uci-sentiment-amazon (${rows.length} sentences; a neutral prediction counts as wrong)`);
   report('VADER alone (±0.05)         ', (t) => sentimentLabel(compoundOf(t)));
-  report('sentiment grader (combined) ', (t) => sentimentSignals(t).label);
+  target('sentiment: UCI Amazon accuracy', report('sentiment grader (combined) ', (t) => sentimentSignals(t).label), 0.85);
   console.log('3-class macro-F1: not measurable here (no neutral-labelled data in ../shared/data)');
 }
 
@@ -196,9 +202,16 @@ async function grounding(grader: Grader, shipped: Grader): Promise<void> {
     const mark = Math.abs(x - t) < 1e-9 ? '  (default)' : '';
     console.log(`  ${x.toFixed(2)}: ${bas.map(pct).join(' / ')}  mean ${pct(bas.reduce((a, b) => a + b, 0) / bas.length)}${mark}`);
   }
-  const claimsOnly = [await haluSet(shipped), await faithSet(shipped)];
-  console.log(`shipped graders/grounding.yaml (claims only, threshold ${shipped.threshold}):`);
-  for (const d of claimsOnly) {
+  const [begin, halu, faith] = sets as [Labelled, Labelled, Labelled];
+  const three = (x: number) => x.toFixed(3);
+  target('grounding: BEGIN AUROC', auroc(begin.pos, begin.neg), 0.92, three);
+  target('grounding: BEGIN balanced accuracy', balanced(begin.pos, begin.neg, t), 0.85);
+  target('grounding: HaluEval balanced accuracy', balanced(halu.pos, halu.neg, t), 0.93);
+  target('grounding: HaluEval right answers passed', halu.pos.filter((s) => s >= t).length / halu.pos.length, 0.95);
+  target('grounding: FaithDial balanced accuracy', balanced(faith.pos, faith.neg, t), 0.75);
+  const ours = [await beginSet(shipped), await haluSet(shipped), await faithSet(shipped)];
+  console.log(`shipped graders/grounding.yaml (threshold ${shipped.threshold}, its known_terms and options):`);
+  for (const d of ours) {
     console.log(`  ${d.name.padEnd(44)} AUROC ${auroc(d.pos, d.neg).toFixed(3)}  balanced accuracy ${pct(balanced(d.pos, d.neg, shipped.threshold))}`);
   }
 }
@@ -243,7 +256,9 @@ async function tauBench(actions: Grader, rules: Grader): Promise<void> {
   console.log(`reward = 1 in ${rows.filter((r) => r.solved).length} trajectories`);
   show('resolution-style "all expected actions made" vs reward', binary(rows.map((r) => ({ predicted: r.allMade, actual: r.solved }))));
   show('actions pass vs reward                                ', binary(rows.map((r) => ({ predicted: r.actionsPass, actual: r.solved }))));
-  show('actions + rules pass vs reward                        ', binary(rows.map((r) => ({ predicted: r.bothPass, actual: r.solved }))));
+  const both = binary(rows.map((r) => ({ predicted: r.bothPass, actual: r.solved })));
+  show('actions + rules pass vs reward                        ', both);
+  target('actions: actions + rules agree with τ-bench reward', both.agreement, 0.9);
 }
 
 // ---------------------------------------------------------------------------- order completion (Taskmaster-4)
@@ -268,29 +283,52 @@ function taskmaster(): void {
 }
 
 // ---------------------------------------------------------------------------- speed
-/** Mean time per assistant reply of each grader over the τ-bench transcripts (real, long conversations with tool calls). */
+const SPEED_TARGET_MS = 0.2;
+
+/**
+ * CPU time per assistant reply of each grader over the τ-bench transcripts (real, long
+ * conversations with tool calls), averaged over all replies, source indexing included as in a
+ * run (each grade builds its conversation's indexes). CPU time of this process, because wall
+ * time on a shared machine measures the other processes. "first pass": the first grading of
+ * these conversations (code not yet optimised by the JIT, memoised stems empty for these words);
+ * "steady": the mean of 3 more passes, as in the rest of a long run.
+ */
 async function speed(graders: readonly Grader[]): Promise<void> {
   const cases = tauCases();
   const replies = cases.reduce((n, x) => n + x.transcript.filter((m) => m.role === 'assistant').length, 0);
-  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
-  console.log(`\n## Speed (${cases.length} τ-bench conversations, ${replies} assistant replies; mean of 3 passes after a warm-up; load average ${load})`);
-  console.log('wall clock, and CPU time of this process (less sensitive to other processes on a loaded machine)');
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`\n## Speed (${cases.length} τ-bench conversations, ${replies} assistant replies; load average ${load()})`);
+  console.log(`CPU ms per reply (target ≤ ${SPEED_TARGET_MS}): first pass, steady (mean of 3 more passes, and the best of them), and steady wall clock`);
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   for (const g of graders) {
     const all = cases.filter((x) => g.appliesTo(x.c));
     const n = all.reduce((k, x) => k + x.transcript.filter((m) => m.role === 'assistant').length, 0);
     const pass = async () => {
       for (const x of all) await g.grade({ case: x.c, transcript: x.transcript, variant: 'bench', signal: new AbortController().signal });
     };
+    const first = cpu();
     await pass();
+    const firstMs = cpu() - first;
     const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    for (let i = 0; i < 3; i++) await pass();
-    const ms = (performance.now() - start) / 3;
-    const cpu = process.cpuUsage(cpuStart);
-    const cpuMs = (cpu.user + cpu.system) / 1000 / 3;
-    const per = (x: number) => (x / Math.max(n, 1)).toFixed(3);
-    console.log(`${`${g.name} (${g.kind})`.padEnd(36)} ${per(ms)} ms per reply (CPU ${per(cpuMs)} ms)`);
+    const passes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = cpu();
+      await pass();
+      passes.push(cpu() - before);
+    }
+    const steadyMs = passes.reduce((a, b) => a + b, 0) / passes.length;
+    const wallMs = (performance.now() - start) / passes.length;
+    const per = (x: number) => x / Math.max(n, 1);
+    const verdict = per(firstMs) <= SPEED_TARGET_MS && per(steadyMs) <= SPEED_TARGET_MS ? 'ok' : 'OVER';
+    targets.push({ what: `speed: ${g.name} CPU ms per reply (steady) ≤ ${SPEED_TARGET_MS}`, figure: per(steadyMs).toFixed(3), met: per(steadyMs) <= SPEED_TARGET_MS });
+    console.log(
+      `${`${g.name} (${g.kind})`.padEnd(42)} first ${per(firstMs).toFixed(3)}  steady ${per(steadyMs).toFixed(3)} (best pass ${per(Math.min(...passes)).toFixed(3)})  wall ${per(wallMs).toFixed(3)}  ${verdict}`,
+    );
   }
+  console.log(`load average after: ${load()}`);
 }
 
 async function main(): Promise<void> {
@@ -313,6 +351,9 @@ async function main(): Promise<void> {
   await tauBench(byName('actions-tau'), byName('rules'));
   if (existsSync(path.join(DATA, 'taskmaster4-coffee-dev'))) taskmaster();
   await speed(graders);
+  console.log('\n## Targets of issue 10');
+  for (const x of targets) console.log(`${x.met ? 'met   ' : 'MISSED'} ${x.what}: ${x.figure}`);
+  console.log('sentiment 3-class macro-F1: not measurable here (no 3-class labelled data in ../shared/data)');
 }
 
 await main();

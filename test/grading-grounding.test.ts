@@ -97,6 +97,50 @@ describe('content support', () => {
     expect(await run(g, chat('Who is the chair?', 'Anna Smith.'), k)).toMatchObject({ pass: true, score: 1 });
   });
 
+  const supportOf = async (reply: string, knowledge = KNOWLEDGE) =>
+    ((await run(g, chat('Question?', reply), testCase({ knowledge: [{ id: 'k', content: knowledge }] }))).details![
+      'perTurn'
+    ] as Array<{ support: number }>)[0]!.support;
+
+  it('a statement about the speaker is not supported: "I" is a content word no source has', async () => {
+    // refund, accept ✓; "I", think ✗ (pairs: "refund accept" ✓ of 3)
+    expect(await supportOf('I think refunds are accepted.')).toBeCloseTo(0.9 * (2 / 4) + 0.1 * (1 / 3));
+    expect(await supportOf('Refunds are accepted.')).toBe(1);
+    // the agent at work, not a statement about itself: a modal or courtesy after "I"; I'll, I'd
+    expect(await supportOf("I'm so sorry: refunds are accepted, I'll add.")).toBeCloseTo(0.9 * (2 / 3) + 0.1 * (1 / 2));
+    expect(await supportOf('I can say refunds are accepted.')).toBeCloseTo(0.9 * (2 / 3) + 0.1 * (1 / 2));
+    expect(await supportOf("I've never had a refund accepted.")).toBeLessThan(0.8);
+  });
+
+  it('fillers of talk (interjections, "actually", "for example") are not content', async () => {
+    expect(await supportOf('Well, yeah, actually refunds are accepted, for example.')).toBe(1);
+  });
+
+  it('a question about the listener gives half credit to its knowledge words; a question for details gives full credit', async () => {
+    const k = 'Harry Potter is a series of fantasy novels.';
+    // series, fantasy, novels ✓ at half credit ("like" is a function word); pairs ✓ 2 of 2
+    expect(await supportOf('Do you like that series of fantasy novels?', k)).toBeCloseTo(0.9 * (1.5 / 3) + 0.1);
+    expect(await supportOf('Harry Potter is a series of fantasy novels.', k)).toBe(1);
+    expect(await supportOf('Do you have the order number?', 'Give us the order number.')).toBe(1);
+  });
+
+  it('an unsupported claim scores below the threshold, ordered by how much else is supported', async () => {
+    const c2 = testCase({ knowledge: [{ id: 'k', content: KNOWLEDGE }] });
+    const wellSupported = await run(g, chat('Price?', 'The Pro plan costs 59 dollars per month.'), c2);
+    const unsupported = await run(g, chat('Price?', 'The Gold tier costs 59 dollars per fortnight.'), c2);
+    // claims: Pro ✓, 59 dollars ✗: 0.8 × (support + 1/2) / 2
+    const s = (wellSupported.details!['perTurn'] as Array<{ support: number }>)[0]!.support;
+    expect(wellSupported.score).toBeCloseTo((0.8 * (s + 0.5)) / 2);
+    expect(unsupported.score!).toBeLessThan(wellSupported.score!);
+  });
+
+  it('a long reply repeating an earlier answer with a few new words is not a short answer', async () => {
+    const answer = 'The Pro plan costs 49 dollars per month. Refunds are accepted within thirty days. New York City customers get free delivery.';
+    const grade = await run(g, chat('Price?', answer, 'And then?', `${answer} Ask anytime.`), c);
+    // "ask anytime" are the only new words: 0.6 under the short-answer cap, ~0.85 as a share
+    expect(grade.turns![1]!.score).toBeGreaterThan(0.8);
+  });
+
   it('an invented price fails even when every other word is supported', async () => {
     const grade = await run(g, chat('Price?', 'The Pro plan costs 59 dollars per month.'), c);
     expect(grade.pass).toBe(false);

@@ -40,7 +40,8 @@ function stem(word: string): string {
  * their words, and a word's key depends on the word alone.
  */
 const KEYS = new Map<string, string | null>();
-function keyOf(raw: string): string | null {
+/** The key of one word as {@link contentTokens} gives it: its stem, `#value` for a number, null for a function word. */
+export function keyOf(raw: string): string | null {
   let out = KEYS.get(raw);
   if (out === undefined) {
     if (KEYS.size >= 50_000) KEYS.clear();
@@ -58,7 +59,7 @@ function computeKey(raw: string): string | null {
   }
   const folded = fold(raw);
   const w = folded.replace(/'s$/, '');
-  if (w.length < 2 || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(folded) || COURTESY_WORDS.has(w)) return null;
+  if (w.length < 2 || FIRST_PERSON.has(w) || FUNCTION_WORDS.has(w) || FUNCTION_WORDS.has(folded) || COURTESY_WORDS.has(w)) return null;
   if (NUMBER_WORD.test(w)) {
     const v = wordsToNumber(w);
     if (v !== undefined && v > 1) return `#${v}`;
@@ -75,12 +76,36 @@ function computeKey(raw: string): string | null {
  */
 export function contentTokens(text: string): ContentToken[] {
   const out: ContentToken[] = [];
+  let speaker: ContentToken | null = null;
   for (const m of text.matchAll(TOKEN)) {
     const key = keyOf(m[0]);
-    if (key !== null) out.push({ start: m.index, end: m.index + m[0].length, text: m[0], key });
+    const token = { start: m.index, end: m.index + m[0].length, text: m[0], key: key ?? SPEAKER };
+    if (speaker) {
+      // "I" before a modal or courtesy ("I can check", "I'm so sorry") is the agent at work, not a statement about itself
+      const w = fold(m[0]);
+      if (SERVICE_AFTER_I.has(w) || COURTESY_WORDS.has(w)) speaker = null;
+      else if (key !== null) {
+        out.push(speaker);
+        speaker = null;
+      }
+    }
+    if (key === null && FIRST_PERSON.has(fold(m[0]))) speaker = token;
+    if (key !== null) out.push(token);
   }
+  if (speaker) out.push(speaker);
   return out;
 }
+
+/**
+ * The speaker as subject ("I", "I'm", "I've"): a reply's statement about itself ("I love
+ * skiing", "I've never been there", "I'm not sure") is supported by no source, and human raters
+ * of grounding (BEGIN, FaithDial) mark such replies as not attributable. In a reply it counts as
+ * a content word no source has (key {@link SPEAKER}); "I'll" and "I'd" are function words, like "you'll".
+ */
+const FIRST_PERSON: ReadonlySet<string> = new Set(['i', "i'm", "i've"]);
+const SERVICE_AFTER_I: ReadonlySet<string> = new Set(['can', 'could', 'will', 'would', 'shall', 'should', 'may', 'might', 'must', 'afraid']);
+/** The key of the speaker: no source text has it. */
+const SPEAKER = '\u0000I';
 
 /**
  * Weight of short phrases in the support score: the share of adjacent content-word pairs of the
@@ -98,19 +123,52 @@ export const PHRASE_WEIGHT = 0.1;
  * answer is usually a span of the knowledge.
  */
 export const SHORT_ANSWER_WORDS = 3;
+/**
+ * …and when the reply itself is short (at most 12 content words): a long reply that repeats an
+ * earlier answer with a few new words is not a short answer.
+ */
+export const SHORT_ANSWER_MAX_LENGTH = 12;
 const SHORT_ANSWER_FLOOR = 0.6;
 
-/** The content-word keys of source texts, and their adjacent pairs (`"refund dai"`). */
-export function contentKeys(texts: readonly string[]): Set<string> {
-  const keys = new Set<string>();
-  for (const text of texts) {
-    const tokens = contentTokens(text);
-    tokens.forEach((t, i) => {
-      keys.add(t.key);
-      if (i > 0) keys.add(`${tokens[i - 1]!.key} ${t.key}`);
-    });
+/**
+ * Credit of a knowledge word inside a question about the listener ("Do you like fantasy
+ * novels?", "Have you ever tried cod liver oil?"): such a question asserts nothing, and human
+ * raters of grounding (BEGIN) mark it as not attributable even when its words come from the
+ * knowledge. Questions asking for what the agent needs ("Do you have your order number?",
+ * "Could you share…", "Would you like…") are not such questions. Chosen on the dev sets.
+ */
+export const PERSONAL_QUESTION_WEIGHT = 0.5;
+const SENTENCE = /[^.!?\n]+[.!?\n]?/g;
+const PERSONAL_QUESTION = /\b(?:do|did|have|are|were) you\b(?! (?:have|want|need|mean)\b)/i;
+
+/** [start, end) spans of the personal questions of a reply ({@link PERSONAL_QUESTION_WEIGHT}). */
+function personalQuestions(reply: string): Array<[number, number]> {
+  if (!reply.includes('?')) return [];
+  const out: Array<[number, number]> = [];
+  for (const m of reply.matchAll(SENTENCE)) {
+    if (m[0].endsWith('?') && PERSONAL_QUESTION.test(m[0])) out.push([m.index, m.index + m[0].length]);
   }
-  return keys;
+  return out;
+}
+
+/**
+ * The content-word keys of source texts, and their adjacent pairs (`"refund dai"`), added to
+ * `into` (a new Set by default).
+ */
+export function contentKeys(texts: readonly string[]): Set<string>;
+export function contentKeys<T extends { add(key: string): unknown }>(texts: readonly string[], into: T): T;
+export function contentKeys(texts: readonly string[], into: { add(key: string): unknown } = new Set<string>()): unknown {
+  for (const text of texts) {
+    let previous: string | null = null;
+    for (const m of text.matchAll(TOKEN)) {
+      const key = keyOf(m[0]);
+      if (key === null) continue;
+      into.add(key);
+      if (previous !== null) into.add(`${previous} ${key}`);
+      previous = key;
+    }
+  }
+  return into;
 }
 
 /** What the support check asks of a set of content keys (a Set, or a view of one). */
@@ -156,8 +214,9 @@ export function contentSupport(
   let supported = 0;
   const unsupported: Array<[number, number]> = [];
   let previousMissed = false;
+  const questions = personalQuestions(reply);
   for (const t of tokens) {
-    if (material.has(t.key)) supported += 1;
+    if (material.has(t.key)) supported += questions.some(([s, e]) => t.start >= s && t.end <= e) ? PERSONAL_QUESTION_WEIGHT : 1;
     else if (conversation.has(t.key)) supported += conversationWeight;
     const missed = !material.has(t.key) && !conversation.has(t.key);
     const last = unsupported.at(-1);
@@ -184,7 +243,7 @@ export function contentSupport(
 function shortAnswerCap(tokens: readonly ContentToken[], material: KeySet, conversation: KeySet): number {
   const fresh = tokens.map((t) => !conversation.has(t.key));
   const count = fresh.filter(Boolean).length;
-  if (count === 0 || count > SHORT_ANSWER_WORDS) return 1;
+  if (count === 0 || count > SHORT_ANSWER_WORDS || tokens.length > SHORT_ANSWER_MAX_LENGTH) return 1;
   let pairs = 0;
   let found = 0;
   for (let i = 1; i < tokens.length; i++) {

@@ -1,9 +1,9 @@
 /**
  * English function words that carry no checkable content (articles, pronouns, auxiliaries,
  * prepositions, conjunctions, quantifiers, frequency adverbs): the support score leaves them out.
- * First-person words (I, me, my) are not here on purpose: a statement about the speaker ("I
- * have been there") is not supported by any source, and human raters of grounding (BEGIN) mark
- * such replies as not attributable. Lower case, apostrophes as `'`.
+ * First-person words (me, my) are not here on purpose: a statement about the speaker ("my
+ * favourite") is not supported by any source, and human raters of grounding (BEGIN) mark such
+ * replies as not attributable ("I" as subject: see content.ts). Lower case, apostrophes as `'`.
  */
 export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   `a an the this that these those there here it its it's itself
@@ -12,7 +12,7 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
   no-one nobody nothing none who whom whose which what whatever whoever whichever when where why how
   am is are was were be been being have has had having do does did doing done
   will would shall should can could may might must ought need dare
-  you're you've you'll you'd he's he'll he'd she's she'll she'd we're we've we'll we'd they're they've they'll they'd
+  i'll i'd you're you've you'll you'd he's he'll he'd she's she'll she'd we're we've we'll we'd they're they've they'll they'd
   that's there's here's what's who's where's how's let's isn't aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't
   won't wouldn't shan't shouldn't can't cannot couldn't mightn't mustn't needn't ain't
   not no nor yes yeah yep yup nope ok okay sure of in on at by for with without within from to into onto upon out off over under
@@ -40,10 +40,13 @@ export const DISCOURSE_WORDS: ReadonlySet<string> = new Set(
 );
 
 /**
- * The courtesy of a service conversation (greetings, thanks, apologies, offers of help): no
- * source states them and none needs to, so the support score leaves them out.
+ * The courtesy of a service conversation (greetings, thanks, apologies, offers of help) and the
+ * fillers of talk (interjections, stance adverbs such as "actually", "for example"): no source
+ * states them and none needs to, so the support score leaves them out. Opinions ("I love",
+ * "cool", "I think") stay content words.
  */
 export const COURTESY_WORDS: ReadonlySet<string> = new Set(
   `hi hello hey thanks thank please sorry apologies apologise apologize welcome glad happy help helping assist
-  enjoy great certainly course else anything today`.split(/\s+/),
+  enjoy great certainly course else anything today
+  well oh ah wow hmm yea yeah lol haha actually basically honestly really indeed example`.split(/\s+/),
 );

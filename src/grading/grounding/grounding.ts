@@ -63,15 +63,22 @@ export function checkReply(
   settings: GroundingSettings,
   english = true,
 ): CheckedClaim[] {
-  return checkReplyWith(text, [indexSources([...sources, ...settings.knownTerms])], settings, english);
+  const all = [...sources, ...settings.knownTerms];
+  return checkReplyWith(text, [indexSources(all)], contentKeys(all), settings, english);
 }
 
-/** The claims of `text`, each checked against indexes of the sources. */
-export function checkReplyWith(text: string, index: readonly SourceIndex[], settings: GroundingSettings, english = true): CheckedClaim[] {
+/** The claims of `text`, each checked against indexes of the sources (`words`: their content keys, for names). */
+export function checkReplyWith(
+  text: string,
+  index: readonly SourceIndex[],
+  words: KeySet,
+  settings: GroundingSettings,
+  english = true,
+): CheckedClaim[] {
   const claims = extractClaims(text);
   const names = english || settings.namesInOtherLanguages ? extractNames(text, claims) : [];
   const all = [...claims, ...names].filter((c) => settings.types.has(c.type));
-  return all.sort((a, b) => a.start - b.start).map((c) => ({ ...c, supported: isSupported(c, index, settings) }));
+  return all.sort((a, b) => a.start - b.start).map((c) => ({ ...c, supported: isSupported(c, index, settings, words) }));
 }
 
 /** The sources of one reply: grounding material (knowledge, system text, tool results) and the conversation before it. */
@@ -105,6 +112,8 @@ export interface IndexedSources {
   hasMaterial: boolean;
 }
 
+const anyOf = (a: KeySet, b: KeySet): KeySet => ({ has: (k) => a.has(k) || b.has(k) });
+
 function indexReplySources(sources: ReplySources, settings: GroundingSettings): IndexedSources {
   return {
     claims: [indexSources([...sources.material, ...sources.conversation, ...settings.knownTerms])],
@@ -117,8 +126,10 @@ function indexReplySources(sources: ReplySources, settings: GroundingSettings): 
 /** Content keys with the position of the message that first said each (-1: knowledge, system text, known terms). */
 class FirstSeen {
   private readonly at = new Map<string, number>();
-  add(keys: Iterable<string>, position: number): void {
-    for (const k of keys) if (!this.at.has(k)) this.at.set(k, position);
+  /** The position that {@link add} records. */
+  position = -1;
+  add(key: string): void {
+    if (!this.at.has(key)) this.at.set(key, this.position);
   }
   /** The keys said before message `upTo`. */
   before(upTo: number): KeySet {
@@ -139,7 +150,7 @@ export function replySourceIndexes(
   const base = sourcesBefore(c, transcript, 0, settings.systemAsSource);
   const claimParts: SourceIndex[] = [indexSources([...base.material, ...settings.knownTerms])];
   const material = new FirstSeen();
-  material.add(contentKeys([...base.material, ...settings.knownTerms]), -1);
+  contentKeys([...base.material, ...settings.knownTerms], material);
   const conversation = new FirstSeen();
   const baseMaterial = base.material.some((t) => t.trim() !== '');
   const firstTool = transcript.findIndex((m) => m.role === 'tool' && textOf(m).trim() !== '');
@@ -149,7 +160,9 @@ export function replySourceIndexes(
       const m = transcript[done]!;
       const texts = [textOf(m), ...(m.tool_calls ?? []).map((call) => call.function.arguments)];
       claimParts.push(indexSources(texts));
-      (m.role === 'tool' ? material : conversation).add(contentKeys(texts), done);
+      const seen = m.role === 'tool' ? material : conversation;
+      seen.position = done;
+      contentKeys(texts, seen);
     }
     return {
       claims: claimParts.slice(0, upTo + 1),
@@ -170,8 +183,9 @@ export interface ReplyCheck {
 
 /**
  * Grades one reply. Score = the supported share of its content words (1 without grounding
- * material or with support off); an unsupported claim caps it below `threshold`, in proportion
- * to the claims supported, so an invented price always fails.
+ * material or with support off); an unsupported claim caps it below `threshold` (at threshold ×
+ * the supported share of the claims, averaged with the support score when there is one), so an
+ * invented price always fails.
  */
 export function gradeReply(
   text: string,
@@ -181,7 +195,7 @@ export function gradeReply(
   english = true,
 ): ReplyCheck {
   const indexed = 'claims' in sources ? sources : indexReplySources(sources, settings);
-  const claims = checkReplyWith(text, indexed.claims, settings, english);
+  const claims = checkReplyWith(text, indexed.claims, anyOf(indexed.material, indexed.conversation), settings, english);
   const support =
     settings.support && indexed.hasMaterial && english
       ? contentSupport(
@@ -194,7 +208,8 @@ export function gradeReply(
       : null;
   let score = support?.score ?? 1;
   const ok = claims.filter((c) => c.supported).length;
-  if (ok < claims.length) score = Math.min(score, ok / claims.length) * threshold;
+  // below the threshold, ordered by the share of claims supported (and by support, when scored)
+  if (ok < claims.length) score = threshold * (support ? Math.min(score, (score + ok / claims.length) / 2) : ok / claims.length);
   return { claims, support, score };
 }
 

@@ -1,5 +1,5 @@
 import { DATE_PATTERNS, normUrl, squash, TIME_PATTERN, timeOf, type Claim, type DateParts } from './claims.js';
-import { normName } from './names.js';
+import { keyOf, type KeySet } from './content.js';
 import { digitiseWords, numbersIn } from './numbers.js';
 
 /** What the sources (knowledge, conversation so far, tool results) say, indexed for lookups. */
@@ -10,11 +10,6 @@ export interface SourceIndex {
   times: Set<number>;
   /** Lowercased text with URLs normalised. */
   lower: string;
-  /** Space-joined normalised words, padded with spaces: ` arthur magazine 1844 `. */
-  words: string;
-  wordSet: Set<string>;
-  /** The words of 6+ letters by their first 6 letters (for {@link hasWord}'s near matches). */
-  longWords: Map<string, string[]>;
   /** Initials of capitalised word runs ("New York City" → "nyc"). */
   acronyms: Set<string>;
   /** Alphanumerics only. */
@@ -69,26 +64,6 @@ class LazyIndex implements SourceIndex {
     }
     return this.cache.lower;
   }
-  get words(): string {
-    return (this.cache.words ??= ` ${normName(this.text)} `);
-  }
-  get wordSet(): Set<string> {
-    return (this.cache.wordSet ??= new Set(this.words.trim().split(' ')));
-  }
-  get longWords(): Map<string, string[]> {
-    if (this.cache.longWords === undefined) {
-      const byPrefix = new Map<string, string[]>();
-      for (const w of this.wordSet) {
-        if (w.length < 6) continue;
-        const key = w.slice(0, 6);
-        const list = byPrefix.get(key);
-        if (list) list.push(w);
-        else byPrefix.set(key, [w]);
-      }
-      this.cache.longWords = byPrefix;
-    }
-    return this.cache.longWords;
-  }
   get acronyms(): Set<string> {
     if (this.cache.acronyms === undefined) {
       const acronyms = new Set<string>();
@@ -107,21 +82,6 @@ class LazyIndex implements SourceIndex {
   get digitRuns(): string[] {
     return (this.cache.digitRuns ??= [...this.raw.matchAll(/\+?\d[\d\s().-]{5,}\d/g)].map((m) => m[0].replace(/\D/g, '')));
   }
-}
-
-/**
- * A word, or a source word that extends it (or it extends) by at most 3 letters, the shorter
- * having 6+ letters ("Christian" ~ "Christianity", "Adventure" ~ "Adventures"; not "India" ~ "Indian").
- */
-function hasWord(src: SourceIndex, word: string): boolean {
-  if (src.wordSet.has(word)) return true;
-  if (word.length < 6) return false;
-  // the shorter has 6+ letters, so both start with the same 6
-  for (const w of src.longWords.get(word.slice(0, 6)) ?? []) {
-    if (Math.abs(w.length - word.length) > 3) continue;
-    if (w.startsWith(word) || word.startsWith(w)) return true;
-  }
-  return false;
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
@@ -144,23 +104,26 @@ export interface SupportOptions {
 /**
  * Whether a claim is supported by the sources: numbers (money, percent, durations, plain
  * numbers) by value; dates by their parts and times by the minute, in any written format; URLs, emails, phone numbers and
- * ids by normalised text; names by the phrase, or by enough of its words.
+ * ids by normalised text; names by the phrase, or by enough of its words (`words`: the content
+ * keys of all the sources, so "Christians" is supported by "Christianity").
  */
-export function isSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions): boolean {
-  if (claim.type === 'name') return nameSupported(claim, sources, options);
+export function isSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions, words: KeySet): boolean {
+  if (claim.type === 'name') return nameSupported(claim, sources, options, words);
   return sources.some((src) => supportedBy(claim, src));
 }
 
-/** A name: the phrase in one source, or enough of its words (each in any source). */
-function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions): boolean {
+/** A name: enough of its words (by stem, in any source), or an acronym of words of a source ("NYC"). */
+function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions, words: KeySet): boolean {
   const phrase = claim.norm!;
   if (phrase === '') return true;
   const parts = phrase.split(' ').filter((w) => w.length > 1);
-  // by words first (hash lookups), the phrase only where all its words are
-  const found = parts.filter((w) => sources.some((src) => hasWord(src, w))).length;
+  // by words first (hash lookups), the phrase only where not enough of its words are
+  const found = parts.filter((w) => {
+    const key = keyOf(w);
+    return key === null || words.has(key);
+  }).length;
+  // (a phrase found in a source has all its words found: no phrase search is needed)
   if (parts.length === 0 || found / parts.length >= options.nameWordShare) return true;
-  const words = phrase.split(' ');
-  if (sources.some((src) => words.every((w) => src.wordSet.has(w)) && src.words.includes(` ${phrase} `))) return true;
   return /^\p{Lu}{2,6}$/u.test(claim.text) && sources.some((src) => src.acronyms.has(phrase));
 }
 
@@ -171,6 +134,7 @@ function supportedBy(claim: Claim, src: SourceIndex): boolean {
     case 'duration':
     case 'number': {
       const v = claim.value!;
+      if (src.numbers.has(v)) return true;
       for (const n of src.numbers) if (close(n, v)) return true;
       return false;
     }
