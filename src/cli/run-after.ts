@@ -10,6 +10,9 @@ import type { RunOutcome } from '../runner/run.js';
 import { emitVerdict, gateLoaded, type GateRulesSource, loadGateRuns } from './gate-verdict.js';
 import type { CliContext } from './main.js';
 
+/** The run's config, and the file and text it came from when known (a merge has only the config). */
+type ConfigOfRun = Pick<PreparedRun, 'config'> & Partial<Pick<PreparedRun, 'configFile' | 'configSource'>>;
+
 /**
  * After a run: with a baseline the gate is computed once, first; then the HTML report beside the
  * record (showing that verdict), the console summary, and the verdict on the console (and in
@@ -18,7 +21,7 @@ import type { CliContext } from './main.js';
  * runs are reported (exit 2) after the summary: the run itself is kept.
  */
 export async function afterRun(
-  prepared: Pick<PreparedRun, 'config' | 'configFile' | 'configSource'>,
+  prepared: ConfigOfRun,
   outcome: RunOutcome,
   options: Pick<CliContext, 'stdout' | 'stderr' | 'setExitCode'> & { html: boolean; baseline?: string },
 ): Promise<void> {
@@ -63,7 +66,7 @@ export async function afterRun(
 }
 
 /** The config's gate rules, with its file and (YAML/JSON only) text so a bad rule names file and line. */
-function configGateRules(prepared: Pick<PreparedRun, 'config' | 'configFile' | 'configSource'>): GateRulesSource {
+function configGateRules(prepared: ConfigOfRun): GateRulesSource {
   const file = prepared.configFile;
   const text = file !== undefined && /\.(ya?ml|json)$/.test(file) ? prepared.configSource : undefined;
   return { rules: prepared.config.gate, prefix: ['gate'], ...(file !== undefined ? { file } : {}), ...(text !== undefined ? { text } : {}) };
