@@ -134,7 +134,7 @@ describe('convotest import tau-bench on tasks', () => {
     [[{ user_id: 'x', actions: [] }], 'bad.json: record 0: instruction: a τ-bench task needs its instruction (the customer\'s goal)'],
     [[{ task: { instruction: '  ' } }], 'bad.json: record 0: task.instruction: the instruction is empty'],
     [[{ messages: [] }], 'bad.json: record 0: neither a τ-bench task (instruction, actions, outputs) nor a trajectory (traj, info.task)'],
-    [[{ traj: [], info: {} }], 'bad.json: record 0: info.task: Invalid input: expected object, received undefined'],
+    [[{ traj: [], info: {} }], 'bad.json: record 0: info.task: expected a τ-bench task object (user_id, instruction, actions, outputs)'],
     [[{ instruction: 'a', actions: [{ name: 'cancel_reservation', kwargs: {} }] }, { traj: [{ role: 'user', content: 'hi' }, { role: 'robot', content: 'x' }], info: { task: { instruction: 'b' } } }], 'bad.json: record 1: traj[1].role: "robot" is not one of: system, user, assistant, tool'],
     [['text'], 'bad.json: record 0: expected an object (a τ-bench task or trajectory)'],
   ])('bad input is one line naming file, record and field, exit 2 (%#)', async (records, message) => {

@@ -30,12 +30,15 @@ export interface TauImport {
 export const TAU_DEFAULT_MAX_TURNS = 20;
 
 const id = z.union([z.string().min(1), z.number()]);
-const TaskSchema = z.looseObject({
-  user_id: z.string().min(1).optional(),
-  instruction: z.string({ error: 'a τ-bench task needs its instruction (the customer\'s goal)' }).trim().min(1, 'the instruction is empty'),
-  actions: z.array(z.object({ name: z.string().min(1), kwargs: z.record(z.string(), z.unknown()).default({}) })).default([]),
-  outputs: z.array(z.string().min(1)).default([]),
-});
+const TaskSchema = z.looseObject(
+  {
+    user_id: z.string().min(1).optional(),
+    instruction: z.string({ error: 'a τ-bench task needs its instruction (the customer\'s goal)' }).trim().min(1, 'the instruction is empty'),
+    actions: z.array(z.object({ name: z.string().min(1), kwargs: z.record(z.string(), z.unknown()).default({}) })).default([]),
+    outputs: z.array(z.string().min(1)).default([]),
+  },
+  { error: 'expected a τ-bench task object (user_id, instruction, actions, outputs)' },
+);
 const TrajectorySchema = z.looseObject({
   task_id: id.optional(),
   trial: z.number().int().nonnegative().optional(),
