@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import type { CliContext } from './main.js';
+import { promptfooImportCommand } from './import-promptfoo.js';
 
 interface OpenAiMessagesOptions {
   out: string;
@@ -60,5 +61,6 @@ non-scalar ones → case "metadata". Exit codes: 0 written, 2 bad input (the rec
   return new Command('import')
     .description('convert conversation logs from other tools into golden-set cases')
     .addCommand(openaiMessages)
+    .addCommand(promptfooImportCommand(ctx))
     .addHelpText('after', '\nExample:\n  $ convotest import openai-messages logs.jsonl --out golden-sets/imported.jsonl');
 }
