@@ -13,6 +13,7 @@ import { agreementCommand } from './agreement.js';
 import { gateCommand } from './gate.js';
 import { compareCommand } from './compare.js';
 import { analyticsCommand } from './analytics.js';
+import { exportCommand } from './export.js';
 
 /** What a command needs from the program around it. */
 export interface CliContext {
@@ -27,7 +28,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, regradeCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand, compareCommand, analyticsCommand];
+const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, regradeCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand, compareCommand, analyticsCommand, exportCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -19,9 +19,13 @@ export const RUNTIME_TEXT = `// Written by \`convotest import promptfoo\`: runs 
 // (default: the last turn), each as promptfoo checks one test's output, and scores a turn 1 when
 // promptfoo would pass it, else 0 (promptfoo's own score and reason are in details.turns).
 
-function outputOf(transcript, turn) {
-  const replies = transcript.filter((m) => m.role === 'assistant' && m.turn === turn && (m.content ?? '') !== '');
-  return replies.length > 0 ? replies[replies.length - 1].content : '';
+// The turn's final reply and its index in the transcript (grades name messages by index).
+function replyOf(transcript, turn) {
+  let index = -1;
+  transcript.forEach((m, i) => {
+    if (m.role === 'assistant' && m.turn === turn && (m.content ?? '') !== '') index = i;
+  });
+  return { index, output: index >= 0 ? transcript[index].content : '' };
 }
 
 function promptfooPass(result, threshold, inverse) {
@@ -42,21 +46,21 @@ export async function gradeTurns(input, ctx, check, options) {
   const turns = (meta.graders ?? {})[ctx.name] ?? [Math.max(0, turnCount - 1)];
   const results = [];
   for (const turn of turns) {
-    const output = outputOf(input.transcript, turn);
+    const { index, output } = replyOf(input.transcript, turn);
     const vars = (meta.vars ?? [])[turn] ?? {};
     const context = { vars, prompt: (input.case.turns ?? [])[turn]?.user ?? '', test: { vars, metadata: meta.metadata ?? {} }, ...(options.config ? { config: options.config } : {}) };
     try {
       const r = promptfooPass(await check(output, context), options.threshold, options.inverse === true);
-      results.push({ turn, score: r.pass ? 1 : 0, reason: r.reason ?? (r.pass ? 'passed' : options.label + ' failed'), promptfooScore: r.score });
+      results.push({ turn, index, score: r.pass ? 1 : 0, reason: r.reason ?? (r.pass ? 'passed' : options.label + ' failed'), promptfooScore: r.score });
     } catch (error) {
-      results.push({ turn, score: 0, reason: options.label + ' threw: ' + (error instanceof Error ? error.message : String(error)), promptfooScore: 0 });
+      results.push({ turn, index, score: 0, reason: options.label + ' threw: ' + (error instanceof Error ? error.message : String(error)), promptfooScore: 0 });
     }
   }
   const failed = results.filter((r) => r.score < 1);
   return {
     score: results.length === 0 ? 1 : results.reduce((s, r) => s + r.score, 0) / results.length,
     reason: failed.length === 0 ? options.label + ' passed on ' + results.length + ' turn(s)' : failed.map((r) => 'turn ' + r.turn + ': ' + r.reason).join('; '),
-    turns: results.map((r) => ({ turn: r.turn, score: r.score, reason: r.reason })),
+    turns: results.filter((r) => r.index >= 0).map((r) => ({ turn: r.index, score: r.score, reason: r.reason })),
     details: { turns: results },
   };
 }
