@@ -45,6 +45,7 @@ Run promptfoo eval in the folder of the written config. Exit codes: 0 written, 2
       ]);
       if (!existsSync(ASSERT_MODULE)) throw new ConvotestError('E_CONFIG', `the assertion module ${ASSERT_MODULE} is missing: build convotest first (npm run build)`);
       const grading = await prepareGrading({ cwd, env: process.env, ...(options.config ? { configPath: options.config } : {}) });
+      const configFile = options.config ?? 'convotest.config';
       const agents = Object.entries(grading.config.agents);
       for (const name of options.agent ?? []) {
         if (!grading.config.agents[name]) throw new InputError(`no variant "${name}" (known: ${agents.map(([n]) => n).join(', ') || 'none'})`, { file: '', field: '--agent' });
@@ -59,7 +60,7 @@ Run promptfoo eval in the folder of the written config. Exit codes: 0 written, 2
           (file === undefined
             ? undefined
             : await readFile(path.resolve(grading.configDir, file), 'utf8').catch(() => {
-                throw new InputError(`agent "${name}": cannot read systemFile ${file}`, { file: grading.configSource, field: `agents.${name}.systemFile` });
+                throw new InputError(`agent "${name}": cannot read systemFile ${file}`, { file: configFile, field: `agents.${name}.systemFile` });
               }));
         systems.set(name, system);
       }
@@ -72,12 +73,12 @@ Run promptfoo eval in the folder of the written config. Exit codes: 0 written, 2
           assertModule: `file://${posix(path.relative(outDir, ASSERT_MODULE))}`,
           project: posix(path.relative(outDir, cwd)) || '.',
           ...(options.config ? { config: posix(path.relative(cwd, path.resolve(cwd, options.config))) } : {}),
-          description: `convotest export of ${path.basename(grading.configSource || cwd)}`,
+          description: `convotest export of ${options.config ?? path.basename(cwd)}`,
         },
         systems,
       );
       if (result.stats.providers === 0 && result.stats.tests > result.stats.recorded) {
-        throw new InputError('no model variant to export: replayed cases need one (agents with kind: model)', { file: grading.configSource, field: 'agents' });
+        throw new InputError('no model variant to export: replayed cases need one (agents with kind: model)', { file: configFile, field: 'agents' });
       }
       await mkdir(outDir, { recursive: true });
       const header = `# Written by convotest export promptfoo. Run \`promptfoo eval\` in this folder; the assertions grade with convotest.\n`;
