@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PromptfooInstall, ensurePromptfoo } from '../scripts/promptfoo-install.js';
+import type { PromptfooInstall } from '../scripts/promptfoo-install.js';
 import { type FakeLlmProcess, startFakeLlmProcess } from './fake-llm/process.js';
 import { repoRoot, runCli } from './helpers/cli.js';
+import { promptfooEval, promptfooOrReason, promptfooRows } from './helpers/promptfoo.js';
 
 /**
  * Round trip with promptfoo itself: `convotest export promptfoo` → `promptfoo eval` against the
@@ -16,14 +16,7 @@ import { repoRoot, runCli } from './helpers/cli.js';
  * the suite is skipped, with the reason, when it cannot be installed.
  */
 
-function install(): PromptfooInstall | string {
-  try {
-    return ensurePromptfoo({ log: (line) => console.error(line) });
-  } catch (error) {
-    return `promptfoo cannot be installed here: ${(error as Error).message.split('\n')[0]}`;
-  }
-}
-const pf = install();
+const pf = promptfooOrReason();
 const skip = typeof pf === 'string' ? pf : undefined;
 if (skip) console.warn(`skipping the promptfoo round trip: ${skip}`);
 
@@ -92,9 +85,8 @@ interface Graded {
 
 /** promptfoo's results.json → per convotest case: the assertion's pass and each grader's score. */
 function promptfooGrades(results: unknown): Map<string, Graded> {
-  const rows = (results as { results: { results: Array<{ testCase: { metadata?: Record<string, unknown> }; gradingResult?: { pass: boolean; namedScores?: Record<string, number>; componentResults?: Array<{ pass: boolean; namedScores?: Record<string, number> }> } }> } }).results.results;
   const out = new Map<string, Graded>();
-  for (const row of rows) {
+  for (const row of promptfooRows(results)) {
     const caseId = row.testCase.metadata?.['convotestCase'];
     const graded = row.gradingResult?.componentResults?.[0];
     if (typeof caseId !== 'string' || !graded) continue; // earlier turns of a conversation carry no assertion
@@ -112,14 +104,6 @@ function convotestGrades(jsonl: string): Map<string, Graded> {
     out.set(r.caseId, { pass: (r.grades ?? []).every((g) => g.pass === true), scores: Object.fromEntries((r.grades ?? []).map((g) => [g.grader, g.score ?? NaN])) });
   }
   return out;
-}
-
-function node(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, output: `${stdout}\n${stderr}` });
-    });
-  });
 }
 
 describe.skipIf(skip !== undefined)('promptfoo round trip (export → promptfoo eval → results)', () => {
@@ -154,23 +138,7 @@ describe.skipIf(skip !== undefined)('promptfoo round trip (export → promptfoo 
     expect(ours.size).toBe(4);
     await llm.reset();
 
-    const install = pf as PromptfooInstall;
-    const pfHome = join(dir, '.promptfoo');
-    const evaluated = await node(
-      [install.entry, 'eval', '-c', 'promptfooconfig.yaml', '--output', 'results.json', '--no-cache', '--no-progress-bar', '--no-table', '--no-share'],
-      dir,
-      {
-        PATH: process.env['PATH'],
-        HOME: dir,
-        OPENAI_API_KEY: 'test-key',
-        PROMPTFOO_DISABLE_TELEMETRY: '1',
-        PROMPTFOO_DISABLE_UPDATE: '1',
-        PROMPTFOO_DISABLE_SHARING: '1',
-        PROMPTFOO_CONFIG_DIR: pfHome,
-        PROMPTFOO_CACHE_ENABLED: 'false',
-        NO_COLOR: '1',
-      },
-    );
+    const evaluated = await promptfooEval(pf as PromptfooInstall, dir, { OPENAI_API_KEY: 'test-key' });
     // promptfoo exits 100 when a test fails (greeting-fails does).
     expect([0, 100], evaluated.output).toContain(evaluated.code);
     const theirs = promptfooGrades(JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')));

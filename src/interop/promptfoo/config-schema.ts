@@ -40,8 +40,9 @@ export const PromptfooConfigSchema = z.looseObject({
   description: z.string().optional(),
   prompts: z.union([z.string(), z.array(PromptfooPromptSchema)]).optional(),
   providers: z.unknown().optional(),
-  tests: z.union([z.string(), z.array(z.union([z.string(), PromptfooTestSchema]))]).optional(),
-  defaultTest: z.union([z.string(), PromptfooTestSchema]).optional(),
+  /** Tests, or `file://` references to test files; each test is checked by read.ts (for a precise field path). */
+  tests: z.union([z.string(), z.array(z.unknown())]).optional(),
+  defaultTest: z.unknown().optional(),
 });
 export type PromptfooConfig = z.infer<typeof PromptfooConfigSchema>;
 

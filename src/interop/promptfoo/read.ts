@@ -50,7 +50,7 @@ export async function readPromptfooConfig(file: string): Promise<LoadedPromptfoo
   for (const [i, entry] of testEntries.entries()) {
     const at = `tests[${i}]`;
     if (typeof entry !== 'string') {
-      tests.push({ at, test: await withVarFiles(entry, dir, file, at) });
+      tests.push({ at, test: await withVarFiles(checkTest(entry, file, at), dir, file, at) });
       continue;
     }
     const ref = entry.replace(/^file:\/\//, '');
@@ -61,19 +61,17 @@ export async function readPromptfooConfig(file: string): Promise<LoadedPromptfoo
     const list = parseData(await readText(path.resolve(dir, ref), file, at), ref);
     const items = Array.isArray(list) ? list : [list];
     for (const [k, item] of items.entries()) {
-      const one = PromptfooTestSchema.safeParse(item);
-      if (!one.success) throw new InputError(issueText(one.error), { file: ref, field: `[${k}]${fieldOf(one.error) ? `.${fieldOf(one.error)}` : ''}` });
-      tests.push({ at: `${ref}[${k}]`, test: await withVarFiles(one.data, dir, file, `${ref}[${k}]`) });
+      tests.push({ at: `${ref}[${k}]`, test: await withVarFiles(checkTest(item, ref, `[${k}]`), dir, file, `${ref}[${k}]`) });
     }
   }
 
   let defaultTest: PromptfooTest = {};
   if (typeof config.defaultTest === 'string') {
     const ref = config.defaultTest.replace(/^file:\/\//, '');
-    const one = PromptfooTestSchema.safeParse(parseData(await readText(path.resolve(dir, ref), file, 'defaultTest'), ref));
-    if (!one.success) throw new InputError(issueText(one.error), { file: ref, field: fieldOf(one.error) });
-    defaultTest = one.data;
-  } else if (config.defaultTest) defaultTest = await withVarFiles(config.defaultTest, dir, file, 'defaultTest');
+    defaultTest = checkTest(parseData(await readText(path.resolve(dir, ref), file, 'defaultTest'), ref), ref, '');
+  } else if (config.defaultTest !== undefined && config.defaultTest !== null) {
+    defaultTest = await withVarFiles(checkTest(config.defaultTest, file, 'defaultTest'), dir, file, 'defaultTest');
+  }
 
   return { file: path.basename(file), ...(config.description ? { description: config.description } : {}), prompts, tests, defaultTest, unread };
 }
@@ -109,10 +107,19 @@ function parseData(text: string, file: string): unknown {
   }
 }
 
+/** A test checked against the schema; a problem names the file and the field (`tests[0].assert[1].type`). */
+function checkTest(value: unknown, file: string, at: string): PromptfooTest {
+  const parsed = PromptfooTestSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const inner = fieldOf(parsed.error);
+  throw new InputError(issueText(parsed.error), { file, field: `${at}${inner && !inner.startsWith('[') && at ? '.' : ''}${inner}` });
+}
+
 function fieldOf(error: z.ZodError): string {
   return (error.issues[0]?.path ?? []).map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
 }
 
 function issueText(error: z.ZodError): string {
-  return error.issues[0]?.message ?? 'not a promptfoo config';
+  const message = error.issues[0]?.message ?? 'not a promptfoo config';
+  return /received undefined$/.test(message) ? 'required' : message;
 }
