@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { PromptfooInstall } from '../scripts/promptfoo-install.js';
 import { mapAssertion } from '../src/interop/promptfoo/assertions.js';
+import { importPromptfoo } from '../src/interop/promptfoo/import.js';
 import { listValues } from '../src/interop/promptfoo/text.js';
 import { compileRegex } from '../src/core/regex.js';
 import { type FakeLlmProcess, startFakeLlmProcess } from './fake-llm/process.js';
@@ -70,6 +71,46 @@ describe('convotest import promptfoo', () => {
     const result = await runCli(['import', 'promptfoo', 'promptfooconfig.yaml'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe('convotest: promptfooconfig.yaml  tests[0].assert[0].type  required');
+  });
+});
+
+describe('promptfoo tests → cases', () => {
+  const options = { prefix: 'pf-t', configDirFromModules: '../..' };
+  it('expands list vars and prompts as promptfoo does, and names what it does not use', () => {
+    const result = importPromptfoo(
+      {
+        file: 'promptfooconfig.yaml',
+        prompts: [
+          { label: 'prompts[0]', template: 'Q: {{q}}' },
+          { label: 'prompts[1]', template: '[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"},{"role":"user","content":"{{q}}"}]' },
+        ],
+        tests: [
+          { at: 'tests[0]', test: { vars: { q: ['a', 'b'] }, assert: [{ type: 'llm-rubric', value: 'ok', provider: 'openai:gpt-4o' }] } },
+          { at: 'tests[1]', test: { vars: { q: 'c' }, options: { transform: 'output.trim()' }, assert: [{ type: 'contains', value: 'c' }] } },
+        ],
+        defaultTest: {},
+        unread: [{ at: 'tests[2]', reason: 'tests from t.csv: only YAML/JSON test files are imported (CSV, JSONL and generators are not)' }],
+      },
+      options,
+    );
+    expect(result.golden.cases.map((c) => [c.id, c.turns?.[0]?.user, c.system])).toEqual([
+      ['pf-t-1-p1', 'Q: a', undefined],
+      ['pf-t-2-p1', 'Q: b', undefined],
+      ['pf-t-3-p1', 'Q: c', undefined],
+      ['pf-t-4-p2', 'a', 'Be brief.'],
+      ['pf-t-5-p2', 'b', 'Be brief.'],
+      ['pf-t-6-p2', 'c', 'Be brief.'],
+    ]);
+    expect(result.golden.cases[0]!.metadata!['promptfoo']).toMatchObject({ notes: [{ at: 'tests[0] (vars combination 1).assert[0]', type: 'llm-rubric', note: expect.stringContaining('provider: "openai:gpt-4o" not used') }] });
+    expect(result.unmapped.map((u) => `${u.case ?? '-'} ${u.at}: ${u.reason}`)).toEqual([
+      '- tests[2]: tests from t.csv: only YAML/JSON test files are imported (CSV, JSONL and generators are not)',
+      "pf-t-3-p1 tests[1].assert[0]: the test's options.transform changes the output every assertion sees; convotest graders check the reply itself",
+      'pf-t-4-p2 tests[0] (vars combination 1) prompt prompts[1]: 2 chat message(s) besides the system prompt and the last user message (few-shot examples) are not imported',
+      'pf-t-5-p2 tests[0] (vars combination 2) prompt prompts[1]: 2 chat message(s) besides the system prompt and the last user message (few-shot examples) are not imported',
+      "pf-t-6-p2 tests[1] prompt prompts[1]: 2 chat message(s) besides the system prompt and the last user message (few-shot examples) are not imported",
+      "pf-t-6-p2 tests[1].assert[0]: the test's options.transform changes the output every assertion sees; convotest graders check the reply itself",
+    ]);
+    expect(result.stats).toEqual({ tests: 2, cases: 6, turns: 6, assertions: 6, mapped: 4, notes: 0 });
   });
 });
 

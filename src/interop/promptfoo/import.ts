@@ -42,6 +42,12 @@ export interface PromptfooImport {
   stats: { tests: number; cases: number; turns: number; assertions: number; mapped: number; notes: number };
 }
 
+/** Assertion keys the mapping reads; any other key given is named in the case's notes. */
+const USED_KEYS = new Set(['type', 'value', 'threshold']);
+
+/** Test keys that change what promptfoo checks or sends and are not imported (named in the case's notes). */
+const TEST_KEYS_NOT_USED = ['threshold', 'options', 'provider', 'providerOutput', 'prompts', 'assertScoringFunction'];
+
 interface Step {
   at: string;
   test: PromptfooTest;
@@ -173,11 +179,20 @@ export function importPromptfoo(loaded: LoadedPromptfoo, options: ImportOptions)
       if (rendered.dropped > 0) {
         caseUnmapped.push({ turn, at: `${step.at} prompt ${step.prompt.label}`, reason: `${rendered.dropped} chat message(s) besides the system prompt and the last user message (few-shot examples) are not imported` });
       }
+      for (const key of TEST_KEYS_NOT_USED) {
+        const value = key === 'options' ? Object.keys(step.test.options ?? {}).filter((k) => k !== 'transform' && k !== 'postprocess') : step.test[key];
+        if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+        notes.push({ turn, at: step.at, type: 'test', note: `${key}${key === 'options' ? ` (${(value as string[]).join(', ')})` : ''} not used: convotest replays the turn with each variant and grades with its own graders` });
+      }
       const expect: Required<Pick<TurnExpect, 'must_match' | 'must_not_match' | 'graders'>> & { reference?: string } = { must_match: [], must_not_match: [], graders: [] };
       (step.test.assert ?? []).forEach((a: PromptfooAssertion, i) => {
         stats.assertions++;
         const at = `${step.at}.assert[${i}]`;
-        const mapped = mapAssertion(a, { at, vars: step.vars, configDirFromModules: options.configDirFromModules, prefix: options.prefix });
+        const transformed = step.test.options?.['transform'] ?? step.test.options?.['postprocess'];
+        const mapped =
+          transformed !== undefined
+            ? ({ kind: 'unmapped', reason: "the test's options.transform changes the output every assertion sees; convotest graders check the reply itself" } as const)
+            : mapAssertion(a, { at, vars: step.vars, configDirFromModules: options.configDirFromModules, prefix: options.prefix });
         const report = (reason: string) => caseUnmapped.push({ turn, at, type: a.type, reason });
         switch (mapped.kind) {
           case 'patterns':
@@ -206,8 +221,10 @@ export function importPromptfoo(loaded: LoadedPromptfoo, options: ImportOptions)
             return;
         }
         stats.mapped++;
-        const ignored = (['weight', 'metric'] as const).filter((k) => a[k] !== undefined && !(k === 'weight' && a.weight === 1));
-        if (ignored.length > 0) notes.push({ turn, at, type: a.type, note: `${ignored.map((k) => `${k}: ${String(a[k])}`).join(', ')} not used: convotest counts every check of a turn alike` });
+        const ignored = Object.keys(a).filter((k) => !USED_KEYS.has(k) && !(k === 'config' && a.type.endsWith('javascript')) && !(k === 'weight' && a.weight === 1));
+        if (ignored.length > 0) {
+          notes.push({ turn, at, type: a.type, note: `${ignored.map((k) => `${k}: ${JSON.stringify(a[k])}`).join(', ')} not used (convotest counts every check of a turn alike; its judge is the config's)` });
+        }
       });
       const turnExpect: TurnExpect = {
         ...(expect.must_match.length > 0 ? { must_match: expect.must_match } : {}),
