@@ -21,7 +21,7 @@ async function scratch(fixture: string): Promise<string> {
 }
 
 describe('convotest import promptfoo', () => {
-  it('maps every assertion of the example config or names it with why, writes graders, and the result validates', async () => {
+  it('maps every assertion of the example config or names it with why, writes graders, and the result validates', { timeout: 180_000 }, async () => {
     const dir = await scratch('import');
     const imported = await runCli(['import', 'promptfoo', 'pf/promptfooconfig.yaml', '--out', 'golden-sets/support.yaml'], { cwd: dir });
     expect(imported.stderr).toBe('');
@@ -65,7 +65,7 @@ describe('convotest import promptfoo', () => {
     expect(graders.graders.map((g) => g['kind']).sort()).toEqual(['custom', 'custom', 'custom', 'custom', 'judge', 'judge']);
   });
 
-  it('reports a promptfoo config it cannot read with the file and field (exit 2)', async () => {
+  it('reports a promptfoo config it cannot read with the file and field (exit 2)', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pf-import-bad-'));
     await writeFile(join(dir, 'promptfooconfig.yaml'), 'prompts: [hi]\ntests:\n  - vars: { q: 1 }\n    assert: [{ value: 3 }]\n');
     const result = await runCli(['import', 'promptfoo', 'promptfooconfig.yaml'], { cwd: dir });

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { PromptfooInstall } from '../scripts/promptfoo-install.js';
 import { type FakeLlmProcess, startFakeLlmProcess } from './fake-llm/process.js';
 import { repoRoot, runCli } from './helpers/cli.js';
@@ -105,6 +106,37 @@ function convotestGrades(jsonl: string): Map<string, Graded> {
   }
   return out;
 }
+
+describe('convotest export promptfoo without promptfoo', () => {
+  it('names what it cannot export, and refuses a project without a model variant (exit 2)', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pf-export-'));
+    await mkdir(join(dir, 'golden-sets'));
+    await writeFile(join(dir, 'golden-sets/cases.yaml'), GOLDEN);
+    await mkdir(join(dir, 'graders'));
+    await writeFile(join(dir, 'graders/polite.yaml'), POLITE);
+    const agents = (extra: string) => `goldenSets: [golden-sets]\ngraders: [graders]\nagents:\n  web: { kind: http, url: 'http://127.0.0.1:9/chat' }\n${extra}`;
+    await writeFile(join(dir, 'convotest.config.yaml'), agents(''));
+    const refused = await runCli(['export', 'promptfoo', '--out', 'pf/promptfooconfig.yaml'], { cwd: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe('convotest: convotest.config  agents  no model variant to export: replayed cases need one (agents with kind: model)');
+
+    await writeFile(join(dir, 'convotest.config.yaml'), agents("  bot: { kind: model, provider: openai, model: gpt-4o-mini, tools: expected, params: { temperature: 0.2, maxTokens: 300 } }\n"));
+    const exported = await runCli(['export', 'promptfoo', '--out', 'pf/promptfooconfig.yaml'], { cwd: dir });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toBe(
+      [
+        'wrote pf/promptfooconfig.yaml: 1 providers, 4 cases as 5 tests (1 recorded)',
+        '  not exported: variant web: a http agent has no promptfoo provider here (only model variants are exported)',
+        "  not exported: variant bot tools: exported without tools: promptfoo tests cannot answer tool calls with the cases' scripted tool results",
+        '',
+      ].join('\n'),
+    );
+    const written = parse(await readFile(join(dir, 'pf/promptfooconfig.yaml'), 'utf8')) as { providers: unknown[]; tests: Array<{ assert?: Array<{ value: string; config: unknown }> }> };
+    expect(written.providers).toEqual([{ id: 'openai:chat:gpt-4o-mini', label: 'bot', prompts: ['bot'], config: { temperature: 0.2, max_tokens: 300 } }]);
+    // The assertion module is referenced from the promptfoo config's folder; the project is its parent.
+    expect(written.tests[0]!.assert![0]).toMatchObject({ value: expect.stringMatching(/^file:\/\/.*dist\/interop\/promptfoo-assert\.js$/), config: { project: '..', case: 'refund-window' } });
+  });
+});
 
 describe.skipIf(skip !== undefined)('promptfoo round trip (export → promptfoo eval → results)', () => {
   let llm: FakeLlmProcess;
