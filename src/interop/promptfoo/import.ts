@@ -237,7 +237,8 @@ export function importPromptfoo(loaded: LoadedPromptfoo, options: ImportOptions)
       sources.push(step.at);
     }
     if (systems.size > 1) caseUnmapped.push({ at: sources.join(', '), reason: 'the turns render different system prompts; the first is kept' });
-    for (const u of caseUnmapped) if (!unmapped.includes(u)) unmapped.push({ case: id, ...u });
+    // A group whose every test failed to render made no case: its entries carry no case id.
+    for (const u of caseUnmapped) if (!unmapped.includes(u)) unmapped.push(turns.length > 0 ? { case: id, ...u } : u);
     if (turns.length === 0) continue;
     const metadata = {
       promptfoo: {
