@@ -17,7 +17,7 @@
  *   npx tsx bench/vs-promptfoo.ts --workload a --n 200 --runs 3
  *   npx tsx bench/vs-promptfoo.ts --promptfoo-dir /tmp/pf              # another scratch folder
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFakeLlmProcess } from '../test/fake-llm/process.js';
 import { repoRoot } from '../test/helpers/cli.js';
+import { defaultPromptfooDir, ensurePromptfoo } from '../scripts/promptfoo-install.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +35,7 @@ const { values } = parseArgs({
     workload: { type: 'string', default: 'a,b' },
     runs: { type: 'string', default: '2' },
     'promptfoo-version': { type: 'string', default: '0.121' },
-    'promptfoo-dir': { type: 'string', default: join(process.env['TMPDIR'] ?? tmpdir(), 'convotest-promptfoo') },
+    'promptfoo-dir': { type: 'string', default: defaultPromptfooDir() },
   },
 });
 const N = Number(values.n);
@@ -48,17 +49,9 @@ for (const w of WORKLOADS) if (w !== 'a' && w !== 'b') throw new Error(`--worklo
 if (!existsSync(TIME)) throw new Error(`${TIME} is needed (Debian package "time") to measure CPU and peak RSS`);
 if (!existsSync(join(repoRoot, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
 
-/** promptfoo's CLI entry, installed into the scratch folder on first use. */
+/** promptfoo's CLI entry, installed into the scratch folder on first use (scripts/promptfoo-install.ts). */
 function promptfooEntry(): { entry: string; version: string } {
-  const pkg = join(PF_DIR, 'node_modules/promptfoo/package.json');
-  if (!existsSync(pkg)) {
-    console.error(`installing promptfoo@${values['promptfoo-version']} into ${PF_DIR} (once; it is large) …`);
-    execFileSync('mkdir', ['-p', PF_DIR]);
-    if (!existsSync(join(PF_DIR, 'package.json'))) execFileSync('sh', ['-c', `echo '{"name":"pf-scratch","private":true}' > package.json`], { cwd: PF_DIR });
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', `promptfoo@${values['promptfoo-version']}`], { cwd: PF_DIR, stdio: 'inherit' });
-  }
-  const meta = JSON.parse(execFileSync('cat', [pkg], { encoding: 'utf8' })) as { version: string; bin: Record<string, string> };
-  return { entry: join(PF_DIR, 'node_modules/promptfoo', meta.bin['promptfoo']!), version: meta.version };
+  return ensurePromptfoo({ dir: PF_DIR, version: values['promptfoo-version'], log: (line) => console.error(line) });
 }
 
 const question = (i: number) => `Case ${i}: what is six times seven?`;

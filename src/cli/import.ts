@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { tauBenchCommand } from './import-tau-bench.js';
 import type { CliContext } from './main.js';
+import { promptfooImportCommand } from './import-promptfoo.js';
 
 interface OpenAiMessagesOptions {
   out: string;
@@ -57,9 +58,10 @@ non-scalar ones → case "metadata". Exit codes: 0 written, 2 bad input (the rec
     .description('convert conversation logs from other tools into golden-set cases')
     .addCommand(openaiMessages)
     .addCommand(tauBenchCommand(ctx, parseTags))
+    .addCommand(promptfooImportCommand(ctx))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ convotest import openai-messages logs.jsonl --out golden-sets/imported.jsonl\n  $ convotest import tau-bench trajectories.json --out golden-sets/tau-airline.yaml',
+      '\nExamples:\n  $ convotest import openai-messages logs.jsonl --out golden-sets/imported.jsonl\n  $ convotest import tau-bench trajectories.json --out golden-sets/tau-airline.yaml\n  $ convotest import promptfoo promptfooconfig.yaml --out golden-sets/promptfoo.yaml',
     );
 }
 

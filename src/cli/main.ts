@@ -14,6 +14,7 @@ import { gateCommand } from './gate.js';
 import { compareCommand } from './compare.js';
 import { analyticsCommand } from './analytics.js';
 import { mergeCommand } from './merge.js';
+import { exportCommand } from './export.js';
 
 /** What a command needs from the program around it. */
 export interface CliContext {
@@ -28,7 +29,7 @@ export interface CliContext {
  * Each command lives in its own file and exports a factory `(ctx) => Command`.
  * Add new commands to this list.
  */
-const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, regradeCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand, compareCommand, analyticsCommand, mergeCommand];
+const commands: Array<(ctx: CliContext) => Command> = [initCommand, runCommand, regradeCommand, validateCommand, verifyCommand, reportCommand, viewCommand, agreementCommand, importCommand, gateCommand, compareCommand, analyticsCommand, mergeCommand, exportCommand];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
