@@ -31,8 +31,12 @@ export interface RunWriterOptions {
 
 /**
  * Streams a run record to `path` (created, never appended to: a resumed run writes a new record).
- * Lines are written one at a time in call order; each write is awaited before the next starts,
- * so the file is always a valid prefix of the record.
+ * Lines are chained in call order and handed to the OS with at most one `write` per line: lines
+ * that arrive while a write is in flight go out together in the next one. A line's promise
+ * resolves once the write holding it has returned, so the file is always a valid prefix of the
+ * record, and what a SIGKILL leaves is every line whose promise resolved (the OS has it; only
+ * a power loss can take it back before `finish` syncs) plus at most a last partial line, which
+ * the reader drops with a warning.
  *
  * @example
  * const w = await createRunWriter('runs/r1.jsonl', header);
@@ -55,20 +59,17 @@ export async function createRunWriter(
     if (existing) throw Object.assign(new Error(`EEXIST: file already exists, open '${path}'`), { code: 'EEXIST', path });
   }
   const file: FileHandle = await open(target, 'wx');
+  const lines = createLineBatcher(file);
   let prev = GENESIS;
-  let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
+  // Chaining is synchronous, so lines are hashed and queued in exactly the order of the calls.
   const append = (value: object, sign?: string): Promise<void> => {
     if (closed) return Promise.reject(new Error(`run record ${path} is closed`));
-    const next = queue.then(async () => {
-      const chained = chainLine(value, prev);
-      const line = sign ? signLine(chained.line, sign) : chained.line;
-      await file.write(`${line}\n`);
-      prev = sign ? sha256(line) : chained.hash;
-    });
-    queue = next.catch(() => undefined);
-    return next;
+    const chained = chainLine(value, prev);
+    const line = sign ? signLine(chained.line, sign) : chained.line;
+    prev = sign ? sha256(line) : chained.hash;
+    return lines.push(line);
   };
 
   await append({ type: 'header', ...header });
@@ -77,7 +78,7 @@ export async function createRunWriter(
     path,
     writeResult: (result) => append({ type: 'result', ...result }),
     async finish(summary) {
-      await queue;
+      await lines.idle();
       await append({ type: 'summary', ...summary, digest: prev }, options.signingKey);
       closed = true;
       await file.sync();
@@ -89,18 +90,75 @@ export async function createRunWriter(
     },
     async close() {
       if (closed) return;
-      await queue;
       closed = true;
+      await lines.idle();
       await file.close();
       if (target !== path) await rm(target, { force: true });
     },
     async discard() {
       if (!closed) {
-        await queue;
         closed = true;
+        await lines.idle();
         await file.close();
       }
       await rm(target, { force: true });
     },
   };
+}
+
+/**
+ * Writes lines to `file` in order with one write in flight at most; lines pushed meanwhile are
+ * joined into the next write. Each push resolves (or rejects) with the write that holds it. After
+ * a failed write nothing more is written (a later line after a hole would break the chain).
+ */
+function createLineBatcher(file: FileHandle): { push(line: string): Promise<void>; idle(): Promise<void> } {
+  let pending: string[] = [];
+  let waiters: Array<{ resolve(): void; reject(error: unknown): void }> = [];
+  let writing = false;
+  let drained: Promise<void> = Promise.resolve();
+  let failure: unknown;
+
+  const flush = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const text = pending.length === 1 ? `${pending[0]}\n` : `${pending.join('\n')}\n`;
+      const batch = waiters;
+      pending = [];
+      waiters = [];
+      try {
+        if (failure !== undefined) throw failure;
+        await writeAll(file, text);
+      } catch (error) {
+        failure ??= error;
+        for (const w of batch) w.reject(error);
+        continue;
+      }
+      for (const w of batch) w.resolve();
+    }
+    writing = false;
+  };
+
+  return {
+    push(line) {
+      if (failure !== undefined) return Promise.reject(failure);
+      const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
+      pending.push(line);
+      if (!writing) {
+        writing = true;
+        drained = flush();
+      }
+      return done;
+    },
+    async idle() {
+      while (writing) await drained;
+    },
+  };
+}
+
+/** One write for `text`; a short write (rare on a local file) is completed from where it stopped. */
+async function writeAll(file: FileHandle, text: string): Promise<void> {
+  const { bytesWritten } = await file.write(text);
+  const bytes = Buffer.byteLength(text);
+  if (bytesWritten >= bytes) return;
+  const rest = Buffer.from(text).subarray(bytesWritten);
+  for (let at = 0; at < rest.length; ) at += (await file.write(rest, at)).bytesWritten;
 }
