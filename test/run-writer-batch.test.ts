@@ -10,10 +10,10 @@ import { syntheticHeader, syntheticResult } from './helpers/synthetic-run.js';
 const OPTIONS = { cases: 200, variants: ['baseline'] };
 
 describe('the run writer under concurrent results', () => {
-  it('chains lines in call order when many results arrive while a write is in flight', async () => {
+  it('chains lines in call order when many results arrive at once', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'convotest-batch-')), 'out.jsonl');
     const writer = await createRunWriter(path, syntheticHeader(OPTIONS));
-    // Not awaited one by one: these pile up behind the first write and go out in batches.
+    // Not awaited one by one, as the runner's concurrent cases finish.
     await Promise.all(Array.from({ length: OPTIONS.cases }, (_, i) => writer.writeResult(syntheticResult(OPTIONS, i, 'baseline'))));
     await writer.finish({ status: 'complete', endedAt: '2026-01-01T00:10:00.000Z', results: OPTIONS.cases, errors: 0 });
     const bytes = await readFile(path);
