@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeFetch } from '../src/models/node-fetch.js';
+import { createNodeFetch, rejectMalformedJson } from '../src/models/node-fetch.js';
 
 let server: Server;
 let base: string;
@@ -74,5 +74,46 @@ describe('createNodeFetch', () => {
     const error = await fetch(`${base}/hang`, { signal: controller.signal }).catch((e: unknown) => e);
     expect((error as Error).name).toBe('AbortError');
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('the buffered response', () => {
+  const fetch = createNodeFetch();
+
+  it('reads headers case-insensitively and iterates them sorted, as Headers does', async () => {
+    const res = await fetch(`${base}/echo`, { method: 'POST', headers: [['Authorization', 'Bearer x']], body: '{}' });
+    expect(res.headers.get('X-Seen-Auth')).toBe('Bearer x');
+    const names: string[] = [];
+    res.headers.forEach((_value, name) => names.push(name));
+    expect(names).toEqual([...names].sort());
+    expect(names).toContain('content-type');
+    expect(res.url).toBe(`${base}/echo`);
+  });
+
+  it('gives its body once, like fetch, and a stream when asked for one', async () => {
+    const res = await fetch(`${base}/echo`, { method: 'POST', body: 'x' });
+    expect(res.bodyUsed).toBe(false);
+    const reader = res.clone().body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('"method":"POST"');
+    await res.text();
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.json()).rejects.toThrow(TypeError);
+  });
+
+  it('hands the JSON that rejectMalformedJson checked to json(), parsed once', async () => {
+    const checked = rejectMalformedJson(fetch);
+    const res = await checked(`${base}/echo`, { method: 'POST', body: 'y' });
+    const parse = JSON.parse;
+    let parses = 0;
+    JSON.parse = ((...args: Parameters<typeof JSON.parse>) => {
+      parses++;
+      return parse(...args);
+    }) as typeof JSON.parse;
+    try {
+      expect(await res.json()).toMatchObject({ method: 'POST', body: 'y' });
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(parses).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binomialUpperTail, mcnemarExact, signTestOneSided } from '../src/core/stats/binomial.js';
-import { bootstrapMean, pairedBootstrap, quantile } from '../src/core/stats/bootstrap.js';
+import { binomialQuantile, bootstrapMean, pairedBootstrap, quantile } from '../src/core/stats/bootstrap.js';
 import { holm } from '../src/core/stats/holm.js';
 import { normalCdf, normalQuantile } from '../src/core/stats/normal.js';
 import { casesNeeded, minimumDetectableDrop } from '../src/core/stats/power.js';
-import { createRng } from '../src/core/stats/prng.js';
+import { createRng, randomInt, skipDraws } from '../src/core/stats/prng.js';
 import { signFlipTest } from '../src/core/stats/sign-flip.js';
 import { wilson } from '../src/core/stats/wilson.js';
 
@@ -210,5 +210,60 @@ describe('bootstrap beyond normalAbove', () => {
     expect(normal.mean).toBe(boot.mean);
     expect(Math.abs(normal.lo - boot.lo)).toBeLessThan(0.002);
     expect(Math.abs(normal.hi - boot.hi)).toBeLessThan(0.002);
+  });
+});
+
+describe('bootstrap without resampling where its distribution is known', () => {
+  it('skipping draws leaves the generator where drawing them would (also past 2^32 draws)', () => {
+    for (const count of [0, 1, 1000, 2_000_000, 2 ** 32 + 17, 3 * 2 ** 40]) {
+      const skipped = createRng(99);
+      skipDraws(skipped, count);
+      const drawn = createRng(99);
+      // 2^32 draws bring mulberry32's state back to where it was.
+      for (let i = 0; i < count % 2 ** 32; i++) drawn();
+      expect([skipped(), skipped()], String(count)).toEqual([drawn(), drawn()]);
+    }
+  });
+
+  it('pass/fail values: the binomial quantiles that resampling approaches', () => {
+    const xs = Array.from({ length: 60 }, (_, i) => (i % 5 === 0 ? 0 : 1)); // 48 / 60
+    const exact = bootstrapMean(xs, { rng: createRng(3) });
+    expect(exact.mean).toBeCloseTo(0.8, 12);
+    expect([exact.lo * 60, exact.hi * 60]).toEqual([binomialQuantile(48, 60, 0.025), binomialQuantile(48, 60, 0.975)]);
+    // A long Monte Carlo of the same resampling lands within one case of it.
+    const rng = createRng(11);
+    const means = Array.from({ length: 20_000 }, () => {
+      let s = 0;
+      for (let i = 0; i < 60; i++) s += xs[randomInt(rng, 60)]!;
+      return s / 60;
+    });
+    expect(Math.abs(quantile(means, 0.025) - exact.lo)).toBeLessThanOrEqual(1 / 60 + 1e-12);
+    expect(Math.abs(quantile(means, 0.975) - exact.hi)).toBeLessThanOrEqual(1 / 60 + 1e-12);
+  });
+
+  it.each([
+    // [successes, n, q, smallest k with P(X ≤ k) ≥ q] from the binomial CDF
+    [5, 10, 0.025, 2],
+    [5, 10, 0.975, 8],
+    [7, 10, 0.025, 4],
+    [1, 10, 0.5, 1],
+    [1999, 2000, 0.025, 1997],
+    [1, 2000, 0.975, 3],
+  ])('binomialQuantile(%i, %i, %f) = %i', (successes, n, q, k) => {
+    expect(binomialQuantile(successes, n, q)).toBe(k);
+  });
+
+  it('later intervals from the same generator are the ones resampling every statistic gave', () => {
+    const binary = Array.from({ length: 40 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const equal = Array.from({ length: 30 }, () => 0.5);
+    const scores = [0.2, 0.9, 0.7, 0.4, 1, 0.6, 0.8, 0.3];
+    const fast = createRng(5);
+    bootstrapMean(binary, { rng: fast, resamples: 500 });
+    bootstrapMean(equal, { rng: fast, resamples: 500 });
+    const after = bootstrapMean(scores, { rng: fast, resamples: 500 });
+    // What resampling the first two would have drawn: n × B draws each.
+    const slow = createRng(5);
+    for (let i = 0; i < (40 + 30) * 500; i++) slow();
+    expect(after).toEqual(bootstrapMean(scores, { rng: slow, resamples: 500 }));
   });
 });

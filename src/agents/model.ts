@@ -73,7 +73,7 @@ async function readSystemFile(name: string, file: string, deps: AgentDeps): Prom
 async function buildChatModel(ref: ModelRef, deps: AgentDeps): Promise<ChatModel> {
   if (deps.createChatModel) return deps.createChatModel(ref);
   const models = await import('../models/index.js');
-  return models.createChatModel(ref, {
+  return models.loadChatModel(ref, {
     env: deps.env,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     ...(deps.now ? { now: deps.now } : {}),

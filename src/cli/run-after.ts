@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { GateRun, Verdict } from '../core/gate.js';
 import { summarize } from '../core/summary.js';
-import { readRun, readRunAll } from '../io/run-reader.js';
+import { readRecordEnds, readRunAll } from '../io/run-reader.js';
 import { formatRunSummary } from '../report/console-run.js';
 import { renderHtmlReport, storedSummary } from '../report/html.js';
 import { gateMarkdown } from '../report/markdown-gate.js';
@@ -72,9 +72,7 @@ function configGateRules(prepared: ConfigOfRun): GateRulesSource {
   return { rules: prepared.config.gate, prefix: ['gate'], ...(file !== undefined ? { file } : {}), ...(text !== undefined ? { text } : {}) };
 }
 
-/** Streams past the results of a record to its summary line, holding none of them. */
+/** The header and summary line of the record just written (its results are not read again). */
 async function readHeaderAndSummary(path: string) {
-  const run = await readRun(path);
-  for await (const _ of run.results);
-  return { header: run.header, results: [], summaryLine: run.summaryLine };
+  return { ...(await readRecordEnds(path)), results: [] };
 }

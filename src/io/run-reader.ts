@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { cleanIntegrity, type RecordIntegrity } from '../core/gate/integrity.js';
 import { ConvotestError, InputError } from '../errors.js';
@@ -160,6 +160,51 @@ export async function readRunAll(
   const results: RunResult[] = [];
   for await (const r of run.results) results.push(r);
   return { header: run.header, results, summaryLine: run.summaryLine, status: run.status, warnings: run.warnings, integrity: run.integrity };
+}
+
+/**
+ * The header and the summary line of a record, read from its first and last lines only: for a
+ * record this process has just written (the end of `convotest run`), where streaming and
+ * checking every result again would cost as much as writing them did. The summary line is
+ * undefined when the last line is not one (a run that did not finish).
+ */
+export async function readRecordEnds(path: string): Promise<{ header: RunHeader; summaryLine: RunSummaryLine | undefined }> {
+  const file = await open(path, 'r');
+  try {
+    const header = parseHeader(path, await readLineAt(file, 'first'));
+    let value: unknown;
+    try {
+      value = JSON.parse(await readLineAt(file, 'last'));
+    } catch {
+      return { header, summaryLine: undefined };
+    }
+    const summaryLine = (value as { type?: unknown }).type === 'summary' ? RunSummaryLineSchema.parse(value) : undefined;
+    return { header, summaryLine };
+  } finally {
+    await file.close();
+  }
+}
+
+/** The first line, or the last non-empty one, of an open file; bytes are decoded once the line is whole. */
+async function readLineAt(file: FileHandle, which: 'first' | 'last'): Promise<string> {
+  const { size } = await file.stat();
+  let bytes = Buffer.alloc(0);
+  for (let chunk = 64 * 1024; bytes.length < size; chunk *= 2) {
+    const length = Math.min(chunk, size - bytes.length);
+    const at = which === 'first' ? bytes.length : size - bytes.length - length;
+    const { buffer } = await file.read(Buffer.alloc(length), 0, length, at);
+    bytes = which === 'first' ? Buffer.concat([bytes, buffer]) : Buffer.concat([buffer, bytes]);
+    if (which === 'first') {
+      const end = bytes.indexOf(0x0a);
+      if (end >= 0) return bytes.subarray(0, end).toString('utf8');
+    } else {
+      let end = bytes.length;
+      while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
+      const start = bytes.lastIndexOf(0x0a, end - 1);
+      if (start >= 0) return bytes.subarray(start + 1, end).toString('utf8');
+    }
+  }
+  return bytes.toString('utf8').trim();
 }
 
 function parseHeader(path: string, text: string): RunHeader {

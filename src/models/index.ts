@@ -1,9 +1,7 @@
 import { ConvotestError } from '../errors.js';
-import { createAnthropicModel } from './anthropic.js';
 import { withCallSignal } from './call-signal.js';
 import { createNodeFetch } from './node-fetch.js';
-import type { ChatModel } from './chat.js';
-import { createOpenAIModel } from './openai.js';
+import type { ChatModel, ChatRequest } from './chat.js';
 import { type ChatModelDeps, keyEnvOf, missingKey, type ModelRefInput } from './settings.js';
 
 export type { ChatModel, ChatRequest, ChatResponse } from './chat.js';
@@ -19,7 +17,10 @@ export { countTokens, createTokenizer, estimateUsage, type Tokenizer } from './t
  * ANTHROPIC_API_KEY); the base URL from `baseURL`, else `baseURLEnv` (default OPENAI_BASE_URL /
  * ANTHROPIC_BASE_URL). Retries (`maxRetries`, honouring retry-after) and `timeoutMs` are the SDKs'.
  * Requests go over `node:http(s)` keep-alive agents (src/models/node-fetch.ts) unless `deps.fetch` is given.
- * Throws E_CONFIG when the key is missing (check `missingKey` first to skip instead).
+ * Only the provider's own SDK is imported, in the background from here on; its one client is
+ * built once and serves every call (`loadChatModel` waits until it is ready, so that the import
+ * never counts against a first call's timeout). Throws E_CONFIG when the key is missing (check
+ * `missingKey` first to skip instead).
  *
  * @example
  * const model = createChatModel({ provider: 'openai', model: 'gpt-4o-mini' });
@@ -27,17 +28,36 @@ export { countTokens, createTokenizer, estimateUsage, type Tokenizer } from './t
  * reply.content; reply.usage; // { input, output, cached }
  */
 export function createChatModel(ref: ModelRefInput, deps: ChatModelDeps = {}): ChatModel {
+  return providerModel(ref, deps).model;
+}
+
+/** {@link createChatModel}, resolved once the provider's SDK is loaded and its client built. */
+export async function loadChatModel(ref: ModelRefInput, deps: ChatModelDeps = {}): Promise<ChatModel> {
+  const { model, ready } = providerModel(ref, deps);
+  await ready;
+  return model;
+}
+
+function providerModel(ref: ModelRefInput, deps: ChatModelDeps): { model: ChatModel; ready: Promise<ChatModel> } {
   const env = deps.env ?? process.env;
   const missing = missingKey(ref, env);
   if (missing) throw new ConvotestError('E_CONFIG', `${ref.provider} ${ref.model}: ${missing}`);
   const apiKey = (env[keyEnvOf(ref)] ?? '').trim();
   // node:http with keep-alive costs a third of the CPU of the built-in fetch per call (bench/overhead.ts).
   const fetch = deps.fetch ?? createNodeFetch();
+  const modelDeps = { ...deps, env, fetch };
+  const build: Record<ModelRefInput['provider'], () => Promise<ChatModel>> = {
+    openai: async () => (await import('./openai.js')).createOpenAIModel(ref, apiKey, modelDeps),
+    anthropic: async () => (await import('./anthropic.js')).createAnthropicModel(ref, apiKey, modelDeps),
+  };
+  const ready = build[ref.provider]();
+  // A failed import surfaces on the first call (or from loadChatModel), not as an unhandled rejection.
+  ready.catch(() => undefined);
   // Each call gets its own signal: the SDKs never remove the listener they add to the one given.
-  switch (ref.provider) {
-    case 'openai':
-      return withCallSignal(createOpenAIModel(ref, apiKey, { ...deps, env, fetch }));
-    case 'anthropic':
-      return withCallSignal(createAnthropicModel(ref, apiKey, { ...deps, env, fetch }));
-  }
+  const model = withCallSignal({
+    provider: ref.provider,
+    model: ref.model,
+    chat: async (request: ChatRequest) => (await ready).chat(request),
+  });
+  return { model, ready };
 }

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
+import { BufferedResponse, ResponseHeaders } from './buffered-response.js';
 
 /**
  * A `fetch` for provider SDKs over `node:http` with keep-alive agents. Node's built-in fetch
  * (undici with WHATWG streams) costs about 3–4× the CPU of a plain `node:http` request per call
  * (bench/overhead.ts), which dominates the harness's own cost at high concurrency. This covers
  * what the SDKs use: method, headers, a string or byte body, an AbortSignal, and a buffered
- * response. A dropped connection rejects with a TypeError (as fetch does), so the SDKs retry it.
+ * response (a {@link BufferedResponse}: no WHATWG stream unless its `body` is asked for). A
+ * dropped connection rejects with a TypeError (as fetch does), so the SDKs retry it.
  */
 export function createNodeFetch(options: { maxSockets?: number } = {}): typeof fetch {
   const agents = {
@@ -14,17 +16,16 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
     'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
   };
   const nodeFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    if (typeof Request !== 'undefined' && input instanceof Request) return fetch(input, init);
+    // A Request object (the SDKs pass a string): fetch handles it. Not `instanceof Request`,
+    // which would load undici only to answer no.
+    if (typeof input === 'object' && !(input instanceof URL)) return fetch(input, init);
     const url = new URL(String(input));
     const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
     if (!transport) return fetch(input, init);
     const body = await bodyBytes(init.body);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
-    const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, key) => {
-      headers[key] = value;
-    });
+    const headers = requestHeaders(init.headers);
     if (body && headers['content-length'] === undefined) headers['content-length'] = String(body.byteLength);
 
     return new Promise<Response>((resolve, reject) => {
@@ -41,12 +42,10 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
             settled = true;
             signal?.removeEventListener('abort', onAbort);
             const status = response.statusCode ?? 0;
-            const responseHeaders = new Headers();
-            for (const [key, value] of Object.entries(response.headers)) {
-              if (value !== undefined) responseHeaders.set(key, Array.isArray(value) ? value.join(', ') : value);
-            }
             const noBody = status === 204 || status === 304 || (init.method ?? 'GET') === 'HEAD';
-            resolve(new Response(noBody ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));
+            const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            const buffered = new BufferedResponse(noBody ? null : bytes, status, response.statusMessage ?? '', new ResponseHeaders(response.headers), url.href);
+            resolve(buffered as unknown as Response);
           });
         },
       );
@@ -65,6 +64,22 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
     });
   };
   return nodeFetch as typeof fetch;
+}
+
+/** The request's headers as a plain object with lower-case names (the SDKs give a `Headers`). */
+function requestHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!init) return headers;
+  if (Array.isArray(init)) {
+    for (const [key, value] of init) if (key !== undefined && value !== undefined) headers[key.toLowerCase()] = value;
+  } else if (typeof (init as Headers).forEach === 'function') {
+    (init as Headers).forEach((value, key) => {
+      headers[key] = value;
+    });
+  } else {
+    for (const [key, value] of Object.entries(init as Record<string, string>)) headers[key.toLowerCase()] = value;
+  }
+  return headers;
 }
 
 async function bodyBytes(body: RequestInit['body']): Promise<Uint8Array | undefined> {
@@ -107,13 +122,16 @@ export function rejectMalformedJson(inner: typeof fetch): typeof fetch {
     const response = await inner(input, init);
     if (!response.ok || !/\bjson\b/i.test(response.headers.get('content-type') ?? '')) return response;
     const text = await response.text();
+    let value: unknown;
     try {
-      JSON.parse(text);
+      value = JSON.parse(text);
     } catch {
       const flat = text.replace(/\s+/g, ' ').trim();
       throw new MalformedJsonError(response.status, flat.length > 120 ? `${flat.slice(0, 120)}…` : flat || '(empty body)');
     }
-    return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // The parsed body goes with the response, so the SDK's json() does not parse it again.
+    const buffered = new BufferedResponse(text, response.status, response.statusText, response.headers, response.url, { value });
+    return buffered as unknown as Response;
   };
   return checked as typeof fetch;
 }

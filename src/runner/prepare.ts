@@ -11,7 +11,7 @@ import { assertNoProblems, loadGoldenSets } from '../io/golden-sets.js';
 import { configProblems } from '../io/config-checks.js';
 import { loadAvailableGraders } from '../io/grader-files.js';
 import { didYouMean } from '../core/problems.js';
-import { createChatModel, createRateLimiterPool, estimateUsage, missingKey } from '../models/index.js';
+import { createRateLimiterPool, estimateUsage, loadChatModel, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { createPricer } from '../core/cost.js';
 import { DEFAULT_PRICES } from '../models/pricing.js';
@@ -133,7 +133,7 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   let judge: ChatModel | undefined;
   if (config.judge && !judgeSkip) {
     const limit = pLimit(config.concurrency.judge);
-    const raw = limitedChatModel(createChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), config.judge, { rateLimits, budget, budgetKey: 'judge' });
+    const raw = limitedChatModel(await loadChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), config.judge, { rateLimits, budget, budgetKey: 'judge' });
     const cached = cache ? cachedChatModel(raw, cache, (r) => (r.schema ? { name: r.schema.name, schema: jsonSchemaOf(r.schema.schema) } : null)) : raw;
     judge = { provider: cached.provider, model: cached.model, chat: (r) => limit(() => cached.chat(r)) };
   }

@@ -1,7 +1,7 @@
 import { agentSkipReason, createAgent } from '../agents/registry.js';
 import { offeredTools } from '../agents/tools.js';
 import { sha256 } from '../io/hash-chain.js';
-import { createChatModel } from '../models/index.js';
+import { loadChatModel } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { type createRateLimiterPool, withRateLimit } from '../models/rate-limit.js';
 import type { AgentConfig, ModelRef } from '../schema/config.js';
@@ -70,8 +70,8 @@ export async function buildVariants(
       configDir: deps.configDir,
       env: deps.env,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      createChatModel: (ref) =>
-        limitedChatModel(createChatModel(ref, { env: deps.env, ...(deps.fetch ? { fetch: deps.fetch } : {}) }), ref, { rateLimits: deps.rateLimits, budget, budgetKey: `variant ${name}` }),
+      createChatModel: async (ref) =>
+        limitedChatModel(await loadChatModel(ref, { env: deps.env, ...(deps.fetch ? { fetch: deps.fetch } : {}) }), ref, { rateLimits: deps.rateLimits, budget, budgetKey: `variant ${name}` }),
     });
     if (config.kind === 'http' && deps.budget) agent = budgetedAgent(agent, deps.budget.budget, { key: `variant ${name}`, estimate: deps.budget.estimate });
     variants.push({

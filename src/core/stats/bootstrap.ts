@@ -1,5 +1,5 @@
 import { normalCdf, normalQuantile } from './normal.js';
-import { type Rng, randomInt } from './prng.js';
+import { type Rng, randomInt, skipDraws } from './prng.js';
 import type { Interval } from './wilson.js';
 
 /** Default resample count: enough for stable 95 % percentile bounds (~±0.3 % of the SE). */
@@ -20,6 +20,10 @@ export interface BootstrapOptions {
 /**
  * Percentile bootstrap interval of the mean of `values` (one value per case: resampling whole
  * cases keeps a case's turns and repeats together). Fewer than 2 values give a degenerate interval.
+ * Where the bootstrap's distribution is known it is used instead of resampling, with the draws
+ * skipped (see skipDraws): equal values give the degenerate interval every resample would;
+ * values that are all 0 or 1 (pass/fail per case) give the quantiles of Binomial(n, mean) / n,
+ * the interval the resampling approaches as its resample count grows.
  * @example bootstrapMean([0.2, 0.9, 0.7], { rng: createRng(1) })
  */
 export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptions): Interval & { mean: number } {
@@ -31,8 +35,54 @@ export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptio
     const half = normalQuantile(1 - alpha / 2) * Math.sqrt(sampleVariance(values, mean) / n);
     return { mean, lo: mean - half, hi: mean + half };
   }
-  const means = resampleMeans(values, options.rng, options.resamples ?? DEFAULT_RESAMPLES);
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const kind = shapeOf(values);
+  if (kind !== 'other') {
+    skipDraws(options.rng, n * resamples);
+    if (kind === 'equal') return { mean, lo: mean, hi: mean };
+    const successes = Math.round(mean * n);
+    return { mean, lo: binomialQuantile(successes, n, alpha / 2) / n, hi: binomialQuantile(successes, n, 1 - alpha / 2) / n };
+  }
+  const means = resampleMeans(values, options.rng, resamples);
   return { mean, lo: quantileSorted(means, alpha / 2), hi: quantileSorted(means, 1 - alpha / 2) };
+}
+
+/** `equal` when every value is the same, `binary` when each is 0 or 1, else `other`. */
+function shapeOf(values: ArrayLike<number>): 'equal' | 'binary' | 'other' {
+  let equal = true;
+  let binary = true;
+  const first = values[0];
+  for (let i = 0; i < values.length && (equal || binary); i++) {
+    const v = values[i];
+    if (v !== first) equal = false;
+    if (v !== 0 && v !== 1) binary = false;
+  }
+  return equal ? 'equal' : binary ? 'binary' : 'other';
+}
+
+/**
+ * The q-quantile of X ~ Binomial(n, successes / n): the smallest k with P(X ≤ k) ≥ q. The pmf is
+ * built in log space from its mode outwards, so no term underflows before it matters.
+ * @example binomialQuantile(7, 10, 0.025) // 4
+ */
+export function binomialQuantile(successes: number, n: number, q: number): number {
+  const p = successes / n;
+  if (p <= 0) return 0;
+  if (p >= 1) return n;
+  const logRatio = Math.log(p) - Math.log1p(-p);
+  const log = new Float64Array(n + 1);
+  for (let k = 0; k < n; k++) log[k + 1] = log[k]! + Math.log((n - k) / (k + 1)) + logRatio;
+  let top = -Infinity;
+  for (let k = 0; k <= n; k++) if (log[k]! > top) top = log[k]!;
+  let total = 0;
+  for (let k = 0; k <= n; k++) total += Math.exp(log[k]! - top);
+  let cdf = 0;
+  for (let k = 0; k <= n; k++) {
+    cdf += Math.exp(log[k]! - top) / total;
+    // A relative tolerance, so a CDF that reaches q exactly is not missed by rounding.
+    if (cdf >= q * (1 - 1e-12)) return k;
+  }
+  return n;
 }
 
 /** What a paired bootstrap says about a drop: `drop` = mean(baseline − candidate) per case. */
