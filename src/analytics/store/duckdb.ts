@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { ChatEventRow } from '../events.js';
 import { applyMigrations } from './migrations.js';
-import type { AnalyticsStore, IngestCounts, IngestSession, SqlRow } from './store.js';
+import type { AnalyticsStore, IngestCounts, IngestSession, SqlParam, SqlRow } from './store.js';
 
 /** Options of {@link openDuckDbStore}. */
 export interface DuckDbOptions {
@@ -29,7 +29,7 @@ export async function openDuckDbStore(file: string, options: DuckDbOptions = {})
     preserve_insertion_order: 'false',
   });
   const connection = await instance.connect();
-  const all = async (sql: string, params: ReadonlyArray<string | number> = []): Promise<SqlRow[]> => {
+  const all = async (sql: string, params: ReadonlyArray<SqlParam> = []): Promise<SqlRow[]> => {
     const reader = await connection.runAndReadAll(sql, params.length > 0 ? [...params] : undefined);
     return reader.getRowObjects().map(toJsRow);
   };

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ChatEventRow } from '../events.js';
 import { applyMigrations } from './migrations.js';
-import type { AnalyticsStore, IngestCounts, IngestSession, SqlRow } from './store.js';
+import type { AnalyticsStore, IngestCounts, IngestSession, SqlParam, SqlRow } from './store.js';
 
 /**
  * The shared store: a PostgreSQL server reached by a connection string
@@ -17,7 +17,7 @@ export async function openPostgresStore(url: string): Promise<AnalyticsStore> {
   // float8 and numeric arrive as strings by default; the queries cast aggregates to float8.
   await client.connect();
   await client.query("SET TIME ZONE 'UTC'");
-  const all = async (sql: string, params: ReadonlyArray<string | number> = []): Promise<SqlRow[]> => {
+  const all = async (sql: string, params: ReadonlyArray<SqlParam> = []): Promise<SqlRow[]> => {
     const result = await client.query<SqlRow>(sql, [...params]);
     return result.rows;
   };
