@@ -70,6 +70,9 @@ export async function gradeSample(store: AnalyticsStore, options: GradeSampleOpt
     ...(options.maxCost !== undefined ? { maxCost: options.maxCost } : {}),
     outPath: options.outPath,
   });
+  if (prepared.defaultGraders.size === 0) {
+    throw new InputError('no graders to apply to the sampled sessions: set defaultGraders in the eval config or pass --graders', { file: options.evalConfig ?? '', field: 'defaultGraders' });
+  }
   const { outcome, exitCode } = await executeRun(prepared, { reporters: options.reporters, signal: options.signal, warn: options.warn });
   const joined = await joinGrades(store, path.resolve(options.cwd, options.outPath));
   return { sampled, strata: new Set(sampled.map((s) => `${s.intent}\u0000${s.channel}`)).size, casesPath, runId: prepared.header.runId, outcome, exitCode, joined };
