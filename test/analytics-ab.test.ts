@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyseExperiment } from '../src/analytics/ab.js';
-import { minimumDetectableEffect, sampleSizePerVariant, twoProportionTest, welchTest } from '../src/analytics/ab-stats.js';
+import { exactPower, fleissSampleSize, minimumDetectableEffect, sampleSizePerVariant, twoProportionTest, welchTest } from '../src/analytics/ab-stats.js';
+import { binomialPmf } from '../src/core/stats/binomial.js';
 import { assignVariant } from '../src/analytics/assign.js';
 import type { Aggregates } from '../src/analytics/kpi/sql.js';
 import { ExperimentSchema } from '../src/analytics/config.js';
@@ -39,9 +40,33 @@ describe('A/B statistics', () => {
 
   it('sample size and MDE agree with each other', () => {
     const n = sampleSizePerVariant(0.15, 0.03);
-    expect(n).toBe(2469);
+    expect(n).toBe(2465);
     expect(minimumDetectableEffect(0.15, n, n)).toBeCloseTo(0.03, 2);
     expect(minimumDetectableEffect(0.15, 0, 10)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('the planned sample size reaches the power exactly, where Fleiss\' approximation can fall short', () => {
+    // At 50 % → 53 % Fleiss' n gives 79.8 % power; the planned n is the first from which it stays ≥ 80 %.
+    expect(exactPower(0.5, 0.03, fleissSampleSize(0.5, 0.03))).toBeLessThan(0.8);
+    for (const base of [0.02, 0.126, 0.15, 0.5]) {
+      const n = sampleSizePerVariant(base, 0.03);
+      for (const m of [n, n + 1, n + 5, n + 20]) expect(exactPower(base, 0.03, m)).toBeGreaterThanOrEqual(0.8);
+      // … and it is the first such n: a little below it the power dips under the target.
+      expect(Math.min(...[1, 2, 3, 5, 8, 13].map((d) => exactPower(base, 0.03, n - d)))).toBeLessThan(0.8);
+    }
+  });
+
+  it('exact power equals the brute-force sum over every outcome and stays under α/2 without a lift', () => {
+    const n = 60;
+    let brute = 0;
+    for (let k1 = 0; k1 <= n; k1++) {
+      for (let k2 = 0; k2 <= n; k2++) {
+        const r = twoProportionTest(k1, n, k2, n);
+        if (r.p < 0.05 && r.diff > 0) brute += binomialPmf(k1, n, 0.3) * binomialPmf(k2, n, 0.5);
+      }
+    }
+    expect(exactPower(0.3, 0.2, n)).toBeCloseTo(brute, 9);
+    expect(exactPower(0.15, 0, 2465)).toBeLessThanOrEqual(0.025);
   });
 
   it('Welch test on means', () => {
@@ -72,10 +97,10 @@ describe('analyseExperiment', () => {
   it('before the horizon: says it is collecting and why not to read the p-value yet', () => {
     const r = analyseExperiment(experiment, [{ variant: 'control', ...agg(1000, 150) }, { variant: 'treatment', ...agg(1000, 200) }]);
     expect(r.state).toBe('collecting');
-    expect(r.horizon).toMatchObject({ perVariant: 2469, from: 'computed' });
+    expect(r.horizon).toMatchObject({ perVariant: 2465, from: 'computed' });
     expect(r.summary).toEqual([
-      'Still collecting: 1,000 of 2,469 sessions in the smallest variant (40 %). No verdict yet.',
-      'Fixed horizon: the test is read once, when every variant has 2,469 sessions (enough to detect 3.0 points from a 15.0% conversion rate with 80 % power at α = 0.05).',
+      'Still collecting: 1,000 of 2,465 sessions in the smallest variant (40 %). No verdict yet.',
+      'Fixed horizon: the test is read once, when every variant has 2,465 sessions (enough to detect 3.0 points from a 15.0% conversion rate with 80 % power at α = 0.05).',
       'Reading the p-value before then and stopping on a good-looking one (peeking) makes a false win far more likely than 5 %: the numbers below are for monitoring only.',
     ]);
   });

@@ -1,4 +1,5 @@
 import { normalCdf, normalQuantile } from '../core/stats/normal.js';
+import { binomialPmf } from '../core/stats/binomial.js';
 import { type Interval, wilson } from '../core/stats/wilson.js';
 
 /** A comparison of a treatment with the control: difference, its 95 % interval and a two-sided p-value. */
@@ -71,12 +72,12 @@ export function minimumDetectableEffect(p: number, nControl: number, nTreatment:
 }
 
 /**
- * Sessions per variant a fixed-horizon two-sided two-proportion test (continuity-corrected, as
- * {@link twoProportionTest}) needs to detect an absolute change `mde` from the base rate `p`:
- * Fleiss' formula with its continuity correction, n′ = n/4 · (1 + √(1 + 4/(n·|δ|)))².
- * @example sampleSizePerVariant(0.15, 0.03) // 2,468 (per variant, alpha 0.05, power 0.8)
+ * Fleiss' approximation (with its continuity correction) of the sessions per variant a two-sided
+ * continuity-corrected two-proportion test needs: n′ = n/4 · (1 + √(1 + 4/(n·|δ|)))². It is the
+ * starting point of {@link sampleSizePerVariant}; on its own it falls a little short of the power
+ * (≈ 79.9 % instead of 80 % at 12.6 % → 15.6 %).
  */
-export function sampleSizePerVariant(p: number, mde: number, alpha = 0.05, power = 0.8): number {
+export function fleissSampleSize(p: number, mde: number, alpha = 0.05, power = 0.8): number {
   const p1 = p;
   const p2 = Math.min(1 - 1e-9, p + mde);
   const delta = Math.abs(p2 - p1);
@@ -85,4 +86,74 @@ export function sampleSizePerVariant(p: number, mde: number, alpha = 0.05, power
   const zb = normalQuantile(power);
   const n = (za * Math.sqrt(2 * bar * (1 - bar)) + zb * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / delta ** 2;
   return Math.ceil((n / 4) * (1 + Math.sqrt(1 + 4 / (n * delta))) ** 2);
+}
+
+/** The binomial probabilities of Binomial(n, p) above 1e-13, from `from` on (a recurrence from the mode). */
+function binomialMass(n: number, p: number): { from: number; pmf: Float64Array } {
+  const mode = Math.floor((n + 1) * p);
+  const left: number[] = [];
+  const right: number[] = [];
+  const at = binomialPmf(mode, n, p);
+  const ratio = p / (1 - p);
+  for (let k = mode, v = at; k > 0 && v > 1e-13; k--) {
+    v = (v * k) / ((n - k + 1) * ratio);
+    left.push(v);
+  }
+  for (let k = mode, v = at; k < n && v > 1e-13; k++) {
+    v = (v * (n - k) * ratio) / (k + 1);
+    right.push(v);
+  }
+  const pmf = Float64Array.from([...left.reverse(), at, ...right]);
+  return { from: mode - left.length, pmf };
+}
+
+/**
+ * The exact power of {@link twoProportionTest} at `n` sessions per variant: the probability,
+ * summed over both arms' binomial outcomes, that the test finds a significant difference in the
+ * direction of the true one (rates `p` → `p + delta`).
+ * @example exactPower(0.126, 0.03, 2178) // ≈ 0.800
+ */
+export function exactPower(p: number, delta: number, n: number, alpha = 0.05): number {
+  const p2 = Math.min(1 - 1e-9, Math.max(1e-9, p + delta));
+  const z = normalQuantile(1 - alpha / 2);
+  const a = binomialMass(n, p);
+  const b = binomialMass(n, p2);
+  const correction = 1 / n;
+  const sign = delta >= 0 ? 1 : -1;
+  let power = 0;
+  for (let i = 0; i < a.pmf.length; i++) {
+    const k1 = a.from + i;
+    for (let j = 0; j < b.pmf.length; j++) {
+      const k2 = b.from + j;
+      const diff = (k2 - k1) / n;
+      if (diff * sign <= 0) continue;
+      const pooled = (k1 + k2) / (2 * n);
+      const se = Math.sqrt(pooled * (1 - pooled) * (2 / n));
+      if (Math.abs(diff) - correction > z * se) power += a.pmf[i]! * b.pmf[j]!;
+    }
+  }
+  return power;
+}
+
+/**
+ * Sessions per variant at which a fixed-horizon read of {@link twoProportionTest} (two-sided,
+ * continuity-corrected) detects an absolute change `mde` from the base rate `p` with at least
+ * `power`, by {@link exactPower}: the first n, searched from Fleiss' approximation, from which the
+ * power stays at or above the target (it rises in small saw-teeth). The test is read once, at
+ * this horizon, so no power is spent on interim looks.
+ * @example sampleSizePerVariant(0.15, 0.03) // 2,465 per variant (alpha 0.05, power 0.8)
+ */
+export function sampleSizePerVariant(p: number, mde: number, alpha = 0.05, power = 0.8): number {
+  const start = fleissSampleSize(p, mde, alpha, power);
+  // Power rises with n but in small saw-teeth (the outcomes are discrete): the horizon is the first
+  // n from which it stays at or above the target for the next 1 % of sessions.
+  const stretch = Math.max(10, Math.ceil(start * 0.01));
+  let n = Math.max(2, Math.floor(start * 0.98));
+  let runStart = -1;
+  for (;; n++) {
+    if (exactPower(p, mde, n, alpha) >= power) {
+      if (runStart < 0) runStart = n;
+      if (n - runStart >= stretch) return runStart;
+    } else runStart = -1;
+  }
 }

@@ -27,6 +27,15 @@ export function renderConsoleKpis(s: AnalyticsSnapshot): string {
     const all = f.byVariant[0]!;
     lines.push('', `funnel ${f.name}: ${all.steps.map((st) => `${st.name} ${st.sessions.toLocaleString('en-US')}${st.conversion !== null && st !== all.steps[0] ? ` (${(st.conversion * 100).toFixed(1)}%)` : ''}`).join(' → ')}`);
   }
+  if (s.quality) {
+    lines.push('', `quality (sampled, ${s.quality.sessions.toLocaleString('en-US')} sessions graded):`);
+    for (const g of s.quality.graders) {
+      const o = g.overall;
+      const rate = o.rate === null ? '–' : `${(o.rate * 100).toFixed(1)}%`;
+      const ci = o.lo === null || o.hi === null ? '' : ` (95 % CI ${(o.lo * 100).toFixed(1)}–${(o.hi * 100).toFixed(1)}%)`;
+      lines.push(`  ${pad(g.grader, 24)} pass ${rate}${ci}, n=${o.graded}${o.unscored > 0 ? `, ${o.unscored} errors/no verdict` : ''}`);
+    }
+  }
   if (s.experiment) lines.push('', `A/B test ${s.experiment.name} (${s.experiment.metric}):`, ...s.experiment.summary.map((l) => `  ${l}`));
   return `${lines.join('\n')}\n`;
 }

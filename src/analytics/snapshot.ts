@@ -1,6 +1,7 @@
 import { analyseExperiment, type ExperimentResult } from './ab.js';
 import type { AnalyticsConfig } from './config.js';
 import { type FunnelResult, runFunnel } from './funnel.js';
+import { qualityReport, type QualityReport } from './grade/quality.js';
 import { kpiReport, type KpiReport } from './kpi/report.js';
 import type { AnalyticsStore } from './store/store.js';
 
@@ -13,11 +14,13 @@ export interface AnalyticsSnapshot {
   kpis: KpiReport;
   funnels: FunnelResult[];
   experiment: ExperimentResult | null;
+  /** Measured quality of sampled sessions (`convotest analytics grade`), null when none was graded. */
+  quality: QualityReport | null;
 }
 
 /**
- * Runs every query the dashboard needs: KPIs (overall, per slice, trend), the funnels and the
- * experiment of the config.
+ * Runs every query the dashboard needs: KPIs (overall, per slice, trend), the funnels, the
+ * experiment of the config and the measured quality of graded samples.
  * @example const snapshot = await analyticsSnapshot(store, await loadAnalyticsConfig(undefined));
  */
 export async function analyticsSnapshot(store: AnalyticsStore, config: AnalyticsConfig): Promise<AnalyticsSnapshot> {
@@ -32,6 +35,7 @@ export async function analyticsSnapshot(store: AnalyticsStore, config: Analytics
         kpis.slices.variant.map((s) => ({ variant: s.slice, ...s.aggregates })),
       )
     : null;
+  const quality = await qualityReport(store);
   return {
     store: { kind: store.kind, location: store.location },
     period: range?.['first_day'] ? { from: String(range['first_day']), to: String(range['last_day']) } : null,
@@ -39,5 +43,6 @@ export async function analyticsSnapshot(store: AnalyticsStore, config: Analytics
     kpis,
     funnels,
     experiment,
+    quality,
   };
 }

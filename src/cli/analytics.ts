@@ -30,9 +30,9 @@ async function withStore<T>(options: StoreOptions, work: (store: AnalyticsStore,
 }
 
 /**
- * `convotest analytics <ingest|kpis|dashboard|generate>`: production traffic as chat events in a
- * store (DuckDB file or PostgreSQL), KPIs with targets and intervals, funnels, the A/B test and
- * an offline dashboard page.
+ * `convotest analytics <ingest|kpis|dashboard|generate|grade>`: production traffic as chat events
+ * in a store (DuckDB file or PostgreSQL), KPIs with targets and intervals, funnels, the A/B test,
+ * sampled grading through the run record, and an offline dashboard page.
  */
 export function analyticsCommand(ctx: CliContext): Command {
   const ingest = new Command('ingest')
@@ -122,18 +122,88 @@ Examples:
       ctx.stdout.write(`wrote ${n} events (${options.sessions} sessions, seed ${options.seed}) to ${options.out}\n`);
     });
 
+  const grade = new Command('grade')
+    .description('grade a stratified sample of stored conversations with the eval config\'s graders (a normal run record) and join the grades back')
+    .addOption(storeOption())
+    .addOption(configOption())
+    .option('--sample <n>', 'sessions to sample, stratified by intent × channel', (v) => positiveInt(v, '--sample'), 200)
+    .option('--seed <n>', 'sampling seed (the same seed picks the same sessions)', (v) => positiveInt(v, '--seed'), 1)
+    .option('--max-cost <usd>', 'budget for judge calls; once reached no new session is graded (exit 3, finished grades kept and joined)', (v) => positiveNumber(v, '--max-cost'))
+    .option('--eval-config <file>', 'the eval config naming graders, judge and prices (default: convotest.config.{ts,yaml} here)')
+    .option('-g, --graders <names...>', 'graders applied to every sampled session (default: the eval config\'s defaultGraders)')
+    .option('-o, --out <file>', 'run record to write (default: .convotest/analytics/grades/<time>.jsonl; the sampled cases beside it)')
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .addHelpText(
+      'after',
+      `
+Sessions need agent replies with their text (message_received properties.text; conversation logs
+keep it). The sample is written as a golden set of transcript cases, graded like \`convotest run\`
+(same record, budget and exit codes), and every grade is stored in chat_grades (session, run,
+grader), which the dashboard's "Quality (sampled)" section reads.
+Exit codes: 0 graded, 2 bad input or config, 3 budget reached or interrupted (finished grades are kept and joined).
+
+Example:
+  $ convotest analytics grade --sample 200 --max-cost 2 --eval-config convotest.config.yaml`,
+    )
+    .action(
+      async (
+        options: StoreOptions & { sample: number; seed: number; maxCost?: number; evalConfig?: string; graders?: string[]; out?: string; progress: 'auto' | 'bar' | 'lines' | 'none' },
+      ) => {
+        const [{ gradeSample }, { progressReporter }, { withInterrupt }, { assertNewOutput }] = await Promise.all([
+          import('../analytics/grade/grade.js'),
+          import('../report/progress.js'),
+          import('./interrupt.js'),
+          import('../io/out-path.js'),
+        ]);
+        const out = options.out ?? path.join('.convotest', 'analytics', 'grades', `${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+        if (options.out) assertNewOutput(options.out, '--out');
+        await withStore(options, async (store) =>
+          withInterrupt(ctx.stderr, async (signal) => {
+            const mode = options.progress === 'auto' ? undefined : options.progress;
+            const r = await gradeSample(store, {
+              size: options.sample,
+              seed: options.seed,
+              ...(options.maxCost !== undefined ? { maxCost: options.maxCost } : {}),
+              ...(options.evalConfig ? { evalConfig: options.evalConfig } : {}),
+              ...(options.graders ? { graders: options.graders } : {}),
+              outPath: out,
+              cwd: process.cwd(),
+              env: process.env,
+              reporters: mode === 'none' ? [] : [progressReporter({ stream: ctx.stderr, ...(mode ? { live: mode === 'bar' } : {}) })],
+              signal,
+              warn: (message) => ctx.stderr.write(`warning: ${message}\n`),
+            });
+            const t = r.outcome.totals;
+            ctx.stdout.write(
+              `graded ${t.done} of ${r.sampled.length} sampled sessions (${r.strata} intent × channel strata, seed ${options.seed}); judge cost $${t.costUsd.toFixed(4)}\n` +
+                `run record ${out} (cases ${r.casesPath}); ${r.joined} grades joined into chat_grades of ${store.kind} ${store.location} as run ${r.runId}\n`,
+            );
+            if (r.outcome.failure) ctx.stderr.write(`not completed: ${r.outcome.failure}\n`);
+            ctx.setExitCode(r.exitCode);
+          }),
+        );
+      },
+    );
+
   return new Command('analytics')
     .description('production traffic: ingest chat events, KPIs with targets, funnels, A/B tests, dashboard')
     .addCommand(ingest.exitOverride())
     .addCommand(kpis.exitOverride())
     .addCommand(dashboard.exitOverride())
     .addCommand(generate.exitOverride())
+    .addCommand(grade.exitOverride())
     .addHelpText('after', '\nExample:\n  $ convotest analytics ingest events.jsonl && convotest analytics dashboard --out dashboard.html');
 }
 
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InputError(`${flag} "${value}": expected a positive whole number`);
+  return n;
+}
+
+function positiveNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`${flag} "${value}": expected a positive number`);
   return n;
 }
 

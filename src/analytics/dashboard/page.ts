@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { escapeHtml } from '../../report/html/escape.js';
 import { colour } from '../../report/html/charts.js';
 import { formatInterval, formatTarget, formatValue } from '../format.js';
+import { type PassRate, QUALITY_DIMENSIONS } from '../grade/quality.js';
 import { KPI_DEFINITIONS, type KpiDefinition, type KpiValue } from '../kpi/compute.js';
 import type { SliceKpis } from '../kpi/report.js';
 import type { AnalyticsSnapshot } from '../snapshot.js';
@@ -29,7 +30,7 @@ export function renderDashboard(s: AnalyticsSnapshot): string {
   const body =
     a.sessions === 0
       ? '<p id="empty">No sessions in the store yet: run <code>convotest analytics ingest &lt;files&gt;</code>.</p>'
-      : [cards(s), unseen(s), experiment(s), funnels(s), slices(s), trendTable(s), definitions()].join('\n');
+      : [cards(s), quality(s), unseen(s), experiment(s), funnels(s), slices(s), trendTable(s), definitions()].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -39,7 +40,7 @@ export function renderDashboard(s: AnalyticsSnapshot): string {
 <style>${DASHBOARD_STYLES}</style>
 </head><body>
 <header class="top"><h1>convotest analytics</h1><p>${e(sub)}</p>
-<nav><a href="#kpis">KPIs</a><a href="#ab">A/B test</a><a href="#funnels">Funnels</a><a href="#slices">Slices</a><a href="#trend">Trend</a><a href="#definitions">Definitions</a></nav></header>
+<nav><a href="#kpis">KPIs</a><a href="#quality">Quality</a><a href="#ab">A/B test</a><a href="#funnels">Funnels</a><a href="#slices">Slices</a><a href="#trend">Trend</a><a href="#definitions">Definitions</a></nav></header>
 <main>
 ${body}
 </main>
@@ -75,6 +76,36 @@ function cards(s: AnalyticsSnapshot): string {
 ${target ? `<div class="target">target ${e(target)}</div>` : ''}${delta}${sparkline(series, targetLine)}</div>`;
   });
   return `<section id="kpis"><h2>KPIs against targets</h2><p class="muted">95 % intervals: Wilson for rates, normal for means. Trend by ${s.kpis.trend.granularity}; dashed line: target.</p><div class="cards">${items.join('\n')}</div></section>`;
+}
+
+const rateText = (r: PassRate) => (r.rate === null ? '–' : `${(r.rate * 100).toFixed(1)}%`);
+const intervalText = (r: PassRate) => (r.lo === null || r.hi === null ? '' : `${(r.lo * 100).toFixed(1)}–${(r.hi * 100).toFixed(1)}%`);
+
+function quality(s: AnalyticsSnapshot): string {
+  const q = s.quality;
+  if (!q) return '<section id="quality"><h2>Quality (sampled)</h2><p class="muted">No graded sample yet: <code>convotest analytics grade --sample 200 --max-cost 2</code> grades a stratified sample of conversations with the eval config\'s graders.</p></section>';
+  const runs = q.runs.map((r) => `${e(r.runId)} (${e(r.gradedAt.slice(0, 16))}, ${int(r.sessions)} sessions)`).join(', ');
+  const overall = q.graders.map(
+    (g) =>
+      `<tr data-grader="${e(g.grader)}"><td>${e(g.grader)}</td><td>${rateText(g.overall)}</td><td>${intervalText(g.overall)}</td><td>${int(g.overall.graded)}</td><td>${int(g.overall.unscored)}</td></tr>`,
+  );
+  const byDimension = QUALITY_DIMENSIONS.map((d) => {
+    const values = [...new Set(q.graders.flatMap((g) => g.slices[d].map((x) => x.slice)))].sort();
+    const rows = values.map(
+      (v) =>
+        `<tr><td>${e(v)}</td>${q.graders
+          .map((g) => {
+            const r = g.slices[d].find((x) => x.slice === v);
+            return r ? `<td title="${e(intervalText(r))}">${rateText(r)} <span class="muted">n=${int(r.graded)}</span></td>` : '<td></td>';
+          })
+          .join('')}</tr>`,
+    );
+    return `<div><h3>By ${d}</h3><table data-quality-dimension="${d}"><thead><tr><th>${d}</th>${q.graders.map((g) => `<th>${e(g.grader)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  });
+  return `<section id="quality"><h2>Quality (sampled)</h2>
+<p class="muted">${int(q.sessions)} sessions graded by <code>convotest analytics grade</code> (a seeded sample stratified by intent × channel; each session's latest grade per grader). Pass rates with 95 % Wilson intervals; errors and grades without a verdict are not counted. Runs: ${runs}.</p>
+<table data-quality="overall"><thead><tr><th>grader</th><th>pass rate</th><th>95 % interval</th><th>graded</th><th>errors / no verdict</th></tr></thead><tbody>${overall.join('')}</tbody></table>
+${byDimension.join('')}</section>`;
 }
 
 function unseen(s: AnalyticsSnapshot): string {

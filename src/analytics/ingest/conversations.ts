@@ -23,7 +23,7 @@ const DEFAULT_ESCALATION = /transfer_to_human|human_agent|handoff|hand_off|escal
 
 /**
  * The events a logged conversation implies: `session_started`, one `message_sent` per user
- * message, one `message_received` per assistant message, `tool_called` per tool call (plus
+ * message, one `message_received` per assistant message (both with the message's `text`), `tool_called` per tool call (plus
  * `escalation_requested` when the tool hands off to a person), and `session_ended` with an
  * outcome from the `outcome` tag, or `reward` (≥ 1 → resolved, else unresolved).
  * Logs carry no per-message times: events are 1 ms apart from the start time, so handle and
@@ -54,8 +54,9 @@ export function conversationEvents(conv: LoggedConversation, opts: DeriveOptions
   const escalation = opts.escalationTool ?? DEFAULT_ESCALATION;
   let escalated = false;
   for (const m of conv.messages) {
-    if (m.role === 'user') push('message_sent', { chars: m.content.length });
-    else if (m.role === 'assistant' && m.content !== '') push('message_received', { chars: m.content.length });
+    // The text is kept: `convotest analytics grade` rebuilds transcripts from it.
+    if (m.role === 'user') push('message_sent', { text: m.content, chars: m.content.length });
+    else if (m.role === 'assistant' && m.content !== '') push('message_received', { text: m.content, chars: m.content.length });
     for (const tool of m.tools) {
       push('tool_called', { tool });
       if (escalation.test(tool)) {

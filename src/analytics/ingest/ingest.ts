@@ -40,15 +40,17 @@ export async function ingestFiles(store: AnalyticsStore, files: readonly string[
   try {
     let batch: ChatEventRow[] = [];
     for (const file of files) {
-      for await (const item of readEvents(file, options.read)) {
-        if ('problem' in item) {
-          problemCount++;
-          if (problems.length < keep) problems.push(item.problem);
-          continue;
+      for await (const items of readEvents(file, options.read)) {
+        for (const item of items) {
+          if ('problem' in item) {
+            problemCount++;
+            if (problems.length < keep) problems.push(item.problem);
+            continue;
+          }
+          valid++;
+          if (refuse && problemCount > 0) continue; // refused anyway: only count what follows
+          batch.push(toRow(item.event));
         }
-        valid++;
-        if (refuse && problemCount > 0) continue; // refused anyway: only count what follows
-        batch.push(toRow(item.event));
         if (batch.length >= batchSize) {
           await session.append(batch);
           batch = [];

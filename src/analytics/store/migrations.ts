@@ -31,6 +31,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ],
     },
   },
+  {
+    version: 2,
+    name: 'create chat_grades',
+    sql: {
+      // One grade of one sampled session by one grader in one run (`convotest analytics grade`).
+      duckdb: [
+        `CREATE TABLE chat_grades (
+  session_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL, grader VARCHAR NOT NULL, passed INTEGER, score DOUBLE,
+  error VARCHAR, graded_at TIMESTAMP NOT NULL, PRIMARY KEY (session_id, run_id, grader))`,
+      ],
+      postgres: [
+        `CREATE TABLE chat_grades (
+  session_id TEXT NOT NULL, run_id TEXT NOT NULL, grader TEXT NOT NULL, passed INTEGER, score DOUBLE PRECISION,
+  error TEXT, graded_at TIMESTAMP NOT NULL, PRIMARY KEY (session_id, run_id, grader))`,
+      ],
+    },
+  },
 ];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS convotest_migrations (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)`;

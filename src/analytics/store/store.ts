@@ -6,6 +6,9 @@ export type StoreKind = 'duckdb' | 'postgres';
 /** A row of a query result: numbers as JS numbers (aggregates are cast to DOUBLE PRECISION). */
 export type SqlRow = Record<string, string | number | boolean | null>;
 
+/** A query parameter. */
+export type SqlParam = string | number | null;
+
 /** What one ingest wrote. */
 export interface IngestCounts {
   /** Rows offered to the store (after validation). */
@@ -39,7 +42,7 @@ export interface AnalyticsStore {
   /** Applies the migrations not yet applied; returns the names of those it applied. */
   migrate(): Promise<string[]>;
   /** Runs one statement with `$1`-style parameters and returns its rows. */
-  all(sql: string, params?: ReadonlyArray<string | number>): Promise<SqlRow[]>;
+  all(sql: string, params?: ReadonlyArray<SqlParam>): Promise<SqlRow[]>;
   /** Runs statements that return nothing (DDL, temp tables). */
   exec(sql: string): Promise<void>;
   beginIngest(): Promise<IngestSession>;
