@@ -1,13 +1,15 @@
 import { access, link, mkdir, open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
-import { type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
+import { type RunBatchLine, type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
 import { GENESIS, chainLine, sha256, signLine } from './hash-chain.js';
 
 export interface RunWriter {
   readonly path: string;
   /** Appends one result line; resolves once it is written (so a killed run keeps it). */
   writeResult(result: Omit<RunResult, 'type' | 'prev'>): Promise<void>;
+  /** Appends one `batch` line (run --batch: a provider batch was submitted). */
+  writeBatch(batch: Omit<RunBatchLine, 'type' | 'prev'>): Promise<void>;
   /** Writes the summary line (with the chain's digest and optional signature) and closes the file. */
   finish(summary: Omit<RunSummaryLine, 'type' | 'prev' | 'digest' | 'signature'>): Promise<void>;
   /** Closes without a summary line (the record then reads as `incomplete`; an atomic writer leaves nothing). */
@@ -76,6 +78,7 @@ export async function createRunWriter(
   return {
     path,
     writeResult: (result) => append({ type: 'result', ...result }),
+    writeBatch: (batch) => append({ type: 'batch', ...batch }),
     async finish(summary) {
       await queue;
       await append({ type: 'summary', ...summary, digest: prev }, options.signingKey);
