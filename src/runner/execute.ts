@@ -1,4 +1,4 @@
-import type { RunResult } from '../schema/run-record.js';
+import type { RunBatchLine, RunResult } from '../schema/run-record.js';
 import { createSummaryAccumulator } from '../core/summary.js';
 import { EXIT } from '../errors.js';
 import { countWork, resultKey } from './plan.js';
@@ -11,8 +11,8 @@ import { createStoreFilter } from './store-filter.js';
 
 export interface ExecuteOptions {
   reporters: RunReporter[];
-  /** A run being resumed: its finished results are copied, never called again. */
-  resume?: { path: string; runId: string; results: readonly RunResult[] };
+  /** A run being resumed: its finished results are copied, never called again; its batches (run --batch) are read, not sent again. */
+  resume?: { path: string; runId: string; results: readonly RunResult[]; batches?: readonly RunBatchLine[] };
   signal: AbortSignal;
   warn(message: string): void;
 }
@@ -31,7 +31,8 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     warnings.push(message);
     options.warn(message);
   };
-  const meter = createMeter(config.pricing, warn);
+  const meter = createMeter(config.pricing, warn, { batch: prepared.batch !== undefined });
+  if (prepared.batch && options.resume?.batches) prepared.batch.resumeFrom(options.resume.batches);
   const header = {
     ...prepared.header,
     ...(options.resume ? { resumedFrom: options.resume.runId } : {}),
@@ -51,7 +52,8 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
   const units = countWork(prepared.cases, prepared.variants.length, header.repeat) - previous.length;
   const asked = config.concurrency.agent;
   if (asked > MAX_CONCURRENCY) warn(`concurrency ${asked} is more than ${MAX_CONCURRENCY} conversations at once: using ${MAX_CONCURRENCY}`);
-  const concurrency = Math.max(1, Math.min(asked, MAX_CONCURRENCY, units));
+  // Batch mode: every conversation is in flight (each waits on its round, holding little).
+  const concurrency = prepared.batch ? Math.max(1, units) : Math.max(1, Math.min(asked, MAX_CONCURRENCY, units));
   const outcome = await runEval({
     outPath: prepared.outPath,
     header,
@@ -62,7 +64,8 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     defaultGraders: prepared.defaultGraders,
     concurrency,
     judgeConcurrency: config.concurrency.judge,
-    turnTimeoutMs: config.turnTimeoutMs,
+    // A batch may take up to 24 h: batch mode has no per-turn timeout (the longest a timer can wait).
+    turnTimeoutMs: prepared.batch ? 2 ** 31 - 1 : config.turnTimeoutMs,
     meter,
     priceJudge: (usage) => (judgeModel ? meter.priceJudge(judgeModel, usage) : null),
     ...(prepared.budget ? { budget: prepared.budget } : {}),
@@ -73,6 +76,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     ...(signingKey ? { signingKey } : {}),
     signal: options.signal,
     warnings,
+    ...(prepared.batch ? { batch: prepared.batch } : {}),
   });
   const failure = failureOf(outcome, config.failOnError, config.maxCost);
   return { outcome: { ...outcome, ...(failure ? { failure } : {}) }, exitCode: failure ? EXIT.incomplete : EXIT.ok };

@@ -8,6 +8,7 @@ import type { ResolvedCase } from '../schema/golden-set.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
 import type { RunHeader, RunResult, RunStatus } from '../schema/run-record.js';
 import type { Summary } from '../schema/summary.js';
+import type { BatchRounds } from './batch-rounds.js';
 import { type Budget, isBudgetStop } from './budget.js';
 import { type Meter, replayConversation } from './conversation.js';
 import type { RunReporter, RunTotals } from './events.js';
@@ -55,6 +56,8 @@ export interface RunOptions {
   summarizer?: { add(result: RunResult): void; finish(): Summary };
   reporters?: readonly RunReporter[];
   signingKey?: string;
+  /** Batch mode: every conversation runs tracked by the rounds, which write their batch lines to the record. */
+  batch?: BatchRounds;
   /** Warnings raised while running (unknown prices...): written into the summary line. */
   warnings?: string[];
   signal: AbortSignal;
@@ -131,6 +134,13 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
   };
 
   for (const r of reporters) await r.onRunStart?.({ type: 'header', ...options.header }, totals);
+  options.batch?.attach({
+    record: (line) => writer.writeBatch(line),
+    event: (event) => {
+      for (const r of reporters) r.onBatch?.(event);
+    },
+    signal: options.signal,
+  });
   for (const previous of options.previous ?? []) {
     const { type: _t, prev: _p, ...rest } = previous;
     done.add(resultKey(previous.caseId, previous.variant, previous.repeat));
@@ -204,7 +214,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     options.concurrency,
     async (item) => {
       try {
-        await runOne(item);
+        await (options.batch ? options.batch.track(resultKey(item.testCase.id, item.variant, item.repeat), () => runOne(item)) : runOne(item));
       } catch (error) {
         // Only an interruption gets here (agent and grader failures are data): the case is not
         // recorded, so --resume runs it again.
