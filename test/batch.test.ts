@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
+import type { RunResult } from '../src/schema/run-record.js';
 import { batchProject } from './batch-project.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, spawnCli } from './helpers/cli.js';
 import { useFakeLlm } from './fake-llm/use.js';
 import { runProject } from './batch-run.js';
 
@@ -98,4 +101,77 @@ describe('batch failures', () => {
       expect(r.error?.message).toMatch(provider === 'openai' ? /batch_expired: This request could not be executed before the completion window expired/ : /expired before the request ran \(not processed within 24 hours\)/);
     }
   }, 60_000);
+});
+
+describe('batch cost and rounds', () => {
+  it('costs exactly half of the same run made interactively (same tokens)', async () => {
+    llm.setScript([{ match: { judge: false }, reply: { text: 'Your order ships tomorrow.' } }]);
+    const dir = await batchProject({ cases: 6, turns: 2, baseURL: llm.openaiBaseURL });
+    const interactive = await runProject(dir, 'interactive', { batch: false });
+    const batch = await runProject(dir, 'batch', { batch: true });
+    expect([interactive.exitCode, batch.exitCode]).toEqual([0, 0]);
+    const sum = (results: RunResult[], key: 'costUsd' | 'judgeCostUsd') => results.reduce((a, r) => a + (r[key] ?? Number.NaN), 0);
+    const tokens = (results: RunResult[]) => results.map((r) => [r.caseId, r.usage, r.judgeUsage]).sort();
+    expect(tokens(batch.run.results)).toEqual(tokens(interactive.run.results));
+    expect(sum(interactive.run.results, 'costUsd')).toBeGreaterThan(0);
+    expect(sum(batch.run.results, 'costUsd')).toBeCloseTo(sum(interactive.run.results, 'costUsd') / 2, 12);
+    expect(sum(batch.run.results, 'judgeCostUsd')).toBeCloseTo(sum(interactive.run.results, 'judgeCostUsd') / 2, 12);
+    const kpis = (r: typeof batch) => r.run.summaryLine?.summary?.variants[0]?.kpis;
+    expect(kpis(batch)?.totalCostUsd).toBeCloseTo((kpis(interactive)?.totalCostUsd ?? Number.NaN) / 2, 12);
+    expect(kpis(batch)?.totalJudgeCostUsd).toBeCloseTo((kpis(interactive)?.totalJudgeCostUsd ?? Number.NaN) / 2, 12);
+    expect(interactive.run.batches).toEqual([]);
+  }, 60_000);
+
+  it('200 three-turn cases: 3 agent rounds of one batch each, then one judge batch (4 batch requests)', async () => {
+    llm.setScript([{ match: { judge: false }, reply: { text: 'Your order ships tomorrow.' } }]);
+    const dir = await batchProject({ cases: 200, turns: 3, baseURL: llm.openaiBaseURL });
+    const { run, exitCode } = await runProject(dir, 'big', { batch: true });
+    expect(exitCode).toBe(0);
+    expect(run.results).toHaveLength(200);
+    expect(run.batches.map((b) => [b.round, b.role, b.items.length])).toEqual([
+      [1, 'agent', 200],
+      [2, 'agent', 200],
+      [3, 'agent', 200],
+      [4, 'judge', 200],
+    ]);
+    // Batch requests on the wire: one file upload and one batch creation per batch, no interactive call.
+    expect(llm.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches')).toHaveLength(4);
+    expect(llm.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(0);
+  }, 120_000);
+});
+
+describe('batch --resume', () => {
+  it('after a SIGKILL with a pending batch, reads that batch instead of submitting (and paying) again', async () => {
+    llm.setBatchFaults({ pendingPolls: 1_000_000 });
+    llm.setScript([{ match: { judge: false }, reply: { text: 'Shipped.' } }]);
+    const dir = await batchProject({ cases: 3, turns: 2, baseURL: llm.openaiBaseURL });
+    const first = join(dir, 'runs/first.jsonl');
+    const child = spawnCli(['run', '--batch', '--progress', 'none', '--out', first], { cwd: dir, cleanEnv: true, env });
+    const deadline = Date.now() + 60_000;
+    while (!(await readFile(first, 'utf8').catch(() => '')).includes('"type":"batch"') && Date.now() < deadline) await sleep(20);
+    // Polled at least once, so the batch is known to be pending when the run dies.
+    while (([...llm.batches.values()][0]?.polls ?? 0) < 2 && Date.now() < deadline) await sleep(20);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const killed = await readRunAll(first);
+    expect(killed.status).toBe('incomplete');
+    expect(killed.results).toHaveLength(0);
+    expect(killed.batches).toHaveLength(1);
+    const pending = killed.batches[0]!;
+    expect(llm.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches')).toHaveLength(1);
+
+    llm.reset();
+    llm.setBatchFaults({});
+    const resumed = await runProject(dir, 'second', { batch: true, resume: first });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.run.results).toHaveLength(3);
+    expect(resumed.run.batches.map((b) => [b.round, b.role, b.id === pending.id, b.resumed === true])).toEqual([
+      [1, 'agent', true, true],
+      [2, 'agent', false, false],
+      [3, 'judge', false, false],
+    ]);
+    // The first turn's batch was read (status + output file), not sent: only turn 2 and the judge were submitted.
+    expect(llm.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches')).toHaveLength(2);
+    expect(llm.requests.some((r) => r.path === `/v1/batches/${pending.id}`)).toBe(true);
+  }, 120_000);
 });
