@@ -10,10 +10,10 @@ const ENV = { OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key' };
 export async function runProject(
   dir: string,
   name: string,
-  options: { batch: boolean; resume?: string; signal?: AbortSignal },
+  options: { batch: boolean; resume?: string; signal?: AbortSignal; maxCost?: number },
 ): Promise<{ exitCode: number; run: Awaited<ReturnType<typeof readRunAll>>; failure: string | undefined }> {
   const outPath = join(dir, 'runs', `${name}.jsonl`);
-  const prepared = await prepareRun({ cwd: dir, env: ENV, outPath, ...(options.batch ? { batch: true } : {}) });
+  const prepared = await prepareRun({ cwd: dir, env: ENV, outPath, ...(options.batch ? { batch: true } : {}), ...(options.maxCost ? { maxCost: options.maxCost } : {}) });
   const previous = options.resume ? await readRunAll(options.resume) : undefined;
   const { outcome, exitCode } = await executeRun(prepared, {
     reporters: [],

@@ -4,6 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
 import type { RunResult } from '../src/schema/run-record.js';
+import { formatBatchEvent } from '../src/report/progress.js';
+import { estimateRun, formatDryRun } from '../src/runner/estimate.js';
+import { prepareRun } from '../src/runner/prepare.js';
 import { batchProject } from './batch-project.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { useFakeLlm } from './fake-llm/use.js';
@@ -174,4 +177,42 @@ describe('batch --resume', () => {
     expect(llm.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches')).toHaveLength(2);
     expect(llm.requests.some((r) => r.path === `/v1/batches/${pending.id}`)).toBe(true);
   }, 120_000);
+});
+
+describe('batch budget, dry run and progress', () => {
+  it('estimates each round against --max-cost before sending it: a round that does not fit is not sent', async () => {
+    llm.setScript([{ match: { judge: false }, reply: { text: 'Shipped.' } }]);
+    const dir = await batchProject({ cases: 4, turns: 2, baseURL: llm.openaiBaseURL });
+    // 4 first-turn requests of ~30 input tokens at $0.075 per 1M (gpt-4o-mini batch input): ~$0.00001.
+    const { run, exitCode, failure } = await runProject(dir, 'budget', { batch: true, maxCost: 0.000001 });
+    expect(exitCode).toBe(3);
+    expect(failure).toMatch(/^budget of \$0.000001 reached/);
+    expect(run.status).toBe('budget');
+    expect(run.results).toHaveLength(0);
+    expect(run.batches).toHaveLength(0);
+    expect(llm.requests).toHaveLength(0);
+  }, 60_000);
+
+  it('--dry-run --batch prices the model variant and the judge at the batch price', async () => {
+    const dir = await batchProject({ cases: 2, turns: 2, baseURL: llm.openaiBaseURL });
+    const env = { OPENAI_API_KEY: 'test-key' };
+    const [plain, batch] = await Promise.all([prepareRun({ cwd: dir, env }), prepareRun({ cwd: dir, env, batch: true })]).then((p) => p.map(estimateRun));
+    expect(formatDryRun(batch!)).toContain('nothing was called (batch prices for model variants and the judge)');
+    const half = (r: { low: number; high: number } | null | undefined) => r && { low: r.low / 2, high: r.high / 2 };
+    expect(plain!.rows[0]?.costUsd?.high).toBeGreaterThan(0);
+    expect(batch!.rows[0]?.costUsd).toEqual(half(plain!.rows[0]?.costUsd));
+    expect(batch!.judge?.costUsd).toEqual(half(plain!.judge?.costUsd));
+  });
+
+  it('shows each batch on the progress line', () => {
+    const base = { round: 2, id: 'batch_7', provider: 'openai', model: 'gpt-4o-mini', role: 'agent' as const, name: 'bot', items: 200 };
+    expect(formatBatchEvent({ ...base, kind: 'submitted' })).toBe('round 2 · agent bot (openai gpt-4o-mini) · batch_7 · 200 requests submitted');
+    expect(formatBatchEvent({ ...base, kind: 'pending', state: 'in_progress', finished: 120, nextPollMs: 30_000 })).toBe(
+      'round 2 · agent bot (openai gpt-4o-mini) · batch_7 · in_progress 120/200 · next poll in 30s',
+    );
+    expect(formatBatchEvent({ ...base, role: 'judge', name: 'judge', kind: 'ended', answered: 197, failed: 1, retried: 2 })).toBe(
+      'round 2 · judge (openai gpt-4o-mini) · batch_7 · ended: 197 answered, 1 failed, 2 sent again next round',
+    );
+    expect(formatBatchEvent({ ...base, kind: 'resumed', items: 1 })).toBe("round 2 · agent bot (openai gpt-4o-mini) · batch_7 · 1 request read from the resumed run's batch (not sent again)");
+  });
 });

@@ -31,7 +31,9 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     warnings.push(message);
     options.warn(message);
   };
-  const meter = createMeter(config.pricing, warn, { batch: prepared.batch !== undefined });
+  const meter = createMeter(config.pricing, warn);
+  // --batch: model variants and the judge pay the batch price; http and module agents call their own bots.
+  const batchMeter = prepared.batch ? createMeter(config.pricing, warn, { batch: true }) : undefined;
   if (prepared.batch && options.resume?.batches) prepared.batch.resumeFrom(options.resume.batches);
   const header = {
     ...prepared.header,
@@ -58,7 +60,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     outPath: prepared.outPath,
     header,
     cases: prepared.cases,
-    variants: prepared.variants,
+    variants: batchMeter ? prepared.variants.map((v) => (v.agent.kind === 'model' ? { ...v, meter: batchMeter } : v)) : prepared.variants,
     repeat: header.repeat,
     graders: prepared.graders,
     defaultGraders: prepared.defaultGraders,
@@ -67,7 +69,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     // A batch may take up to 24 h: batch mode has no per-turn timeout (the longest a timer can wait).
     turnTimeoutMs: prepared.batch ? 2 ** 31 - 1 : config.turnTimeoutMs,
     meter,
-    priceJudge: (usage) => (judgeModel ? meter.priceJudge(judgeModel, usage) : null),
+    priceJudge: (usage) => (judgeModel ? (batchMeter ?? meter).priceJudge(judgeModel, usage) : null),
     ...(prepared.budget ? { budget: prepared.budget } : {}),
     storeFilter,
     previous,

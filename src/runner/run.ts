@@ -23,6 +23,8 @@ export interface RunVariant {
   name: string;
   agent: Agent;
   maxSteps: number;
+  /** Prices this variant's usage instead of the run's meter (run --batch: the batch price). */
+  meter?: Meter;
   /** Tools offered for a case. */
   tools(testCase: ResolvedCase): ToolDefinition[] | undefined;
 }
@@ -159,7 +161,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
           tools: variant.tools(item.testCase),
           maxSteps: variant.maxSteps,
           turnTimeoutMs: options.turnTimeoutMs,
-          meter: options.meter,
+          meter: variant.meter ?? options.meter,
           signal: options.signal,
         })
       : { transcript: recordedTranscript(item.testCase), usage: emptyUsage(), costUsd: 0, latencyMs: 0 };
