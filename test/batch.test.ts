@@ -38,8 +38,8 @@ describe('run --batch', () => {
       [2, 'agent', 5],
       [3, 'judge', 5],
     ]);
-    // Every batch was polled until it ended: 2 pending polls + the one that saw it end (Anthropic's results call retrieves once more).
-    for (const b of llm.batches.values()) expect(b.polls).toBe(provider === 'openai' ? 4 : 4);
+    // Every batch was polled until it ended: 2 pending polls, the one that saw it end, and the retrieve before reading its results.
+    for (const b of llm.batches.values()) expect(b.polls).toBe(4);
     expect(llm.requests.filter((r) => r.path === '/v1/chat/completions' || r.path === '/v1/messages')).toHaveLength(0);
   }, 60_000);
 });
@@ -144,6 +144,21 @@ describe('batch cost and rounds', () => {
 });
 
 describe('batch --resume', () => {
+  it('Ctrl-C while a batch is pending: the record is interrupted and keeps the batch id', async () => {
+    llm.setBatchFaults({ pendingPolls: 1_000_000 });
+    const dir = await batchProject({ cases: 2, turns: 2, baseURL: llm.anthropicBaseURL, provider: 'anthropic' });
+    const controller = new AbortController();
+    const running = runProject(dir, 'ctrl-c', { batch: true, signal: controller.signal });
+    const deadline = Date.now() + 30_000;
+    while (([...llm.batches.values()][0]?.polls ?? 0) < 2 && Date.now() < deadline) await sleep(10);
+    controller.abort(new Error('interrupted'));
+    const { run, exitCode } = await running;
+    expect(exitCode).toBe(3);
+    expect(run.status).toBe('interrupted');
+    expect(run.results).toHaveLength(0);
+    expect(run.batches.map((b) => [b.id, b.provider, b.role, b.items.length])).toEqual([[[...llm.batches.keys()][0], 'anthropic', 'agent', 2]]);
+  }, 60_000);
+
   it('after a SIGKILL with a pending batch, reads that batch instead of submitting (and paying) again', async () => {
     llm.setBatchFaults({ pendingPolls: 1_000_000 });
     llm.setScript([{ match: { judge: false }, reply: { text: 'Shipped.' } }]);
