@@ -78,6 +78,12 @@ interface Parked {
 
 const NO_CONVERSATION = '';
 
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -109,13 +115,17 @@ export function createBatchRounds(deps: BatchRoundsDeps): BatchRounds {
   let scheduled = false;
   const stats = { rounds: 0, batches: 0, submitted: 0, resumed: 0 };
 
+  /** Live conversations with a parked request (kept as a count: a round of 20,000 parks each check). */
+  let waiting = 0;
   const park = (delta: number, conversation: string) => {
-    const n = (parkedBy.get(conversation) ?? 0) + delta;
+    const before = parkedBy.get(conversation) ?? 0;
+    const n = before + delta;
     if (n > 0) parkedBy.set(conversation, n);
     else parkedBy.delete(conversation);
+    if (live.has(conversation)) waiting += (n > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
   };
 
-  const quiet = () => queue.length > 0 && [...live].every((c) => (parkedBy.get(c) ?? 0) > 0);
+  const quiet = () => queue.length > 0 && waiting === live.size;
 
   const check = () => {
     if (flushing || scheduled || !quiet()) return;
@@ -155,7 +165,7 @@ export function createBatchRounds(deps: BatchRoundsDeps): BatchRounds {
     const round = stats.rounds;
     try {
       const byGroup = new Map<Group, Parked[]>();
-      for (const item of items) byGroup.set(item.group, [...(byGroup.get(item.group) ?? []), item]);
+      for (const item of items) append(byGroup, item.group, item);
       let reservation: { settle(cost: number): void } | undefined;
       if (deps.budget) {
         const estimate = estimateRound(
@@ -195,13 +205,13 @@ export function createBatchRounds(deps: BatchRoundsDeps): BatchRounds {
     const signal = active.signal;
     // Identical requests of one conversation (the same id) share one item.
     const byId = new Map<string, Parked[]>();
-    for (const item of items) byId.set(item.customId, [...(byId.get(item.customId) ?? []), item]);
+    for (const item of items) append(byId, item.customId, item);
     const requests = new Map([...byId].map(([id, list]) => [id, list[0]!.request]));
     const batches: Array<{ line: Omit<RunBatchLine, 'type' | 'prev'>; ids: string[] }> = [];
     const reread = new Map<string, string[]>();
     for (const id of byId.keys()) {
       const line = previous.get(id);
-      if (line && line.provider === group.client.provider && line.model === group.client.model) reread.set(line.id, [...(reread.get(line.id) ?? []), id]);
+      if (line && line.provider === group.client.provider && line.model === group.client.model) append(reread, line.id, id);
     }
     const base = { provider: group.client.provider, model: group.client.model, role: group.role, name: group.name, round };
     for (const [id, ids] of reread) {
@@ -341,6 +351,7 @@ export function createBatchRounds(deps: BatchRoundsDeps): BatchRounds {
       try {
         return await conversationOf.run(conversation, work);
       } finally {
+        if ((parkedBy.get(conversation) ?? 0) > 0) waiting -= 1;
         live.delete(conversation);
         parkedBy.delete(conversation);
         check();
