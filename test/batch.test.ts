@@ -147,16 +147,18 @@ describe('batch --resume', () => {
   it('Ctrl-C while a batch is pending: the record is interrupted and keeps the batch id', async () => {
     llm.setBatchFaults({ pendingPolls: 1_000_000 });
     const dir = await batchProject({ cases: 2, turns: 2, baseURL: llm.anthropicBaseURL, provider: 'anthropic' });
+    const before = new Set(llm.batches.keys());
+    const fresh = () => [...llm.batches.values()].filter((b) => !before.has(b.id));
     const controller = new AbortController();
     const running = runProject(dir, 'ctrl-c', { batch: true, signal: controller.signal });
     const deadline = Date.now() + 30_000;
-    while (([...llm.batches.values()][0]?.polls ?? 0) < 2 && Date.now() < deadline) await sleep(10);
+    while ((fresh()[0]?.polls ?? 0) < 2 && Date.now() < deadline) await sleep(10);
     controller.abort(new Error('interrupted'));
     const { run, exitCode } = await running;
     expect(exitCode).toBe(3);
     expect(run.status).toBe('interrupted');
     expect(run.results).toHaveLength(0);
-    expect(run.batches.map((b) => [b.id, b.provider, b.role, b.items.length])).toEqual([[[...llm.batches.keys()][0], 'anthropic', 'agent', 2]]);
+    expect(run.batches.map((b) => [b.id, b.provider, b.role, b.items.length])).toEqual([[fresh()[0]?.id, 'anthropic', 'agent', 2]]);
   }, 60_000);
 
   it('after a SIGKILL with a pending batch, reads that batch instead of submitting (and paying) again', async () => {
@@ -164,11 +166,12 @@ describe('batch --resume', () => {
     llm.setScript([{ match: { judge: false }, reply: { text: 'Shipped.' } }]);
     const dir = await batchProject({ cases: 3, turns: 2, baseURL: llm.openaiBaseURL });
     const first = join(dir, 'runs/first.jsonl');
+    const before = new Set(llm.batches.keys());
     const child = spawnCli(['run', '--batch', '--progress', 'none', '--out', first], { cwd: dir, cleanEnv: true, env });
     const deadline = Date.now() + 60_000;
     while (!(await readFile(first, 'utf8').catch(() => '')).includes('"type":"batch"') && Date.now() < deadline) await sleep(20);
     // Polled at least once, so the batch is known to be pending when the run dies.
-    while (([...llm.batches.values()][0]?.polls ?? 0) < 2 && Date.now() < deadline) await sleep(20);
+    while (([...llm.batches.values()].find((b) => !before.has(b.id))?.polls ?? 0) < 2 && Date.now() < deadline) await sleep(20);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     const killed = await readRunAll(first);
