@@ -15,7 +15,7 @@ beforeAll(async () => {
       if (req.url === '/echo') {
         res.setHeader('x-seen-auth', req.headers.authorization ?? '');
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ method: req.method, body, length: req.headers['content-length'] }));
+        res.end(JSON.stringify({ method: req.method, body, length: req.headers['content-length'], type: req.headers['content-type'] }));
       } else if (req.url === '/empty') {
         res.statusCode = 204;
         res.end();
@@ -115,5 +115,19 @@ describe('the buffered response', () => {
       JSON.parse = parse;
     }
     expect(parses).toBe(0);
+  });
+});
+
+describe('createNodeFetch with a FormData body', () => {
+  it('sends the multipart content type with its boundary (a file upload, e.g. a batch input file)', async () => {
+    const form = new FormData();
+    form.append('purpose', 'batch');
+    form.append('file', new Blob(['{"a":1}\n']), 'input.jsonl');
+    const response = await createNodeFetch()(`${base}/echo`, { method: 'POST', body: form });
+    const seen = (await response.json()) as { body: string; type: string };
+    const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(seen.type)?.[1];
+    expect(boundary).toBeDefined();
+    expect(seen.body).toContain(`--${boundary}`);
+    expect(seen.body).toContain('filename="input.jsonl"');
   });
 });

@@ -18,6 +18,7 @@ interface RunFlags {
   maxCost?: string;
   allowSkip?: boolean;
   dryRun?: boolean;
+  batch?: boolean;
   resume?: string;
   baseline?: string;
   html: boolean;
@@ -43,6 +44,7 @@ export function runCommand(ctx: CliContext): Command {
     .option('--max-cost <usd>', 'budget for agent + judge + simulator cost; no call starts that could pass it (exit 3 once reached)')
     .option('--allow-skip', 'in CI, run even when a variant or grader cannot (e.g. its API key is not set) instead of exit 2')
     .option('--dry-run', 'print the planned calls and an estimated token and cost range; call nothing')
+    .option('--batch', 'send model calls through the providers\' batch APIs at half price, in rounds (results within 24 h)')
     .option('--resume <run>', 'continue an interrupted run: its finished results are kept, not called again')
     .option('--baseline <run>', 'gate the new run against this baseline run (exit 1 when it regressed)')
     .option('--no-html', 'do not write the HTML report beside the run record')
@@ -94,6 +96,7 @@ by default); finished results are always kept.`,
         // A dry run calls nothing, so nothing it cannot call is an error.
         allowSkip: flags.allowSkip === true || flags.dryRun === true,
         ...(flags.out ? { outPath: flags.out } : {}),
+        ...(flags.batch ? { batch: true } : {}),
       });
       if (flags.dryRun) {
         const { estimateRun, formatDryRun } = await import('../runner/estimate.js');
@@ -118,7 +121,7 @@ by default); finished results are always kept.`,
           reporters,
           signal,
           warn,
-          ...(previous ? { resume: { path: flags.resume as string, runId: previous.header.runId, results: previous.results } } : {}),
+          ...(previous ? { resume: { path: flags.resume as string, runId: previous.header.runId, results: previous.results, batches: previous.batches } } : {}),
         });
         if (process.env['CONVOTEST_RESOURCES'] === '1') ctx.stderr.write(`${resourceLine(started)}\n`);
         await afterRun(prepared, outcome, { ...ctx, html: flags.html, ...(flags.baseline ? { baseline: flags.baseline } : {}) });

@@ -7,6 +7,8 @@ import { ConvotestError, InputError } from '../errors.js';
 import {
   RUN_FORMAT,
   RUN_FORMAT_MAJOR,
+  type RunBatchLine,
+  RunBatchLineSchema,
   type RunHeader,
   RunHeaderSchema,
   type RunResult,
@@ -25,6 +27,8 @@ export interface RunReader {
   readonly summaryLine: RunSummaryLine | undefined;
   /** `complete`, `interrupted`, `budget`, `failed` from the summary line; `incomplete` without one. */
   readonly status: RunStatus;
+  /** The `batch` lines (run --batch) read so far: complete once `results` is read to the end. */
+  readonly batches: RunBatchLine[];
   /** Problems met while reading (a truncated last line, a duplicated result line), as sentences. */
   readonly warnings: string[];
   /** What the reading saw (cut, duplicates, no result, no summary): complete once `results` is read to the end. */
@@ -71,6 +75,7 @@ export async function readRun(path: string, options: ReadRunOptions = {}): Promi
   // Per result key: the line it was first read on and a digest of that line's text.
   const seen = new Map<string, { line: number; digest: string }>();
   let summaryLine: RunSummaryLine | undefined;
+  const batches: RunBatchLine[] = [];
   let consumed = false;
 
   async function* results(): AsyncGenerator<RunResult> {
@@ -120,6 +125,10 @@ export async function readRun(path: string, options: ReadRunOptions = {}): Promi
         yield r;
       } else if (type === 'summary') {
         summaryLine = RunSummaryLineSchema.parse(value);
+      } else if (type === 'batch') {
+        const parsed = RunBatchLineSchema.safeParse(value);
+        if (!parsed.success) throw new ConvotestError('E_RECORD', `${path}:${lineNo}  ${parsed.error.issues[0]?.path.join('.')}  ${parsed.error.issues[0]?.message}`);
+        batches.push(parsed.data);
       } else {
         integrity.unknownLines++;
         warn(`${path}:${lineNo}: unknown line type ${JSON.stringify(type)} skipped`);
@@ -139,6 +148,7 @@ export async function readRun(path: string, options: ReadRunOptions = {}): Promi
     get status(): RunStatus {
       return summaryLine?.status ?? 'incomplete';
     },
+    batches,
     warnings,
     integrity,
   };
@@ -153,13 +163,14 @@ export async function readRunAll(
   results: RunResult[];
   summaryLine: RunSummaryLine | undefined;
   status: RunStatus;
+  batches: RunBatchLine[];
   warnings: string[];
   integrity: RecordIntegrity;
 }> {
   const run = await readRun(path, options);
   const results: RunResult[] = [];
   for await (const r of run.results) results.push(r);
-  return { header: run.header, results, summaryLine: run.summaryLine, status: run.status, warnings: run.warnings, integrity: run.integrity };
+  return { header: run.header, results, summaryLine: run.summaryLine, status: run.status, batches: run.batches, warnings: run.warnings, integrity: run.integrity };
 }
 
 /**

@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { access, link, mkdir, open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
-import { type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
+import { type RunBatchLine, type RunHeader, type RunResult, type RunSummaryLine } from '../schema/run-record.js';
 import { GENESIS, chainLine, chainText, sha256, signLine } from './hash-chain.js';
 
 export interface RunWriter {
@@ -14,6 +14,8 @@ export interface RunWriter {
    * hash-chain.ts `splitPrev` gives it from another record), chained like `writeResult`'s.
    */
   writeResultText(objectText: string): Promise<void>;
+  /** Appends one `batch` line (run --batch: a provider batch was submitted). */
+  writeBatch(batch: Omit<RunBatchLine, 'type' | 'prev'>): Promise<void>;
   /** Writes the summary line (with the chain's digest and optional signature) and closes the file. */
   finish(summary: Omit<RunSummaryLine, 'type' | 'prev' | 'digest' | 'signature'>): Promise<void>;
   /** Closes without a summary line (the record then reads as `incomplete`; an atomic writer leaves nothing). */
@@ -89,6 +91,7 @@ export async function createRunWriter(
     path,
     writeResult: (result) => append({ type: 'result', ...result }),
     writeResultText: (objectText) => append(objectText),
+    writeBatch: (batch) => append({ type: 'batch', ...batch }),
     async finish(summary) {
       await append({ type: 'summary', ...summary, digest: prev }, options.signingKey);
       lines.flush();

@@ -114,27 +114,7 @@ export function createAnthropicModel(ref: ModelRefInput, apiKey: string, deps: C
     provider: 'anthropic',
     model: ref.model,
     async chat(request: ChatRequest): Promise<ChatResponse> {
-      const params = request.params ?? {};
-      const temperature = params.temperature ?? ref.temperature;
-      const { system, messages } = toAnthropicMessages(request.messages);
-      const tools = toAnthropicTools(request.tools ?? []);
-      const body: MessageCreateParamsNonStreaming = {
-        model: ref.model,
-        max_tokens: params.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
-        messages,
-        ...(system ? { system } : {}),
-        ...(temperature !== undefined ? { temperature } : {}),
-        ...(params.topP !== undefined ? { top_p: params.topP } : {}),
-      };
-      if (request.schema) {
-        tools.push({
-          name: request.schema.name,
-          description: 'Record the answer in this exact structure.',
-          input_schema: jsonSchemaOf(request.schema.schema) as Tool.InputSchema,
-        });
-        body.tool_choice = { type: 'tool', name: request.schema.name };
-      }
-      if (tools.length > 0) body.tools = tools;
+      const body = anthropicBody(ref, request);
       const started = now();
       let message: AnthropicMessage;
       try {
@@ -147,7 +127,34 @@ export function createAnthropicModel(ref: ModelRefInput, apiKey: string, deps: C
   };
 }
 
-function fromMessage(message: AnthropicMessage, request: ChatRequest, latencyMs: number, ctx: CallContext): ChatResponse {
+/** The messages body of a request (also the `params` of each request of a message batch). Structured output is a forced tool. */
+export function anthropicBody(ref: ModelRefInput, request: ChatRequest): MessageCreateParamsNonStreaming {
+  const params = request.params ?? {};
+  const temperature = params.temperature ?? ref.temperature;
+  const { system, messages } = toAnthropicMessages(request.messages);
+  const tools = toAnthropicTools(request.tools ?? []);
+  const body: MessageCreateParamsNonStreaming = {
+    model: ref.model,
+    max_tokens: params.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS,
+    messages,
+    ...(system ? { system } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(params.topP !== undefined ? { top_p: params.topP } : {}),
+  };
+  if (request.schema) {
+    tools.push({
+      name: request.schema.name,
+      description: 'Record the answer in this exact structure.',
+      input_schema: jsonSchemaOf(request.schema.schema) as Tool.InputSchema,
+    });
+    body.tool_choice = { type: 'tool', name: request.schema.name };
+  }
+  if (tools.length > 0) body.tools = tools;
+  return body;
+}
+
+/** Our response from an Anthropic message (also a succeeded batch result). Throws on an unparsable structured answer. */
+export function fromMessage(message: AnthropicMessage, request: ChatRequest, latencyMs: number, ctx: CallContext): ChatResponse {
   const who = `${ctx.provider} ${ctx.model}`;
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];

@@ -22,11 +22,13 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
     const url = new URL(String(input));
     const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
     if (!transport) return fetch(input, init);
-    const body = await bodyBytes(init.body);
+    const { bytes: body, type } = await bodyBytes(init.body);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
     const headers = requestHeaders(init.headers);
     if (body && headers['content-length'] === undefined) headers['content-length'] = String(body.byteLength);
+    // A FormData body (a file upload) brings its own content type with the multipart boundary.
+    if (type && headers['content-type'] === undefined) headers['content-type'] = type;
 
     return new Promise<Response>((resolve, reject) => {
       const request = transport.request(
@@ -82,12 +84,15 @@ function requestHeaders(init: RequestInit['headers']): Record<string, string> {
   return headers;
 }
 
-async function bodyBytes(body: RequestInit['body']): Promise<Uint8Array | undefined> {
-  if (body === undefined || body === null) return undefined;
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return body;
-  if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  return new Uint8Array(await new Response(body).arrayBuffer());
+async function bodyBytes(body: RequestInit['body']): Promise<{ bytes?: Uint8Array; type?: string }> {
+  if (body === undefined || body === null) return {};
+  if (typeof body === 'string') return { bytes: Buffer.from(body) };
+  if (body instanceof Uint8Array) return { bytes: body };
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) };
+  // FormData, Blob, streams: serialised as fetch would, with the content type fetch would send.
+  const encoded = new Response(body);
+  const type = encoded.headers.get('content-type');
+  return { bytes: new Uint8Array(await encoded.arrayBuffer()), ...(type ? { type } : {}) };
 }
 
 function abortReason(signal: AbortSignal): unknown {

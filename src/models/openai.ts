@@ -102,30 +102,7 @@ export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: Chat
     provider: 'openai',
     model: ref.model,
     async chat(request: ChatRequest): Promise<ChatResponse> {
-      const params = request.params ?? {};
-      const temperature = params.temperature ?? ref.temperature;
-      const seed = params.seed ?? ref.seed;
-      const body: ChatCompletionCreateParamsNonStreaming = {
-        model: ref.model,
-        messages: toOpenAIMessages(request.messages),
-        ...(temperature !== undefined ? { temperature } : {}),
-        ...(params.topP !== undefined ? { top_p: params.topP } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        // The official API wants max_completion_tokens; compatible servers mostly know only max_tokens.
-        ...(params.maxTokens !== undefined
-          ? custom
-            ? { max_tokens: params.maxTokens }
-            : { max_completion_tokens: params.maxTokens }
-          : {}),
-        ...(request.tools?.length ? { tools: toOpenAITools(request.tools) } : {}),
-      };
-      if (request.schema) {
-        const schema = jsonSchemaOf(request.schema.schema);
-        body.response_format = {
-          type: 'json_schema',
-          json_schema: { name: request.schema.name, schema, strict: isStrictCompatible(schema) },
-        };
-      }
+      const body = openAIBody(ref, request, custom);
       const started = now();
       let completion: ChatCompletion;
       try {
@@ -139,7 +116,33 @@ export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: Chat
   };
 }
 
-function fromCompletion(completion: ChatCompletion, request: ChatRequest, latencyMs: number, ctx: CallContext): ChatResponse {
+/** The chat-completions body of a request (also the body of each line of a batch file). */
+export function openAIBody(ref: ModelRefInput, request: ChatRequest, custom: boolean): ChatCompletionCreateParamsNonStreaming {
+  const params = request.params ?? {};
+  const temperature = params.temperature ?? ref.temperature;
+  const seed = params.seed ?? ref.seed;
+  const body: ChatCompletionCreateParamsNonStreaming = {
+    model: ref.model,
+    messages: toOpenAIMessages(request.messages),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(params.topP !== undefined ? { top_p: params.topP } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    // The official API wants max_completion_tokens; compatible servers mostly know only max_tokens.
+    ...(params.maxTokens !== undefined ? (custom ? { max_tokens: params.maxTokens } : { max_completion_tokens: params.maxTokens }) : {}),
+    ...(request.tools?.length ? { tools: toOpenAITools(request.tools) } : {}),
+  };
+  if (request.schema) {
+    const schema = jsonSchemaOf(request.schema.schema);
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: request.schema.name, schema, strict: isStrictCompatible(schema) },
+    };
+  }
+  return body;
+}
+
+/** Our response from a chat completion (also a batch output line's body). Throws on a refused or unparsable structured answer. */
+export function fromCompletion(completion: ChatCompletion, request: ChatRequest, latencyMs: number, ctx: CallContext): ChatResponse {
   const who = `${ctx.provider} ${ctx.model}`;
   const choice = completion.choices?.[0];
   if (!choice) throw toConvotestError(new Error('no choices in the response'), 'other', ctx);

@@ -1,7 +1,9 @@
 import type { PriceTable } from '../core/cost.js';
 
 /**
- * List prices in USD per 1M tokens (standard tier, no batch discount, short-context rates).
+ * List prices in USD per 1M tokens (standard tier, short-context rates). These are the
+ * interactive prices; `run --batch` (OpenAI Batch API, Anthropic Message Batches) pays
+ * `BATCH_DISCOUNT` of them: see `batchPrices`.
  * `cachedInput` is the prompt-cache read price. Anthropic cache *writes* (1.25× input) are
  * billed here at the plain input price.
  *
@@ -67,3 +69,29 @@ export const DEFAULT_PRICES: PriceTable = {
   'claude-3-5-haiku': { input: 0.8, cachedInput: 0.08, output: 4 },
   'claude-3-haiku': { input: 0.25, cachedInput: 0.03, output: 1.25 },
 };
+
+/**
+ * Share of the interactive price paid through the providers' batch APIs: OpenAI's Batch API and
+ * Anthropic's Message Batches both bill input, cached input and output at 50 % of the standard
+ * price (same pages as above). Applied to the table and to the config's `pricing` overrides.
+ */
+export const BATCH_DISCOUNT = 0.5;
+
+/**
+ * The batch prices of a table: every price times `BATCH_DISCOUNT`.
+ *
+ * @example
+ * batchPrices({ 'gpt-4o': { input: 2.5, output: 10 } }) // { 'gpt-4o': { input: 1.25, output: 5 } }
+ */
+export function batchPrices(table: PriceTable): PriceTable {
+  return Object.fromEntries(
+    Object.entries(table).map(([model, p]) => [
+      model,
+      {
+        input: p.input * BATCH_DISCOUNT,
+        output: p.output * BATCH_DISCOUNT,
+        ...(p.cachedInput !== undefined ? { cachedInput: p.cachedInput * BATCH_DISCOUNT } : {}),
+      },
+    ]),
+  );
+}

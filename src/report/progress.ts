@@ -1,4 +1,4 @@
-import type { RunReporter, RunTotals } from '../runner/events.js';
+import type { BatchEvent, RunReporter, RunTotals } from '../runner/events.js';
 
 export interface ProgressOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -41,6 +41,9 @@ export function progressReporter(options: ProgressOptions): RunReporter {
     onWarning(message) {
       write(`${live ? '\r\u001b[K' : ''}warning: ${message}\n`);
     },
+    onBatch(event) {
+      write(`${live ? '\r\u001b[K' : ''}${formatBatchEvent(event)}\n`);
+    },
     onRunEnd() {
       if (live) write('\r\u001b[K');
     },
@@ -65,4 +68,28 @@ export function formatProgress(totals: RunTotals, elapsedMs: number, width: numb
 
 function compact(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}
+
+/**
+ * One line per batch event (run --batch), e.g.
+ * `round 2 · agent gpt-concise (openai gpt-4o-mini) · batch_abc · 200 requests submitted`,
+ * `… · in_progress 120/200 · next poll in 30s`, `… · ended: 198 answered, 2 sent again next round`.
+ */
+export function formatBatchEvent(e: BatchEvent): string {
+  const who = `round ${e.round} · ${e.role === 'judge' ? 'judge' : `agent ${e.name}`} (${e.provider} ${e.model}) · ${e.id}`;
+  const n = `${e.items} request${e.items === 1 ? '' : 's'}`;
+  switch (e.kind) {
+    case 'submitted':
+      return `${who} · ${n} submitted`;
+    case 'resumed':
+      return `${who} · ${n} read from the resumed run's batch (not sent again)`;
+    case 'pending':
+      return `${who} · ${e.state ?? 'pending'} ${e.finished ?? 0}/${e.items} · next poll in ${Math.round((e.nextPollMs ?? 0) / 1000)}s`;
+    case 'ended': {
+      const parts = [`${e.answered ?? 0} answered`];
+      if (e.failed) parts.push(`${e.failed} failed`);
+      if (e.retried) parts.push(`${e.retried} sent again next round`);
+      return `${who} · ended: ${parts.join(', ')}`;
+    }
+  }
 }

@@ -38,6 +38,12 @@ export interface Budget {
    * what the finished call used, priced into `spent`.
    */
   run<T>(call: BudgetedCall, send: () => Promise<T>, measure: (result: T) => { model: string | undefined; usage: Usage }): Promise<T>;
+  /**
+   * Reserves `estimate` USD for calls sent together (a round of provider batches, run --batch),
+   * or throws `E_BUDGET` without sending them (and every later call is refused, as for `run`);
+   * `settle(cost)` books what they cost once their results are in.
+   */
+  reserve(estimate: number): { settle(cost: number): void };
 }
 
 export interface BudgetDeps {
@@ -79,6 +85,19 @@ export function createBudget(deps: BudgetDeps): Budget {
     },
     get reached() {
       return reached;
+    },
+    reserve(estimate) {
+      if (reached || spent + reserved + estimate > deps.limit) throw refuse();
+      reserved += estimate;
+      let settled = false;
+      return {
+        settle(cost) {
+          if (settled) return;
+          settled = true;
+          reserved -= estimate;
+          spent += cost;
+        },
+      };
     },
     async run(call, send, measure) {
       const key = call.key ?? call.model ?? '';

@@ -1,6 +1,6 @@
 import { createPricer } from '../core/cost.js';
 import { builtinGraderKinds } from '../grading/registry.js';
-import { DEFAULT_PRICES } from '../models/pricing.js';
+import { batchPrices, DEFAULT_PRICES } from '../models/pricing.js';
 import { TOKENS_PER_MESSAGE, countTokens } from '../models/tokenizer.js';
 import type { Usage } from '../schema/message.js';
 import { gradersFor } from './grade-conversation.js';
@@ -22,6 +22,8 @@ export interface RunEstimate {
   /** The simulated customers' calls: `calls` is the bound (every conversation reaching max_turns). */
   simulator: { model: string | undefined; calls: number; tokens: Range; costUsd: Range | null } | undefined;
   skipped: string[];
+  /** --batch: model variants and the judge are priced at the batch price. */
+  batch?: boolean;
 }
 
 /**
@@ -32,7 +34,9 @@ export interface RunEstimate {
  * (src/runner/estimate-simulated.ts): agent and simulator calls are counted at that bound.
  */
 export function estimateRun(prepared: PreparedRun): RunEstimate {
-  const price = createPricer(DEFAULT_PRICES, prepared.config.pricing);
+  const interactive = createPricer(DEFAULT_PRICES, prepared.config.pricing);
+  // --batch: model variants and the judge at the batch price (http and module agents call their own bots).
+  const batched = prepared.batch ? createPricer(batchPrices(DEFAULT_PRICES), batchPrices(prepared.config.pricing)) : interactive;
   const repeat = prepared.header.repeat;
   const judgeKinds = new Set(Object.entries(builtinGraderKinds).filter(([, k]) => k.needsJudge).map(([name]) => name));
   const judgeGraders = prepared.graders.filter((g) => judgeKinds.has(g.kind));
@@ -85,6 +89,7 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
       const graders = gradersFor(testCase, judgeGraders, prepared.defaultGraders).length;
       for (let r = 0; r < repeat; r++) addJudge(context, graders);
     }
+    const price = config?.kind === 'model' ? batched : interactive;
     const cost = (u: Range, o: Range, pick: 'low' | 'high') => price(info?.model, usage(u[pick], o[pick]));
     const low = cost(row.input, row.output, 'low');
     const high = cost(row.input, row.output, 'high');
@@ -104,13 +109,14 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
     addJudge({ low: tokens, high: tokens }, gradersFor(testCase, judgeGraders, prepared.defaultGraders).length);
   }
   const judgeModel = prepared.judge?.model;
-  const jLow = price(judgeModel, usage(judge.input.low, judge.output.low));
-  const jHigh = price(judgeModel, usage(judge.input.high, judge.output.high));
+  const jLow = batched(judgeModel, usage(judge.input.low, judge.output.low));
+  const jHigh = batched(judgeModel, usage(judge.input.high, judge.output.high));
   const judgeTokens = { low: judge.input.low + judge.output.low, high: judge.input.high + judge.output.high };
   const simulatorModel = prepared.simulator?.model;
-  const sLow = price(simulatorModel, usage(sim.input.low, sim.output.low));
-  const sHigh = price(simulatorModel, usage(sim.input.high, sim.output.high));
+  const sLow = interactive(simulatorModel, usage(sim.input.low, sim.output.low));
+  const sHigh = interactive(simulatorModel, usage(sim.input.high, sim.output.high));
   return {
+    ...(prepared.batch ? { batch: true } : {}),
     conversations: rows.reduce((n, r) => n + r.conversations, 0) + prepared.cases.filter((c) => c.transcript).length,
     rows,
     judge: prepared.judge
@@ -140,7 +146,7 @@ function usage(input: number, output: number): Usage {
 export function formatDryRun(estimate: RunEstimate): string {
   const money = (r: Range | null) => (r === null ? 'unknown price' : `$${r.low.toFixed(4)} – $${r.high.toFixed(4)}`);
   const tokens = (r: Range) => `${r.low.toLocaleString('en-US')} – ${r.high.toLocaleString('en-US')}`;
-  const lines = [`dry run: ${estimate.conversations} conversations planned; nothing was called`, ''];
+  const lines = [`dry run: ${estimate.conversations} conversations planned; nothing was called${estimate.batch ? ' (batch prices for model variants and the judge)' : ''}`, ''];
   const head = ['variant', 'model', 'conversations', 'agent calls', 'tokens', 'cost'];
   const body = estimate.rows.map((r) => [r.variant, r.model ?? '-', String(r.conversations), String(r.calls), tokens(r.tokens), money(r.costUsd)]);
   if (estimate.judge) body.push(['(judge)', estimate.judge.model ?? '-', '', String(estimate.judge.calls), tokens(estimate.judge.tokens), money(estimate.judge.costUsd)]);

@@ -1,4 +1,4 @@
-import type { RunResult } from '../schema/run-record.js';
+import type { RunBatchLine, RunResult } from '../schema/run-record.js';
 import { createSummaryAccumulator } from '../core/summary.js';
 import { EXIT } from '../errors.js';
 import { countWork, resultKey } from './plan.js';
@@ -11,8 +11,8 @@ import { createStoreFilter } from './store-filter.js';
 
 export interface ExecuteOptions {
   reporters: RunReporter[];
-  /** A run being resumed: its finished results are copied, never called again. */
-  resume?: { path: string; runId: string; results: readonly RunResult[] };
+  /** A run being resumed: its finished results are copied, never called again; its batches (run --batch) are read, not sent again. */
+  resume?: { path: string; runId: string; results: readonly RunResult[]; batches?: readonly RunBatchLine[] };
   signal: AbortSignal;
   warn(message: string): void;
 }
@@ -32,6 +32,9 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     options.warn(message);
   };
   const meter = createMeter(config.pricing, warn);
+  // --batch: model variants and the judge pay the batch price; http and module agents call their own bots.
+  const batchMeter = prepared.batch ? createMeter(config.pricing, warn, { batch: true }) : undefined;
+  if (prepared.batch && options.resume?.batches) prepared.batch.resumeFrom(options.resume.batches);
   const header = {
     ...prepared.header,
     ...(options.resume ? { resumedFrom: options.resume.runId } : {}),
@@ -51,21 +54,23 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
   const units = countWork(prepared.cases, prepared.variants.length, header.repeat) - previous.length;
   const asked = config.concurrency.agent;
   if (asked > MAX_CONCURRENCY) warn(`concurrency ${asked} is more than ${MAX_CONCURRENCY} conversations at once: using ${MAX_CONCURRENCY}`);
-  const concurrency = Math.max(1, Math.min(asked, MAX_CONCURRENCY, units));
+  // Batch mode: every conversation is in flight (each waits on its round, holding little).
+  const concurrency = prepared.batch ? Math.max(1, units) : Math.max(1, Math.min(asked, MAX_CONCURRENCY, units));
   const outcome = await runEval({
     outPath: prepared.outPath,
     header,
     cases: prepared.cases,
-    variants: prepared.variants,
+    variants: batchMeter ? prepared.variants.map((v) => (v.agent.kind === 'model' ? { ...v, meter: batchMeter } : v)) : prepared.variants,
     repeat: header.repeat,
     graders: prepared.graders,
     defaultGraders: prepared.defaultGraders,
     concurrency,
     judgeConcurrency: config.concurrency.judge,
-    turnTimeoutMs: config.turnTimeoutMs,
+    // A batch may take up to 24 h: batch mode has no per-turn timeout (the longest a timer can wait).
+    turnTimeoutMs: prepared.batch ? 2 ** 31 - 1 : config.turnTimeoutMs,
     ...(prepared.simulator ? { simulator: prepared.simulator } : {}),
     meter,
-    priceJudge: (usage) => (judgeModel ? meter.priceJudge(judgeModel, usage) : null),
+    priceJudge: (usage) => (judgeModel ? (batchMeter ?? meter).priceJudge(judgeModel, usage) : null),
     ...(prepared.budget ? { budget: prepared.budget } : {}),
     storeFilter,
     previous,
@@ -74,6 +79,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteOptions)
     ...(signingKey ? { signingKey } : {}),
     signal: options.signal,
     warnings,
+    ...(prepared.batch ? { batch: prepared.batch } : {}),
   });
   const failure = failureOf(outcome, config.failOnError, config.maxCost);
   return { outcome: { ...outcome, ...(failure ? { failure } : {}) }, exitCode: failure ? EXIT.incomplete : EXIT.ok };

@@ -1,5 +1,5 @@
 import { createPricer, type PriceTable } from '../core/cost.js';
-import { DEFAULT_PRICES } from '../models/pricing.js';
+import { batchPrices, DEFAULT_PRICES } from '../models/pricing.js';
 import { estimateUsage } from '../models/tokenizer.js';
 import type { Usage } from '../schema/message.js';
 import type { Meter } from './conversation.js';
@@ -12,12 +12,15 @@ export function callsNoProvider(kind: string): boolean {
 /**
  * Prices agent and judge usage from the pricing table (with the config's overrides) and
  * estimates usage a bot did not report. An unknown model costs null, with one warning each.
+ * With `batch` (run --batch) every price is the batch price (see `batchPrices`).
  */
 export function createMeter(
   overrides: PriceTable,
   warn: (message: string) => void,
+  options: { batch?: boolean } = {},
 ): Meter & { priceJudge(model: string, usage: Usage): number | null } {
-  const price = createPricer(DEFAULT_PRICES, overrides, (model) =>
+  const [table, own] = options.batch ? [batchPrices(DEFAULT_PRICES), batchPrices(overrides)] : [DEFAULT_PRICES, overrides];
+  const price = createPricer(table, own, (model) =>
     warn(`no price known for model "${model}": its cost is shown as unknown (add it under pricing: in the config)`),
   );
   return {

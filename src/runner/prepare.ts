@@ -14,9 +14,11 @@ import { didYouMean } from '../core/problems.js';
 import { createRateLimiterPool, estimateUsage, loadChatModel, missingKey } from '../models/index.js';
 import type { ChatModel } from '../models/chat.js';
 import { createPricer } from '../core/cost.js';
-import { DEFAULT_PRICES } from '../models/pricing.js';
+import { batchPrices, DEFAULT_PRICES } from '../models/pricing.js';
+import { createBatchClient } from '../models/batch/index.js';
+import { type BatchRounds, createBatchRounds } from './batch-rounds.js';
 import { jsonSchemaOf } from '../models/structured.js';
-import { type AgentConfig, AgentConfigSchema, type Config, JudgeConfigSchema } from '../schema/config.js';
+import { type AgentConfig, AgentConfigSchema, BatchConfigSchema, type Config, JudgeConfigSchema, type ModelRef } from '../schema/config.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { GraderInfo } from '../schema/run-record.js';
 import { createDiskCache } from '../io/cache.js';
@@ -52,6 +54,8 @@ export interface RunRequest {
   outPath?: string;
   /** Replaces the config's judge model (`regrade --judge anthropic:claude-sonnet-4-5`). */
   judge?: { provider: 'openai' | 'anthropic'; model: string };
+  /** `--batch`: agent and judge model calls go through the providers' batch APIs (also the config's `batch.enabled`). */
+  batch?: boolean;
   fetch?: typeof fetch;
 }
 
@@ -73,6 +77,8 @@ export interface PreparedRun {
   simulator?: Simulator;
   /** `maxCost`: every variant, judge and simulator call goes through it. */
   budget?: Budget;
+  /** Batch mode: the rounds the model calls of the variants and the judge go through. */
+  batch?: BatchRounds;
 }
 
 /** What grading needs: config, cases, graders (with the judge), and their hashes. */
@@ -92,6 +98,7 @@ export interface PreparedGrading {
   /** Requests-per-minute limiters per provider and base URL, shared by the judge and the variants. */
   rateLimits: RateLimiterPool;
   budget?: Budget;
+  batch?: BatchRounds;
 }
 
 /**
@@ -99,7 +106,7 @@ export interface PreparedGrading {
  * concurrency-limited judge when its key is set). Shared by `run` and `regrade`; with
  * `budget` (a run) and a `maxCost`, the judge's calls go through the run's budget.
  */
-export async function prepareGrading(request: Omit<RunRequest, 'agents'>, options: { budget?: boolean } = {}): Promise<PreparedGrading> {
+export async function prepareGrading(request: Omit<RunRequest, 'agents'>, options: { budget?: boolean; batch?: boolean } = {}): Promise<PreparedGrading> {
   const { cwd, env } = request;
   const loaded = await loadConfig(request.configPath, cwd);
   const config = request.judge
@@ -129,9 +136,13 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
   const maxCost = request.maxCost ?? config.maxCost;
   const budget = options.budget && maxCost !== undefined ? createBudget({ limit: maxCost, price: createPricer(DEFAULT_PRICES, config.pricing), countInput: (m) => estimateUsage([...m], '').input }) : undefined;
   const rateLimits = createRateLimiterPool();
+  const batch = options.batch && (request.batch === true || config.batch?.enabled === true) ? createRunBatchRounds(config, budget) : undefined;
   const judgeSkip = config.judge ? missingKey(config.judge, env) : 'no judge is configured';
   let judge: ChatModel | undefined;
-  if (config.judge && !judgeSkip) {
+  if (config.judge && !judgeSkip && batch) {
+    const batched = batch.chatModel(createBatchClient(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), 'judge', 'judge');
+    judge = cache ? cachedChatModel(batched, cache, (r) => (r.schema ? { name: r.schema.name, schema: jsonSchemaOf(r.schema.schema) } : null)) : batched;
+  } else if (config.judge && !judgeSkip) {
     const limit = pLimit(config.concurrency.judge);
     const raw = limitedChatModel(await loadChatModel(config.judge, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), config.judge, { rateLimits, budget, budgetKey: 'judge' });
     const cached = cache ? cachedChatModel(raw, cache, (r) => (r.schema ? { name: r.schema.name, schema: jsonSchemaOf(r.schema.schema) } : null)) : raw;
@@ -181,6 +192,7 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
     ...(judge ? { judge } : {}),
     rateLimits,
     ...(budget ? { budget } : {}),
+    ...(batch ? { batch } : {}),
   };
 }
 
@@ -190,8 +202,8 @@ export async function prepareGrading(request: Omit<RunRequest, 'agents'>, option
  */
 export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const { cwd, env } = request;
-  const grading = await prepareGrading(request, { budget: true });
-  const { config, cache, judge, defaultGraders, graderInfos, budget } = grading;
+  const grading = await prepareGrading(request, { budget: true, batch: true });
+  const { config, cache, judge, defaultGraders, graderInfos, budget, batch } = grading;
   const loaded = { dir: grading.configDir, source: grading.configSource };
   const agentEntries = chooseAgents(config, request.agents);
   const built = await buildVariants(agentEntries, {
@@ -202,6 +214,9 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     readFile: (p) => readFile(path.resolve(loaded.dir, p), 'utf8'),
     rateLimits: grading.rateLimits,
     ...(budget ? { budget: { budget, estimate: (messages, reply) => estimateUsage([...messages], reply) } } : {}),
+    ...(batch
+      ? { batchModel: (ref: ModelRef, name: string) => batch.chatModel(createBatchClient(ref, { env, ...(request.fetch ? { fetch: request.fetch } : {}) }), 'agent', name) }
+      : {}),
   });
   const simulation = buildSimulator(config.simulator, grading.cases, {
     env,
@@ -256,7 +271,18 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     ...(judge ? { judge } : {}),
     ...(simulation.simulator ? { simulator: simulation.simulator } : {}),
     ...(budget ? { budget } : {}),
+    ...(batch ? { batch } : {}),
   };
+}
+
+/** The batch rounds of a run: the config's batch settings, batch prices, the run's budget. */
+function createRunBatchRounds(config: Config, budget: Budget | undefined): BatchRounds {
+  return createBatchRounds({
+    settings: config.batch ?? BatchConfigSchema.parse({}),
+    price: createPricer(batchPrices(DEFAULT_PRICES), batchPrices(config.pricing)),
+    countInput: (messages) => estimateUsage([...messages], '').input,
+    budget,
+  });
 }
 
 /** The variants to run: all configured ones, or those named; a bare agent kind makes a one-off variant. */

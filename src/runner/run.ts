@@ -8,6 +8,7 @@ import type { ResolvedCase } from '../schema/golden-set.js';
 import type { ToolDefinition, Usage } from '../schema/message.js';
 import type { RunHeader, RunResult, RunStatus, TranscriptMessage } from '../schema/run-record.js';
 import type { Summary } from '../schema/summary.js';
+import type { BatchRounds } from './batch-rounds.js';
 import { type Budget, isBudgetStop } from './budget.js';
 import { type Conversation, type Meter, replayConversation } from './conversation.js';
 import { type SimulatedConversation, simulateConversation } from './simulation.js';
@@ -26,6 +27,8 @@ export interface RunVariant {
   name: string;
   agent: Agent;
   maxSteps: number;
+  /** Prices this variant's usage instead of the run's meter (run --batch: the batch price). */
+  meter?: Meter;
   /** Tools offered for a case. */
   tools(testCase: ResolvedCase): ToolDefinition[] | undefined;
 }
@@ -61,6 +64,8 @@ export interface RunOptions {
   summarizer?: { add(result: RunResult): void; finish(): Summary };
   reporters?: readonly RunReporter[];
   signingKey?: string;
+  /** Batch mode: every conversation runs tracked by the rounds, which write their batch lines to the record. */
+  batch?: BatchRounds;
   /** Warnings raised while running (unknown prices...): written into the summary line. */
   warnings?: string[];
   signal: AbortSignal;
@@ -139,6 +144,13 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
   };
 
   for (const r of reporters) await r.onRunStart?.({ type: 'header', ...options.header }, totals);
+  options.batch?.attach({
+    record: (line) => writer.writeBatch(line),
+    event: (event) => {
+      for (const r of reporters) r.onBatch?.(event);
+    },
+    signal: options.signal,
+  });
   for (const previous of options.previous ?? []) {
     const { type: _t, prev: _p, ...rest } = previous;
     done.add(resultKey(previous.caseId, previous.variant, previous.repeat));
@@ -158,7 +170,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
       tools: variant.tools(item.testCase),
       maxSteps: variant.maxSteps,
       turnTimeoutMs: options.turnTimeoutMs,
-      meter: options.meter,
+      meter: variant.meter ?? options.meter,
       signal: options.signal,
     };
     if (!item.testCase.user) return replayConversation(item.testCase, conversation);
@@ -225,7 +237,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     options.concurrency,
     async (item) => {
       try {
-        await runOne(item);
+        await (options.batch ? options.batch.track(resultKey(item.testCase.id, item.variant, item.repeat), () => runOne(item)) : runOne(item));
       } catch (error) {
         // Only an interruption gets here (agent and grader failures are data): the case is not
         // recorded, so --resume runs it again.

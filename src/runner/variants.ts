@@ -46,6 +46,8 @@ export async function buildVariants(
     rateLimits: RateLimiterPool;
     /** `maxCost`: every provider call of a variant goes through it. */
     budget?: { budget: Budget; estimate(messages: readonly Message[], reply: string): Usage };
+    /** Batch mode: a model agent's chat model (its calls go through the batch rounds, which keep the budget). */
+    batchModel?: (ref: ModelRef, variant: string) => ChatModel;
   },
 ): Promise<{ variants: RunVariant[]; infos: VariantInfo[] }> {
   const variants: RunVariant[] = [];
@@ -71,6 +73,7 @@ export async function buildVariants(
       env: deps.env,
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
       createChatModel: async (ref) =>
+        deps.batchModel?.(ref, name) ??
         limitedChatModel(await loadChatModel(ref, { env: deps.env, ...(deps.fetch ? { fetch: deps.fetch } : {}) }), ref, { rateLimits: deps.rateLimits, budget, budgetKey: `variant ${name}` }),
     });
     if (config.kind === 'http' && deps.budget) agent = budgetedAgent(agent, deps.budget.budget, { key: `variant ${name}`, estimate: deps.budget.estimate });

@@ -151,6 +151,18 @@ export const PriceSchema = z.strictObject({
 });
 export type Price = z.infer<typeof PriceSchema>;
 
+/** `run --batch`: agent and judge model calls go through the providers' batch APIs (README: Batch mode). */
+export const BatchConfigSchema = z.strictObject({
+  /** Run every `run` in batch mode (the `--batch` flag turns it on for one run). */
+  enabled: z.boolean().default(false),
+  /** First wait between two polls of a pending batch; it doubles up to `maxPollIntervalMs`. */
+  pollIntervalMs: z.number().int().positive().default(30_000),
+  maxPollIntervalMs: z.number().int().positive().default(600_000),
+  /** Rounds an item that failed on the provider's side (expired, canceled, 5xx) is sent again before it is recorded as an error. */
+  maxRetries: z.number().int().nonnegative().default(2),
+});
+export type BatchConfig = z.infer<typeof BatchConfigSchema>;
+
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   /** Golden-set files, folders or globs (relative to the config file). */
@@ -180,6 +192,8 @@ export const ConfigSchema = z.strictObject({
   maxCost: z.number().positive().optional(),
   /** Price overrides per model id (USD per 1M tokens). */
   pricing: z.record(z.string(), PriceSchema).default({}),
+  /** Provider batch APIs (`run --batch`); absent: interactive calls. */
+  batch: BatchConfigSchema.optional(),
   /**
    * Errored conversations tolerated before the run exits 3: true or 0 (the default) none; a
    * number below 1 a share of the conversations (0.05: up to 5 %); 1 or more a count; false any.

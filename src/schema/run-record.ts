@@ -8,6 +8,7 @@ import { SummarySchema } from './summary.js';
  * The run record: `runs/<run-id>.jsonl`, one JSON object per line.
  *   line 1: `header`; then one `result` per (case, variant, repeat) as each finishes;
  *   last:   `summary` (absent when the run was killed).
+ *   `run --batch` adds a `batch` line per provider batch as it is submitted (format 1.1, additive).
  * FORMAT VERSION: `convotest.run/1`. Bump the minor for additive changes, the major when a
  * reader of the old version would misread the new one. Readers reject unknown majors.
  * Every line carries `prev`: the SHA-256 (hex) of the previous line's bytes (without its
@@ -229,5 +230,31 @@ export const RunSummaryLineSchema = z.object({
 });
 export type RunSummaryLine = z.infer<typeof RunSummaryLineSchema>;
 
-export const RunLineSchema = z.discriminatedUnion('type', [RunHeaderSchema, RunResultSchema, RunSummaryLineSchema]);
+/**
+ * A provider batch of a `run --batch` (OpenAI Batch API, Anthropic Message Batches), written when
+ * it is submitted, so that a killed run leaves its id behind: `--resume` reads the results of
+ * these batches (matched by custom id) instead of submitting and paying again.
+ */
+export const RunBatchLineSchema = z.object({
+  type: z.literal('batch'),
+  prev: z.string().optional(),
+  /** The provider's batch id. */
+  id: z.string(),
+  provider: z.enum(['openai', 'anthropic']),
+  model: z.string(),
+  /** Whose calls: a variant's replies (`agent`) or the judge's. */
+  role: z.enum(['agent', 'judge']),
+  /** The variant name, or `judge`. */
+  name: z.string(),
+  /** 1-based round of the run that sent (or, resumed, re-read) it. */
+  round: z.number().int().positive(),
+  /** Custom ids of the items, in the order sent. */
+  items: z.array(z.string()),
+  submittedAt: z.string(),
+  /** true when a resumed run re-read a batch of the run it continues (nothing was sent). */
+  resumed: z.boolean().optional(),
+});
+export type RunBatchLine = z.infer<typeof RunBatchLineSchema>;
+
+export const RunLineSchema = z.discriminatedUnion('type', [RunHeaderSchema, RunResultSchema, RunBatchLineSchema, RunSummaryLineSchema]);
 export type RunLine = z.infer<typeof RunLineSchema>;

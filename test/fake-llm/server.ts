@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { type BatchFaults, BatchStore, type FakeBatch } from './batch-common.js';
+import { createAnthropicBatches } from './batch-anthropic.js';
+import { createOpenAIBatches } from './batch-openai.js';
 import { FaultPlan } from './faults.js';
 import { matches, normalize } from './normalize.js';
 import { resolveReply, usageFor } from './reply.js';
@@ -20,6 +23,7 @@ import { anthropicResponse, errorResponse, openAIResponse, unsupportedParam } fr
 export * from './types.js';
 export { faultMix } from './faults.js';
 export { JUDGE_MARKER } from './normalize.js';
+export type { BatchFaults, FakeBatch } from './batch-common.js';
 
 /** A running fake LLM server. */
 export interface FakeLlm {
@@ -38,6 +42,10 @@ export interface FakeLlm {
   /** Replaces the fault rules (their counters and PRNGs restart). */
   setFaults(rules: FaultRule[]): void;
   setLatency(ms: number): void;
+  /** Batches received by the batch endpoints (OpenAI Batch API, Anthropic Message Batches), by id. */
+  readonly batches: ReadonlyMap<string, FakeBatch>;
+  /** Replaces the faults of the batch endpoints (their counters restart). */
+  setBatchFaults(faults: BatchFaults): void;
   /** Clears the request log and the counts. */
   reset(): void;
   close(): Promise<void>;
@@ -97,6 +105,25 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     return { label: 'default' };
   };
 
+  /** The wire body answering a request: the one reply logic of the interactive and the batch endpoints. */
+  const payloadFor = (provider: FakeProvider, chat: FakeChatRequest, rule: ScriptRule | undefined, n: number): unknown => {
+    const reply = resolveReply(rule, chat, n);
+    const usage = usageFor(rule, chat, reply);
+    const model = rule?.model ?? options.modelIds?.[chat.model] ?? chat.model;
+    const payload = provider === 'openai' ? openAIResponse(reply, usage, model, n) : anthropicResponse(chat, reply, usage, model, n);
+    if (rule?.omitUsage) delete (payload as { usage?: unknown }).usage;
+    return payload;
+  };
+  const batchStore = new BatchStore({
+    answer: (provider, body) => {
+      const chat = normalize(provider, body);
+      return payloadFor(provider, chat, pickRule(chat).rule, ++seq);
+    },
+    url: () => url,
+  });
+  const openaiBatches = createOpenAIBatches(batchStore);
+  const anthropicBatches = createAnthropicBatches(batchStore);
+
   const count = (entry: { outcome: Outcome; provider?: FakeProvider; rule?: string }) => {
     counts.requests += 1;
     counts.byOutcome[entry.outcome] = (counts.byOutcome[entry.outcome] ?? 0) + 1;
@@ -129,9 +156,25 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/_fake/')) return sendJson(res, control(path, req.method ?? 'GET', raw));
+    const batchReply = path.startsWith('/v1/messages/batches')
+      ? anthropicBatches.handle(req.method ?? 'GET', path, bytes)
+      : await openaiBatches.handle(req.method ?? 'GET', path, bytes, String(req.headers['content-type'] ?? ''));
+    if (batchReply) {
+      const provider: FakeProvider = path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
+      const entry: LoggedRequest = { seq: ++seq, method: req.method ?? 'GET', path, provider, headers: { ...req.headers }, body: parseJson(raw) ?? (raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw), time: performance.now() - started, outcome: batchReply.status === 200 ? 'ok' : batchReply.status === 404 ? 'not_found' : 'bad_request' };
+      if (keepLog) requests.push(entry);
+      count(entry);
+      if ('text' in batchReply) {
+        res.writeHead(batchReply.status, { 'content-type': 'application/jsonl', 'content-length': Buffer.byteLength(batchReply.text) });
+        res.end(batchReply.text);
+        return;
+      }
+      return sendJson(res, batchReply);
+    }
     const provider = ROUTES[path];
     const entry: LoggedRequest = {
       seq: ++seq,
@@ -174,15 +217,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (!fault) count(entry);
     await wait(rule?.latencyMs ?? latencyMs, res);
     if (res.destroyed) return;
-    const reply = resolveReply(rule, chat, entry.seq);
-    const usage = usageFor(rule, chat, reply);
-    const model = rule?.model ?? options.modelIds?.[chat.model] ?? chat.model;
-    const payload =
-      provider === 'openai'
-        ? openAIResponse(reply, usage, model, entry.seq)
-        : anthropicResponse(chat, reply, usage, model, entry.seq);
-    if (rule?.omitUsage) delete (payload as { usage?: unknown }).usage;
-    sendJson(res, { status: 200, body: payload });
+    sendJson(res, { status: 200, body: payloadFor(provider, chat, rule, entry.seq) });
   }
 
   const server = createServer((req, res) => {
@@ -215,6 +250,10 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     },
     setLatency(ms) {
       latencyMs = ms;
+    },
+    batches: batchStore.batches,
+    setBatchFaults(faults) {
+      batchStore.setFaults(faults);
     },
     reset() {
       requests.length = 0;
@@ -292,11 +331,11 @@ function sendJson(res: ServerResponse, reply: { status: number; body: unknown },
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
