@@ -40,7 +40,7 @@ describe('README examples', () => {
 
   it('the simulated-customer example validates', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convotest-readme-'));
-    await writeFile(join(dir, 'simulated.yaml'), `cases:\n${await block('```yaml\n  - id: sim-refund-damaged-kettle').then((b) => `  - id: sim-refund-damaged-kettle\n${b}`)}`);
+    await writeFile(join(dir, 'simulated.yaml'), `cases:\n${await block('```yaml\n  - id: sim-refund-damaged-kettle')}`);
     const loaded = await loadGoldenSets([dir], { cwd: dir, knownGraders: await listGraderNames([join(repoRoot, 'graders')]) });
     expect(loaded.problems).toEqual([]);
     expect(loaded.cases[0]?.user).toMatchObject({ max_turns: 8, facts: { order_id: 'VL-30417' } });
