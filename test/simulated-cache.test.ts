@@ -117,8 +117,16 @@ describe('--resume after a SIGKILL mid-conversation', () => {
     const first = join(dir, 'runs/first.jsonl');
     const child = spawnCli(['run', '--progress', 'none', '--out', first], { cwd: dir, cleanEnv: true, env });
     const results = async () => (await readFile(first, 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('"type":"result"')).length;
+    const cached = async () => (await readdir(join(dir, '.convotest-cache'), { recursive: true }).catch(() => [])).filter((f) => String(f).endsWith('.json')).length;
+    // Kill once some conversations finished and another is seen half-way (answers cached beyond
+    // the finished ones'): conversations run in lockstep on an idle machine, so waiting for a count
+    // of results alone can kill exactly between two waves, with nothing half-way.
     const deadline = Date.now() + 90_000;
-    while ((await results()) < 4 && Date.now() < deadline) await sleep(10);
+    for (;;) {
+      const done = await results();
+      if ((done >= 4 && (await cached()) > done * 6) || Date.now() > deadline) break;
+      await sleep(10);
+    }
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     llm.setLatency(0);
@@ -129,7 +137,7 @@ describe('--resume after a SIGKILL mid-conversation', () => {
     expect(finished).toBeLessThan(cases);
     // Answers recorded before the kill beyond those of the finished conversations: turns of the
     // conversations cut mid-way (a call in flight at the kill was paid but not recorded).
-    const recorded = (await readdir(join(dir, '.convotest-cache'), { recursive: true })).filter((f) => f.endsWith('.json')).length;
+    const recorded = await cached();
     const midway = recorded - finished * 6;
     expect(midway).toBeGreaterThan(0);
     expect(paid).toBeGreaterThanOrEqual(recorded);
