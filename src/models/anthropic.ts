@@ -93,11 +93,9 @@ function classify(error: unknown): FailureKind {
   return 'other';
 }
 
-/** A ChatModel over the Anthropic messages API. Structured output is a forced tool call. */
-export function createAnthropicModel(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): ChatModel {
-  const env = deps.env ?? process.env;
-  const now = deps.now ?? (() => performance.now());
-  const { baseURL } = baseURLOf(ref, env);
+/** The SDK client for one model (messages and Message Batches share it), with the call context errors are reported in. */
+export function anthropicClient(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): { client: Anthropic; ctx: CallContext } {
+  const { baseURL } = baseURLOf(ref, deps.env ?? process.env);
   const maxRetries = ref.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeoutMs = ref.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const client = new Anthropic({
@@ -108,7 +106,13 @@ export function createAnthropicModel(ref: ModelRefInput, apiKey: string, deps: C
     // A malformed 2xx body is retried like a dropped connection (see rejectMalformedJson).
     fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
-  const ctx: CallContext = { provider: 'anthropic', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
+  return { client, ctx: { provider: 'anthropic', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] } };
+}
+
+/** A ChatModel over the Anthropic messages API. Structured output is a forced tool call. */
+export function createAnthropicModel(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): ChatModel {
+  const now = deps.now ?? (() => performance.now());
+  const { client, ctx } = anthropicClient(ref, apiKey, deps);
 
   return {
     provider: 'anthropic',

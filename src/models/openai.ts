@@ -64,10 +64,12 @@ function classify(error: unknown): FailureKind {
   return 'other';
 }
 
-/** A ChatModel over the OpenAI chat-completions API or any OpenAI-compatible server. */
-export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): ChatModel {
+/**
+ * The SDK client for one model (chat calls and the Batch API share it), with the call context
+ * errors are reported in and whether the base URL is a custom (OpenAI-compatible) server.
+ */
+export function openAIClient(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): { client: OpenAI; ctx: CallContext; custom: boolean } {
   const env = deps.env ?? process.env;
-  const now = deps.now ?? (() => performance.now());
   const { baseURL, custom } = baseURLOf(ref, env);
   const maxRetries = ref.maxRetries ?? DEFAULT_MAX_RETRIES;
   const timeoutMs = ref.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -81,7 +83,13 @@ export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: Chat
     // A malformed 2xx body is retried like a dropped connection (see rejectMalformedJson).
     fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
   });
-  const ctx: CallContext = { provider: 'openai', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
+  return { client, ctx: { provider: 'openai', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] }, custom };
+}
+
+/** A ChatModel over the OpenAI chat-completions API or any OpenAI-compatible server. */
+export function createOpenAIModel(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): ChatModel {
+  const now = deps.now ?? (() => performance.now());
+  const { client, ctx, custom } = openAIClient(ref, apiKey, deps);
   /** Parameters this model refused once (see openai-params.ts), adapted on every later call. */
   const adapted = new Set<AdaptableParam>();
 

@@ -1,9 +1,6 @@
-import Anthropic from '@anthropic-ai/sdk';
 import { ConvotestError } from '../../errors.js';
-import { anthropicBody, fromMessage } from '../anthropic.js';
-import type { CallContext } from '../errors.js';
-import { rejectMalformedJson } from '../node-fetch.js';
-import { baseURLOf, type ChatModelDeps, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type ModelRefInput } from '../settings.js';
+import { anthropicBody, anthropicClient, fromMessage } from '../anthropic.js';
+import type { ChatModelDeps, ModelRefInput } from '../settings.js';
 import type { BatchClient, BatchItemResult } from './types.js';
 
 /** Anthropic error types that are the provider's trouble, not the request's: worth sending again. */
@@ -15,18 +12,7 @@ const RETRYABLE = new Set(['api_error', 'overloaded_error', 'rate_limit_error', 
  * `result.type` succeeded, errored, canceled or expired.
  */
 export function createAnthropicBatchClient(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): BatchClient {
-  const env = deps.env ?? process.env;
-  const { baseURL } = baseURLOf(ref, env);
-  const maxRetries = ref.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const timeoutMs = ref.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const client = new Anthropic({
-    apiKey,
-    baseURL,
-    maxRetries,
-    timeout: timeoutMs,
-    fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
-  });
-  const ctx: CallContext = { provider: 'anthropic', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
+  const { client, ctx } = anthropicClient(ref, apiKey, deps);
   const who = `anthropic ${ref.model}`;
   const opts = (signal?: AbortSignal) => (signal ? { signal } : {});
 

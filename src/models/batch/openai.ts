@@ -1,11 +1,10 @@
-import OpenAI, { toFile } from 'openai';
+import { toFile } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { ConvotestError } from '../../errors.js';
 import type { ChatRequest } from '../chat.js';
 import type { CallContext } from '../errors.js';
-import { rejectMalformedJson } from '../node-fetch.js';
-import { fromCompletion, openAIBody } from '../openai.js';
-import { baseURLOf, type ChatModelDeps, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, type ModelRefInput } from '../settings.js';
+import { fromCompletion, openAIBody, openAIClient } from '../openai.js';
+import type { ChatModelDeps, ModelRefInput } from '../settings.js';
 import type { BatchClient, BatchItemResult } from './types.js';
 
 const ENDED = new Set(['completed', 'failed', 'expired', 'cancelled']);
@@ -23,20 +22,7 @@ interface OutputLine {
  * error file (failures), matched by `custom_id`.
  */
 export function createOpenAIBatchClient(ref: ModelRefInput, apiKey: string, deps: ChatModelDeps = {}): BatchClient {
-  const env = deps.env ?? process.env;
-  const { baseURL, custom } = baseURLOf(ref, env);
-  const maxRetries = ref.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const timeoutMs = ref.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const client = new OpenAI({
-    apiKey,
-    baseURL,
-    maxRetries,
-    timeout: timeoutMs,
-    organization: env.OPENAI_ORG_ID ?? null,
-    project: env.OPENAI_PROJECT_ID ?? null,
-    fetch: rejectMalformedJson(deps.fetch ?? ((input, init) => globalThis.fetch(input, init))),
-  });
-  const ctx: CallContext = { provider: 'openai', model: ref.model, maxRetries, timeoutMs, secrets: [apiKey] };
+  const { client, ctx, custom } = openAIClient(ref, apiKey, deps);
   const who = `openai ${ref.model}`;
   const opts = (signal?: AbortSignal) => (signal ? { signal } : {});
 
