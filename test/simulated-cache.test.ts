@@ -122,9 +122,13 @@ describe('--resume after a SIGKILL mid-conversation', () => {
     // the finished ones'): conversations run in lockstep on an idle machine, so waiting for a count
     // of results alone can kill exactly between two waves, with nothing half-way.
     const deadline = Date.now() + 90_000;
+    // The cache is counted before the results: a conversation's answers are cached before its
+    // result is written, so answers beyond six per result then mean one is half-way (counted the
+    // other way round, a wave finishing in between looked half-way).
     for (;;) {
+      const answers = await cached();
       const done = await results();
-      if ((done >= 4 && (await cached()) > done * 6) || Date.now() > deadline) break;
+      if ((done >= 4 && answers > done * 6) || Date.now() > deadline) break;
       await sleep(10);
     }
     child.kill('SIGKILL');
