@@ -71,7 +71,8 @@ function literal(wrap: (escaped: string) => string, flags = ''): Handler {
   };
 }
 
-function any(flags: string): Handler {
+/** contains-any: one pattern matching any of the listed strings. */
+function containsAny(flags: string): Handler {
   return (a, inverse, c) => {
     const list = listOf(a, c);
     if (!list) return unmapped(`"${a.type}" needs a non-empty list of strings`);
@@ -79,7 +80,8 @@ function any(flags: string): Handler {
   };
 }
 
-function all(flags: string): Handler {
+/** contains-all: one pattern per listed string. */
+function containsAll(flags: string): Handler {
   return (a, inverse, c) => {
     const list = listOf(a, c);
     if (!list) return unmapped(`"${a.type}" needs a non-empty list of strings`);
@@ -118,10 +120,10 @@ const handlers = {
   },
   contains: literal((v) => v),
   icontains: literal((v) => v, 'i'),
-  'contains-any': any(''),
-  'icontains-any': any('i'),
-  'contains-all': all(''),
-  'icontains-all': all('i'),
+  'contains-any': containsAny(''),
+  'icontains-any': containsAny('i'),
+  'contains-all': containsAll(''),
+  'icontains-all': containsAll('i'),
   'starts-with': literal((v) => `^${v}`),
   regex: (a, inverse, c) => {
     const value = textValue(a, c);
