@@ -33,3 +33,7 @@ export { createSummaryAccumulator, summarize } from './core/summary.js';
 export { gate, gateRun } from './core/gate.js';
 export { renderHtmlReport } from './report/html.js';
 export { ConvotestError, InputError, EXIT } from './errors.js';
+
+export { assignVariant } from './analytics/assign.js';
+export { ChatEventSchema, EVENT_TYPES } from './analytics/events.js';
+export type { ChatEvent, ChatEventInput, EventType } from './analytics/events.js';
