@@ -1,5 +1,7 @@
 import { createRedactionState, createRedactor, knownDigits } from '../core/redact.js';
+import { relocateSpan } from '../core/evidence-span.js';
 import { createSecretScrubber, mapStrings } from '../core/redact-secrets.js';
+import type { Evidence } from '../schema/grade.js';
 import type { KnowledgeDoc } from '../schema/golden-set.js';
 import type { Grade } from '../schema/grade.js';
 import type { RedactionConfig } from '../schema/redaction.js';
@@ -49,13 +51,24 @@ export function createStoreFilter(config: RedactionConfig, secrets: readonly str
     const known = (s: string) => (redactor ? knownDigits(s, state) : undefined);
     const deep = (s: string) => known(s) ?? text(s);
     const number = (n: number) => (redactor && Number.isSafeInteger(n) ? (knownDigits(String(n), state) ?? n) : n);
+    // A span is re-measured on the stored text: placeholders change lengths (see relocateSpan).
+    const evidence = (e: Evidence): Evidence => {
+      const { span, ...rest } = e;
+      const quote = text(e.quote);
+      const out: Evidence = { ...rest, quote, ...(e.note !== undefined ? { note: text(e.note) } : {}) };
+      const before = e.turn !== undefined ? parts.transcript[e.turn]?.content : undefined;
+      const after = e.turn !== undefined ? transcript[e.turn]?.content : undefined;
+      if (span && typeof before === 'string' && typeof after === 'string') {
+        const moved = relocateSpan(before, after, e.quote, quote, span);
+        if (moved) out.span = moved;
+      } else if (span) out.span = span;
+      return out;
+    };
     const grades = parts.grades.map((g) => ({
       ...g,
       ...(g.reason !== undefined ? { reason: text(g.reason) } : {}),
       ...(g.label !== undefined ? { label: text(g.label) } : {}),
-      ...(g.evidence
-        ? { evidence: g.evidence.map((e) => ({ ...e, quote: text(e.quote), ...(e.note !== undefined ? { note: text(e.note) } : {}) })) }
-        : {}),
+      ...(g.evidence ? { evidence: g.evidence.map(evidence) } : {}),
       ...(g.turns ? { turns: g.turns.map((t) => ({ ...t, ...(t.reason !== undefined ? { reason: text(t.reason) } : {}) })) } : {}),
       ...(g.details ? { details: mapStrings(g.details, deep, number) as Record<string, unknown> } : {}),
       ...(g.error ? { error: { ...g.error, message: text(g.error.message) } } : {}),
