@@ -1,4 +1,4 @@
-import type { Claim } from './claims.js';
+import { claimOf, type Claim } from './claims.js';
 import { DISCOURSE_WORDS, FUNCTION_WORDS } from './function-words.js';
 
 /** Capitalised words that are not names when they open a sentence (or stand alone). */
@@ -85,7 +85,7 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
       const start = words[from]!.start;
       const end = words[j]!.end;
       const phrase = text.slice(start, end);
-      if (!/^\p{Lu}{1,2}$/u.test(phrase)) out.push({ type: 'name', start, end, text: phrase, norm: normName(phrase) });
+      if (!/^\p{Lu}{1,2}$/u.test(phrase)) out.push(claimOf('name', start, end, phrase, { norm: normName(phrase) }));
     }
     i = j + 1;
   }

@@ -1,10 +1,12 @@
-import { DATE_PATTERNS, normUrl, squash, TIME_PATTERN, timeOf, type Claim, type DateParts } from './claims.js';
+import { DATE_PATTERNS, eachMatch, normUrl, squash, TIME_PATTERN, timeOf, type Claim, type DateParts } from './claims.js';
 import { keyOf, type KeySet } from './content.js';
 import { digitiseWords, numbersIn } from './numbers.js';
 
 /** What the sources (knowledge, conversation so far, tool results) say, indexed for lookups. */
 export interface SourceIndex {
   numbers: Set<number>;
+  /** The same numbers, sorted: the near-equal ones of a value are found by binary search. */
+  sortedNumbers: Float64Array;
   dates: DateParts[];
   /** Clock times, in minutes after midnight. */
   times: Set<number>;
@@ -38,10 +40,13 @@ class LazyIndex implements SourceIndex {
   get numbers(): Set<number> {
     return (this.cache.numbers ??= new Set(numbersIn(this.text)));
   }
+  get sortedNumbers(): Float64Array {
+    return (this.cache.sortedNumbers ??= Float64Array.from(this.numbers).sort());
+  }
   get dates(): DateParts[] {
     if (this.cache.dates === undefined) {
       const dates: DateParts[] = [];
-      for (const p of DATE_PATTERNS) for (const m of this.text.matchAll(p.re)) dates.push(...p.read(m));
+      for (const p of DATE_PATTERNS) eachMatch(p.re, this.text, (m) => dates.push(...p.read(m)));
       this.cache.dates = dates;
     }
     return this.cache.dates;
@@ -49,10 +54,10 @@ class LazyIndex implements SourceIndex {
   get times(): Set<number> {
     if (this.cache.times === undefined) {
       const times = new Set<number>();
-      for (const m of this.text.matchAll(TIME_PATTERN)) {
+      eachMatch(TIME_PATTERN, this.text, (m) => {
         const t = timeOf(m);
         if (t !== undefined) times.add(t);
-      }
+      });
       this.cache.times = times;
     }
     return this.cache.times;
@@ -85,6 +90,19 @@ class LazyIndex implements SourceIndex {
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+
+/** Whether some of the sorted `numbers` is {@link close} to `v` (only those within 2e-6 of it can be). */
+function nearAny(numbers: Float64Array, v: number): boolean {
+  let lo = 0;
+  let hi = numbers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (numbers[mid]! < v - 2e-6) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < numbers.length && numbers[i]! <= v + 2e-6; i++) if (close(numbers[i]!, v)) return true;
+  return false;
+}
 
 function dateSupported(readings: readonly DateParts[], dates: readonly DateParts[]): boolean {
   return readings.some((r) =>
@@ -134,9 +152,7 @@ function supportedBy(claim: Claim, src: SourceIndex): boolean {
     case 'duration':
     case 'number': {
       const v = claim.value!;
-      if (src.numbers.has(v)) return true;
-      for (const n of src.numbers) if (close(n, v)) return true;
-      return false;
+      return src.numbers.has(v) || nearAny(src.sortedNumbers, v);
     }
     case 'time':
       return src.times.has(claim.value!);
