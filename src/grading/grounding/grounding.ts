@@ -158,14 +158,19 @@ export interface MaterialIndex {
  */
 export class MaterialIndexes {
   private readonly built = new Map<string, MaterialIndex>();
-  constructor(private readonly limit = 256) {}
+  /** `knownTerms`: the grader's, added to every material. */
+  constructor(
+    private readonly knownTerms: readonly string[],
+    private readonly limit = 256,
+  ) {}
 
-  of(material: readonly string[], knownTerms: readonly string[]): MaterialIndex {
-    const key = `${material.join('\u0000')}\u0001${knownTerms.join('\u0000')}`;
+  of(material: readonly string[]): MaterialIndex {
+    // one text (a system prompt) is its own key: no copy, and its hash is kept by the string
+    const key = material.length === 1 ? material[0]! : material.join('\u0000');
     let index = this.built.get(key);
     if (index === undefined) {
       if (this.built.size >= this.limit) this.built.clear();
-      const texts = [...material, ...knownTerms];
+      const texts = [...material, ...this.knownTerms];
       index = { claims: indexSources(texts), keys: contentKeys(texts), hasMaterial: material.some((t) => t.trim() !== '') };
       this.built.set(key, index);
     }
@@ -183,9 +188,9 @@ export function replySourceIndexes(
   c: ResolvedCase,
   transcript: readonly TranscriptMessage[],
   settings: GroundingSettings,
-  materials: MaterialIndexes = new MaterialIndexes(1),
+  materials: MaterialIndexes = new MaterialIndexes(settings.knownTerms, 1),
 ): (upTo: number) => IndexedSources {
-  const base = materials.of(sourcesBefore(c, transcript, 0, settings.systemAsSource).material, settings.knownTerms);
+  const base = materials.of(sourcesBefore(c, transcript, 0, settings.systemAsSource).material);
   const claimParts: SourceIndex[] = [base.claims];
   const material = new FirstSeen();
   const conversation = new FirstSeen();
@@ -267,7 +272,6 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
   needsJudge: false,
   create(definition): Grader {
     const stamp = stampOf(definition, groundingKind);
-    const materials = new MaterialIndexes();
     const settings: GroundingSettings = {
       types: new Set(definition.claims ?? CLAIM_TYPES),
       nameWordShare: definition.name_word_share ?? DEFAULT_GROUNDING.nameWordShare,
@@ -277,6 +281,7 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
       support: definition.support ?? true,
       conversationWeight: definition.conversation_weight ?? DEFAULT_GROUNDING.conversationWeight,
     };
+    const materials = new MaterialIndexes(settings.knownTerms);
     return {
       ...stamp,
       appliesTo: (c: ResolvedCase) => c.turns !== undefined || c.user !== undefined || (c.transcript ?? []).some((m) => m.role === 'assistant'),

@@ -127,8 +127,15 @@ export interface SupportOptions {
  */
 export function isSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions, words: KeySet): boolean {
   if (claim.type === 'name') return nameSupported(claim, sources, options, words);
+  if (isNumeric(claim.type)) {
+    // the value itself in any source first: near-equal values need each source's numbers sorted
+    const v = claim.value!;
+    return sources.some((src) => src.numbers.has(v)) || sources.some((src) => nearAny(src.sortedNumbers, v));
+  }
   return sources.some((src) => supportedBy(claim, src));
 }
+
+const isNumeric = (type: Claim['type']) => type === 'money' || type === 'percent' || type === 'duration' || type === 'number';
 
 /** A name: enough of its words (by stem, in any source), or an acronym of words of a source ("NYC"). */
 function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions, words: KeySet): boolean {
