@@ -323,7 +323,12 @@ async function speed(graders: readonly Grader[]): Promise<void> {
     const wallMs = (performance.now() - start) / passes.length;
     const per = (x: number) => x / Math.max(n, 1);
     const verdict = per(firstMs) <= SPEED_TARGET_MS && per(steadyMs) <= SPEED_TARGET_MS ? 'ok' : 'OVER';
-    targets.push({ what: `speed: ${g.name} CPU ms per reply (steady) ≤ ${SPEED_TARGET_MS}`, figure: per(steadyMs).toFixed(3), met: per(steadyMs) <= SPEED_TARGET_MS });
+    // the first pass is what a run sees (it grades each reply once), so it is held to the target too
+    targets.push({
+      what: `speed: ${g.name} CPU ms per reply (first pass, steady) ≤ ${SPEED_TARGET_MS}`,
+      figure: `${per(firstMs).toFixed(3)}, ${per(steadyMs).toFixed(3)}`,
+      met: verdict === 'ok',
+    });
     console.log(
       `${`${g.name} (${g.kind})`.padEnd(42)} first ${per(firstMs).toFixed(3)}  steady ${per(steadyMs).toFixed(3)} (best pass ${per(Math.min(...passes)).toFixed(3)})  wall ${per(wallMs).toFixed(3)}  ${verdict}`,
     );

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { readRunAll } from '../src/io/run-reader.js';
 import { SIMULATOR_MARKER } from '../src/simulator/prompt.js';
@@ -107,54 +107,66 @@ describe('simulated customers and the cache', () => {
 });
 
 describe('--resume after a SIGKILL mid-conversation', () => {
+  /**
+   * Which conversation (by its order id) and which call of it a logged request is: the agent's
+   * k-th reply (k user messages so far) or the simulated customer's k-th answer (roles are
+   * flipped there: k of its own messages after its first one).
+   */
+  const callOf = (body: unknown) => {
+    const order = /VL-(\d+)/.exec(JSON.stringify(body))?.[1];
+    const roles = ((body as { messages?: { role: string }[] }).messages ?? []).map((m) => m.role);
+    const call = isSimulator(body) ? `answer ${roles.filter((r) => r === 'assistant').length}` : `reply ${roles.filter((r) => r === 'user').length}`;
+    return `sim-${String(Number(order) - 2000).padStart(2, '0')} ${call}`;
+  };
+  const callsOf = (requests: readonly { body: unknown }[]) => requests.map((r) => callOf(r.body)).sort();
+
   it('pays nothing again for the turns already answered', async () => {
-    // Slow enough that the kill lands while conversations are half-way, even on a busy machine
-    // (24 cases × 6 calls over 3 at once: about 48 rounds of 120 ms).
-    llm.setLatency(120);
+    // Two conversations are held at the fake server until the kill, so they are surely half-way
+    // when it lands: sim-04 at the simulator's 2nd answer (after 2 agent replies and 1 simulator
+    // answer), sim-05 at its 3rd (after 3 agent replies and 2 answers). The kill waits until both
+    // are held and every other conversation is written as finished: nothing depends on timing.
     llm.setScript([customer, ...agent]);
-    const cases = 24;
+    llm.setFaults([
+      { kind: 'timeout', match: { system: 'VL-2004', lastUser: 'which carrier' } },
+      { kind: 'timeout', match: { system: 'VL-2005', lastUser: 'on its way' } },
+    ]);
+    const cases = 6;
     const dir = await simulatedProject({ golden: golden(cases), baseURL: llm.openaiBaseURL, extraConfig: 'concurrency: { agent: 3, judge: 3 }\n' });
     const first = join(dir, 'runs/first.jsonl');
     const child = spawnCli(['run', '--progress', 'none', '--out', first], { cwd: dir, cleanEnv: true, env });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     const results = async () => (await readFile(first, 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('"type":"result"')).length;
-    const cached = async () => (await readdir(join(dir, '.convotest-cache'), { recursive: true }).catch(() => [])).filter((f) => String(f).endsWith('.json')).length;
-    // Kill once some conversations finished and another is seen half-way (answers cached beyond
-    // the finished ones'): conversations run in lockstep on an idle machine, so waiting for a count
-    // of results alone can kill exactly between two waves, with nothing half-way.
+    const held = () => llm.requests.filter((r) => r.outcome === 'timeout').length;
     const deadline = Date.now() + 90_000;
-    // The cache is counted before the results: a conversation's answers are cached before its
-    // result is written, so answers beyond six per result then mean one is half-way (counted the
-    // other way round, a wave finishing in between looked half-way).
-    for (;;) {
-      const answers = await cached();
-      const done = await results();
-      if ((done >= 4 && answers > done * 6) || Date.now() > deadline) break;
-      await sleep(10);
-    }
+    while (!(held() === 2 && (await results()) === cases - 2) && Date.now() < deadline) await sleep(20);
+    expect({ held: held(), results: await results() }).toEqual({ held: 2, results: cases - 2 });
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    llm.setLatency(0);
-    const paid = llm.counts.requests;
-    const killed = await readRunAll(first);
-    const finished = killed.results.length;
-    expect(finished).toBeGreaterThanOrEqual(4);
-    expect(finished).toBeLessThan(cases);
-    // Answers recorded before the kill beyond those of the finished conversations: turns of the
-    // conversations cut mid-way (a call in flight at the kill was paid but not recorded).
-    const recorded = await cached();
-    const midway = recorded - finished * 6;
-    expect(midway).toBeGreaterThan(0);
-    expect(paid).toBeGreaterThanOrEqual(recorded);
+    await exited;
+    const before = llm.requests.filter((r) => r.outcome === 'ok');
+    // Each call of the finished conversations once; of the held ones, the calls before the hold.
+    const answered = ['reply 1', 'answer 1', 'reply 2', 'answer 2', 'reply 3', 'answer 3'];
+    expect(callsOf(before)).toEqual(
+      [
+        ...['00', '01', '02', '03'].flatMap((id) => answered.map((call) => `sim-${id} ${call}`)),
+        ...answered.slice(0, 3).map((call) => `sim-04 ${call}`),
+        ...answered.slice(0, 5).map((call) => `sim-05 ${call}`),
+      ].sort(),
+    );
 
     llm.reset();
+    llm.setFaults([]);
     const second = join(dir, 'runs/second.jsonl');
     const resumed = await runCli(['run', '--progress', 'none', '--resume', first, '--out', second], { cwd: dir, cleanEnv: true, env });
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
+    // Only what was not answered before the kill reaches the model: the held calls and the rest
+    // of their conversations; the finished conversations ask nothing.
+    expect(callsOf(llm.requests)).toEqual(['sim-04 answer 2', 'sim-04 answer 3', 'sim-04 reply 3', 'sim-05 answer 3']);
     const run2 = await readRunAll(second);
-    expect(run2.results).toHaveLength(cases);
-    expect(new Set(run2.results.map((r) => r.caseId)).size).toBe(cases);
-    // Every call made before the kill is served from the cache: only the rest is paid for.
-    expect(llm.counts.requests).toBe((cases - finished) * 6 - midway);
+    expect(run2.results.map((r) => r.caseId).sort()).toEqual(['sim-00', 'sim-01', 'sim-02', 'sim-03', 'sim-04', 'sim-05']);
+    expect(run2.results.every((r) => r.simulation?.endReason === 'stop' && r.simulation.turns === 3)).toBe(true);
+    // The resumed conversations replay their first turns from the cache.
+    const cachedMessages = (id: string) => run2.results.find((r) => r.caseId === id)!.transcript.filter((m) => m.cached === true).length;
+    expect([cachedMessages('sim-04'), cachedMessages('sim-05')]).toEqual([3, 5]);
   }, 180_000);
 });

@@ -109,8 +109,14 @@ describe('bootstrap', () => {
   });
 
   it('bounds stay inside the data range and p is in (0, 1] (property)', () => {
+    const value = fc.double({ min: -1, max: 1, noNaN: true });
+    // Equal drops take a shortcut; random arrays almost never hit it (1 run in ~250 did: flaky).
+    const drops = fc.oneof(
+      fc.array(value, { minLength: 2, maxLength: 40 }),
+      fc.tuple(value, fc.integer({ min: 2, max: 40 })).map(([x, n]) => Array.from({ length: n }, () => x)),
+    );
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 2, maxLength: 40 }), fc.integer(), (xs, seed) => {
+      fc.property(drops, fc.integer(), (xs, seed) => {
         const r = pairedBootstrap(xs, { rng: createRng(seed), resamples: 200 });
         const min = Math.min(...xs);
         const max = Math.max(...xs);
@@ -118,6 +124,27 @@ describe('bootstrap', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  // fast-check's counterexample (seed 1202 of the property above, shrunk): equal positive drops
+  // gave p = 0, where resampling them gives every resampled mean > 0, so p = 1 / (1 + B).
+  it.each([
+    [[1e-323, 1e-323], 1 / 201],
+    [[0.5, 0.5, 0.5], 1 / 201],
+    [[0, 0], 1],
+    [[-0.25, -0.25], 1],
+  ])('equal drops %j: the point interval and the p resampling gives (%f)', (xs, p) => {
+    const r = pairedBootstrap(xs, { rng: createRng(0), resamples: 200 });
+    expect(r).toEqual({ drop: xs[0], lo: xs[0], hi: xs[0], p });
+  });
+
+  it('beyond normalAbove a drop far outside the noise keeps p at the resampling floor, not 0', () => {
+    const xs = Array.from({ length: 3000 }, (_, i) => (i === 0 ? 0.5 : 0.5 + 1e-9));
+    const r = pairedBootstrap(xs, { rng: createRng(0), resamples: 200 });
+    expect(r.p).toBe(1 / 201);
+    // mean + z·se is above the largest drop: cut to the range no resampled mean can leave.
+    expect(r.lo).toBeGreaterThanOrEqual(0.5);
+    expect(r.hi).toBe(0.5 + 1e-9);
   });
 
   it('a clear drop has a small one-sided p, no drop a large one', () => {
@@ -210,6 +237,13 @@ describe('bootstrap beyond normalAbove', () => {
     expect(normal.mean).toBe(boot.mean);
     expect(Math.abs(normal.lo - boot.lo)).toBeLessThan(0.002);
     expect(Math.abs(normal.hi - boot.hi)).toBeLessThan(0.002);
+  });
+
+  it('2,999 passes of 3,000 cases: the normal interval stops at 100 %', () => {
+    const xs = Array.from({ length: 3000 }, (_, i) => (i === 0 ? 0 : 1));
+    const r = bootstrapMean(xs, { rng: createRng(0) });
+    expect(r.hi).toBe(1);
+    expect(r.lo).toBeCloseTo(0.99967 - 1.96 * Math.sqrt((0.99967 * 0.00033) / 2999), 4);
   });
 });
 

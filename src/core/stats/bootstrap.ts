@@ -13,6 +13,8 @@ export interface BootstrapOptions {
   /**
    * Above this many values the interval is the normal one, mean ± z·s/√n (default 2000): the
    * bootstrap converges to it there, and resampling 10,000 cases per metric and slice is slow.
+   * It is cut to the values' range, which no resampled mean can leave (2,999 passes of 3,000 cases
+   * would otherwise reach above 100 %).
    */
   normalAbove?: number;
 }
@@ -33,7 +35,7 @@ export function bootstrapMean(values: ArrayLike<number>, options: BootstrapOptio
   const alpha = 1 - (options.confidence ?? 0.95);
   if (n > (options.normalAbove ?? 2000)) {
     const half = normalQuantile(1 - alpha / 2) * Math.sqrt(sampleVariance(values, mean) / n);
-    return { mean, lo: mean - half, hi: mean + half };
+    return { mean, ...withinRange(values, mean - half, mean + half) };
   }
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   const kind = shapeOf(values);
@@ -96,22 +98,28 @@ export interface PairedBootstrap extends Interval {
 /**
  * Paired bootstrap of the mean per-case drop `drops[i] = baseline[i] − candidate[i]`.
  * The interval is two-sided at `confidence`; `p` is one-sided (H0: mean drop ≤ 0), computed as
- * (1 + #{resampled mean ≤ 0}) / (1 + B) so it is never exactly 0.
+ * (1 + #{resampled mean ≤ 0}) / (1 + B), so it is never below 1 / (1 + B) and never exactly 0.
+ * Equal drops give what resampling them would, without resampling: every resampled mean is the
+ * mean, so the interval is that point and p is 1 / (1 + B) for a positive drop, else 1. Beyond
+ * `normalAbove` drops the normal approximation keeps the same floor (its tail underflows to 0
+ * where the resampling's share would be 0 of B).
  */
 export function pairedBootstrap(drops: ArrayLike<number>, options: BootstrapOptions): PairedBootstrap {
   const n = drops.length;
   const drop = meanOf(drops);
   if (n === 0) return { drop: 0, lo: 0, hi: 0, p: 1 };
+  const B = options.resamples ?? DEFAULT_RESAMPLES;
+  const floor = 1 / (1 + B);
   let allEqual = true;
   for (let i = 1; i < n; i++) if (drops[i] !== drops[0]) allEqual = false;
-  if (allEqual) return { drop, lo: drop, hi: drop, p: drop > 0 ? 0 : 1 };
+  if (allEqual) return { drop, lo: drop, hi: drop, p: drop > 0 ? floor : 1 };
   const alpha = 1 - (options.confidence ?? 0.95);
   if (n > (options.normalAbove ?? 2000)) {
     const se = Math.sqrt(sampleVariance(drops, drop) / n);
     const half = normalQuantile(1 - alpha / 2) * se;
-    return { drop, lo: drop - half, hi: drop + half, p: se > 0 ? 1 - normalCdf(drop / se) : drop > 0 ? 0 : 1 };
+    const tail = se > 0 ? 1 - normalCdf(drop / se) : drop > 0 ? 0 : 1;
+    return { drop, ...withinRange(drops, drop - half, drop + half), p: Math.max(floor, tail) };
   }
-  const B = options.resamples ?? DEFAULT_RESAMPLES;
   const means = resampleMeans(drops, options.rng, B);
   let notWorse = 0;
   for (const m of means) if (m <= 0) notWorse++;
@@ -121,6 +129,18 @@ export function pairedBootstrap(drops: ArrayLike<number>, options: BootstrapOpti
     hi: quantileSorted(means, 1 - alpha / 2),
     p: (1 + notWorse) / (1 + B),
   };
+}
+
+/** [lo, hi] cut to [min, max] of `values`: no mean of a resample lies outside that range. */
+function withinRange(values: ArrayLike<number>, lo: number, hi: number): Interval {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { lo: Math.min(Math.max(lo, min), max), hi: Math.max(Math.min(hi, max), min) };
 }
 
 /** Sorted means of B resamples (with replacement) of `values`. */

@@ -89,19 +89,41 @@ export function timeOf(m: RegExpMatchArray): number | undefined {
   return h < 24 && min < 60 ? h * 60 + min : undefined;
 }
 
-type Extractor = { type: ClaimType; re: RegExp; make: (m: RegExpMatchArray) => Partial<Claim> | null };
+/**
+ * What a reply offers cheaply, so an extractor whose pattern cannot match is not run: most
+ * replies have no URL or email, many no digit (every date, time, phone, id and plain number has one).
+ */
+interface Probe {
+  lower: string;
+  digit: boolean;
+}
+
+type Extractor = {
+  type: ClaimType;
+  re: RegExp;
+  /** false when `re` cannot match the text (a necessary condition of the pattern, never a guess). */
+  can: (p: Probe) => boolean;
+  make: (m: RegExpExecArray) => Partial<Claim> | null;
+};
+
+const hasDigit = (p: Probe) => p.digit;
+const CURRENCY_WORDS = ['dollar', 'euro', 'pound', 'buck', 'usd', 'eur', 'gbp'];
+const UNIT_WORDS = ['sec', 'min', 'hour', 'hr', 'day', 'night', 'week', 'month', 'year'];
 
 const EXTRACTORS: Extractor[] = [
   {
     type: 'url',
     re: /\b(?:https?:\/\/|www\.)[^\s<>"'()[\]]+[^\s<>"'()[\].,;:!?]/gi,
+    can: (p) => p.lower.includes('http') || p.lower.includes('www.'),
     make: (m) => ({ norm: normUrl(m[0]) }),
   },
-  { type: 'email', re: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, make: (m) => ({ norm: m[0].toLowerCase() }) },
-  ...DATE_PATTERNS.map<Extractor>((p) => ({ type: 'date', re: p.re, make: (m) => ({ dates: p.read(m) }) })),
+  { type: 'email', re: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, can: (p) => p.lower.includes('@'), make: (m) => ({ norm: m[0].toLowerCase() }) },
+  // every date pattern has digits
+  ...DATE_PATTERNS.map<Extractor>((p) => ({ type: 'date', re: p.re, can: hasDigit, make: (m) => ({ dates: p.read(m) }) })),
   {
     type: 'time',
     re: TIME_PATTERN,
+    can: hasDigit,
     make: (m) => {
       const v = timeOf(m);
       return v === undefined ? null : { value: v };
@@ -110,6 +132,7 @@ const EXTRACTORS: Extractor[] = [
   {
     type: 'phone',
     re: /(?<![\w-])(?:\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}|\d{3}[ .-]\d{4})(?![\w-])/g,
+    can: hasDigit,
     make: (m) => ({ norm: m[0].replace(/\D/g, '') }),
   },
   {
@@ -118,11 +141,14 @@ const EXTRACTORS: Extractor[] = [
       `(?:[$€£¥]|\\b(?:USD|EUR|GBP)\\s?)(${NUM_RE})|\\b(${NUM_RE}|${NUMBER_WORDS.source})\\s?(?:dollars?|euros?|pounds?|bucks|USD|EUR|GBP)\\b|\\b(${NUM_RE})\\s?[$€£¥]`,
       'gi',
     ),
+    // without a digit only "<number words> dollars" (or euros…) can match
+    can: (p) => p.digit || CURRENCY_WORDS.some((w) => p.lower.includes(w)),
     make: (m) => numberClaim(m[1] ?? m[2] ?? m[3]!),
   },
   {
     type: 'percent',
     re: new RegExp(`\\b(${NUM_RE}|${NUMBER_WORDS.source})\\s?(?:%|percent\\b|per cent\\b)`, 'gi'),
+    can: (p) => p.digit || p.lower.includes('%') || p.lower.includes('per'),
     make: (m) => numberClaim(m[1]!),
   },
   {
@@ -131,11 +157,13 @@ const EXTRACTORS: Extractor[] = [
       `\\b(${NUM_RE}|${NUMBER_WORDS.source})(?:[- ]|\\s)(?:business |working |calendar |full )?${UNIT_RE}\\b`,
       'gi',
     ),
+    can: (p) => p.digit || UNIT_WORDS.some((w) => p.lower.includes(w)),
     make: (m) => numberClaim(m[1]!),
   },
   {
     type: 'id',
     re: /(?:#\d{3,}|\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_-]{3,})\b/g,
+    can: hasDigit,
     make: (m) =>
       /^\d+(?:st|nd|rd|th|am|pm|s|k|m|x|kg|km|gb|mb|tb|g|h|hr|hrs|min|mins|ml|mm|cm|lbs?|ft|in|pc|pcs)$/i.test(m[0])
         ? null
@@ -145,6 +173,7 @@ const EXTRACTORS: Extractor[] = [
     // a decade: '70s, 70's → 1970
     type: 'number',
     re: /(?<![\w.,$€£¥#-])['’]?(\d0)(?:['’]s|s)\b/g,
+    can: hasDigit,
     make: (m) => {
       const v = Number(m[1]);
       return { value: v >= 30 ? 1900 + v : 2000 + v };
@@ -153,6 +182,7 @@ const EXTRACTORS: Extractor[] = [
   {
     type: 'number',
     re: /(?<![\w.,$€£¥#-])\d[\d,]*(?:\.\d+)?(?![\w-])/g,
+    can: hasDigit,
     make: (m) => numberClaim(m[0].replace(/,$/, '')),
   },
 ];
@@ -164,7 +194,7 @@ function numberClaim(text: string): Partial<Claim> | null {
 
 /** Lowercase alphanumerics only: `ORD-1234` → `ord1234`. */
 export function squash(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /** `https://www.Example.com/a/` → `example.com/a`. */
@@ -184,23 +214,48 @@ const LIST_MARKER = /(?:^|\n)\s*(\d{1,2})[.)]\s/g;
  * is not also read as numbers). Proper-noun phrases are extracted separately ({@link extractNames}).
  */
 export function extractClaims(text: string): Claim[] {
+  const probe: Probe = { lower: text.toLowerCase(), digit: /\d/.test(text) };
   const taken: Array<[number, number]> = [];
-  for (const m of text.matchAll(LIST_MARKER)) {
-    const start = m.index + m[0].indexOf(m[1]!);
-    taken.push([start, start + m[1]!.length]);
+  if (probe.digit) {
+    eachMatch(LIST_MARKER, text, (m) => {
+      const start = m.index + m[0].indexOf(m[1]!);
+      taken.push([start, start + m[1]!.length]);
+    });
   }
   const free = (s: number, e: number) => taken.every(([a, b]) => e <= a || s >= b);
   const claims: Claim[] = [];
   for (const x of EXTRACTORS) {
-    for (const m of text.matchAll(x.re)) {
+    if (!x.can(probe)) continue;
+    eachMatch(x.re, text, (m) => {
       const start = m.index;
       const end = start + m[0].length;
-      if (m[0].length === 0 || !free(start, end)) continue;
+      if (m[0].length === 0 || !free(start, end)) return;
       const extra = x.make(m);
-      if (extra === null) continue;
+      if (extra === null) return;
       taken.push([start, end]);
-      claims.push({ type: x.type, start, end, text: m[0], ...extra });
-    }
+      claims.push(claimOf(x.type, start, end, m[0], extra));
+    });
   }
   return claims.sort((a, b) => a.start - b.start);
+}
+
+/** A claim with every field present, in one order: claims then share one object shape. */
+export function claimOf(type: ClaimType, start: number, end: number, text: string, extra: Partial<Claim>): Claim {
+  return { type, start, end, text, value: extra.value, dates: extra.dates, norm: extra.norm };
+}
+
+/**
+ * Calls `f` with each match of the global pattern `re` in `text`, as `matchAll` would (without
+ * copying the pattern, as `matchAll` does on every call).
+ */
+export function eachMatch(re: RegExp, text: string, f: (m: RegExpExecArray) => void): void {
+  re.lastIndex = 0;
+  try {
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) re.lastIndex += 1;
+      f(m);
+    }
+  } finally {
+    re.lastIndex = 0;
+  }
 }

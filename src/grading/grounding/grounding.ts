@@ -78,7 +78,9 @@ export function checkReplyWith(
   const claims = extractClaims(text);
   const names = english || settings.namesInOtherLanguages ? extractNames(text, claims) : [];
   const all = [...claims, ...names].filter((c) => settings.types.has(c.type));
-  return all.sort((a, b) => a.start - b.start).map((c) => ({ ...c, supported: isSupported(c, index, settings, words) }));
+  return all
+    .sort((a, b) => a.start - b.start)
+    .map((c) => ({ type: c.type, start: c.start, end: c.end, text: c.text, value: c.value, dates: c.dates, norm: c.norm, supported: isSupported(c, index, settings, words) }));
 }
 
 /** The sources of one reply: grounding material (knowledge, system text, tool results) and the conversation before it. */
@@ -123,7 +125,7 @@ function indexReplySources(sources: ReplySources, settings: GroundingSettings): 
   };
 }
 
-/** Content keys with the position of the message that first said each (-1: knowledge, system text, known terms). */
+/** Content keys with the position of the message that first said each. */
 class FirstSeen {
   private readonly at = new Map<string, number>();
   /** The position that {@link add} records. */
@@ -131,28 +133,67 @@ class FirstSeen {
   add(key: string): void {
     if (!this.at.has(key)) this.at.set(key, this.position);
   }
-  /** The keys said before message `upTo`. */
-  before(upTo: number): KeySet {
-    return { has: (k) => (this.at.get(k) ?? Infinity) < upTo };
+  /** The keys said before message `upTo` (or, with `base`, found there). */
+  before(upTo: number, base?: ReadonlySet<string>): KeySet {
+    return { has: (k) => base?.has(k) === true || (this.at.get(k) ?? Infinity) < upTo };
+  }
+}
+
+/**
+ * A case's grounding material indexed before any message: knowledge, system text and known
+ * terms. The same for every case with the same material (a variant's system prompt, a shared
+ * knowledge base), so a grader builds it once per distinct material (see {@link MaterialIndexes}).
+ */
+export interface MaterialIndex {
+  claims: SourceIndex;
+  keys: ReadonlySet<string>;
+  /** Whether the knowledge or system text says anything (known terms alone are not material). */
+  hasMaterial: boolean;
+}
+
+/**
+ * Indexes of grounding material by its text, kept by a grader for its run (a run grades many
+ * cases with the same system text; indexing it is most of the cost of a short conversation).
+ * The indexes are immutable once built (their lazy parts are computed once and kept).
+ */
+export class MaterialIndexes {
+  private readonly built = new Map<string, MaterialIndex>();
+  /** `knownTerms`: the grader's, added to every material. */
+  constructor(
+    private readonly knownTerms: readonly string[],
+    private readonly limit = 256,
+  ) {}
+
+  of(material: readonly string[]): MaterialIndex {
+    // one text (a system prompt) is its own key: no copy, and its hash is kept by the string
+    const key = material.length === 1 ? material[0]! : material.join('\u0000');
+    let index = this.built.get(key);
+    if (index === undefined) {
+      if (this.built.size >= this.limit) this.built.clear();
+      const texts = [...material, ...this.knownTerms];
+      index = { claims: indexSources(texts), keys: contentKeys(texts), hasMaterial: material.some((t) => t.trim() !== '') };
+      this.built.set(key, index);
+    }
+    return index;
   }
 }
 
 /**
  * Indexes of the sources of every reply of a transcript, built incrementally: each message is
  * indexed once and a reply's view is the messages before it (a conversation of n messages costs
- * O(n) indexing, not O(n²)).
+ * O(n) indexing, not O(n²)). The case's material comes from `materials` when given (built once
+ * per distinct material), else is indexed here.
  */
 export function replySourceIndexes(
   c: ResolvedCase,
   transcript: readonly TranscriptMessage[],
   settings: GroundingSettings,
+  materials: MaterialIndexes = new MaterialIndexes(settings.knownTerms, 1),
 ): (upTo: number) => IndexedSources {
-  const base = sourcesBefore(c, transcript, 0, settings.systemAsSource);
-  const claimParts: SourceIndex[] = [indexSources([...base.material, ...settings.knownTerms])];
+  const base = materials.of(sourcesBefore(c, transcript, 0, settings.systemAsSource).material);
+  const claimParts: SourceIndex[] = [base.claims];
   const material = new FirstSeen();
-  contentKeys([...base.material, ...settings.knownTerms], material);
   const conversation = new FirstSeen();
-  const baseMaterial = base.material.some((t) => t.trim() !== '');
   const firstTool = transcript.findIndex((m) => m.role === 'tool' && textOf(m).trim() !== '');
   let done = 0;
   return (upTo) => {
@@ -166,9 +207,9 @@ export function replySourceIndexes(
     }
     return {
       claims: claimParts.slice(0, upTo + 1),
-      material: material.before(upTo),
+      material: material.before(upTo, base.keys),
       conversation: conversation.before(upTo),
-      hasMaterial: baseMaterial || (firstTool !== -1 && firstTool < upTo),
+      hasMaterial: base.hasMaterial || (firstTool !== -1 && firstTool < upTo),
     };
   };
 }
@@ -240,6 +281,7 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
       support: definition.support ?? true,
       conversationWeight: definition.conversation_weight ?? DEFAULT_GROUNDING.conversationWeight,
     };
+    const materials = new MaterialIndexes(settings.knownTerms);
     return {
       ...stamp,
       appliesTo: (c: ResolvedCase) => c.turns !== undefined || c.user !== undefined || (c.transcript ?? []).some((m) => m.role === 'assistant'),
@@ -247,7 +289,7 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
         safeGrade(stamp, () => {
           const english = isEnglishCase(c);
           const replies = transcript.flatMap((m, i) => (m.role === 'assistant' && textOf(m).trim() !== '' ? [i] : []));
-          const sourcesOf = replySourceIndexes(c, transcript, settings);
+          const sourcesOf = replySourceIndexes(c, transcript, settings, materials);
           const checked = replies.map((i) => ({
             i,
             ...gradeReply(textOf(transcript[i]!), sourcesOf(i), settings, stamp.threshold, english),

@@ -1,4 +1,4 @@
-import type { Claim } from './claims.js';
+import { claimOf, type Claim } from './claims.js';
 import { DISCOURSE_WORDS, FUNCTION_WORDS } from './function-words.js';
 
 /** Capitalised words that are not names when they open a sentence (or stand alone). */
@@ -26,9 +26,15 @@ const COMMON = new Set(
 );
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);
 
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’.-]*/gu;
+/** A word: letters and digits, with inner apostrophes, dots and hyphens ("O'Neil", "U.S", "e-mail"), none at its end. */
+const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/gu;
 
-const isCapitalised = (w: string) => /^\p{Lu}/u.test(w);
+/** Whether `w` starts with an upper-case letter (ASCII answered without the Unicode pattern). */
+function isCapitalised(w: string): boolean {
+  const c = w.charCodeAt(0);
+  if (c < 128) return c >= 65 && c <= 90;
+  return /^\p{Lu}/u.test(w);
+}
 
 /**
  * Proper-noun phrases: runs of capitalised words, joined by short connectors ("Bank of
@@ -38,11 +44,8 @@ const isCapitalised = (w: string) => /^\p{Lu}/u.test(w);
  * "free shipping").
  */
 export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'start' | 'end'>> = []): Claim[] {
-  const words = [...text.matchAll(WORD)].map((m) => ({
-    w: m[0].replace(/[.’'-]+$/, ''),
-    start: m.index,
-    end: m.index + m[0].replace(/[.’'-]+$/, '').length,
-  }));
+  const words: Array<{ w: string; start: number; end: number }> = [];
+  for (const m of text.matchAll(WORD)) words.push({ w: m[0], start: m.index, end: m.index + m[0].length });
   const covered = (s: number, e: number) => skip.some((c) => s < c.end && e > c.start);
   const sentenceStart = (i: number) => {
     if (i === 0) return true;
@@ -51,7 +54,7 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
   };
   const out: Claim[] = [];
   // Text written in capitals (shouting) has no usable capitalisation.
-  const upper = words.filter((x) => /\p{L}/u.test(x.w) && x.w === x.w.toUpperCase()).length;
+  const upper = words.filter((x) => x.w === x.w.toUpperCase() && /\p{L}/u.test(x.w)).length;
   if (words.length >= 4 && upper / words.length > 0.5) return out;
   let i = 0;
   while (i < words.length) {
@@ -85,7 +88,7 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
       const start = words[from]!.start;
       const end = words[j]!.end;
       const phrase = text.slice(start, end);
-      if (!/^\p{Lu}{1,2}$/u.test(phrase)) out.push({ type: 'name', start, end, text: phrase, norm: normName(phrase) });
+      if (!/^\p{Lu}{1,2}$/u.test(phrase)) out.push(claimOf('name', start, end, phrase, { norm: normName(phrase) }));
     }
     i = j + 1;
   }

@@ -1,10 +1,12 @@
-import { DATE_PATTERNS, normUrl, squash, TIME_PATTERN, timeOf, type Claim, type DateParts } from './claims.js';
+import { DATE_PATTERNS, eachMatch, normUrl, squash, TIME_PATTERN, timeOf, type Claim, type DateParts } from './claims.js';
 import { keyOf, type KeySet } from './content.js';
 import { digitiseWords, numbersIn } from './numbers.js';
 
 /** What the sources (knowledge, conversation so far, tool results) say, indexed for lookups. */
 export interface SourceIndex {
   numbers: Set<number>;
+  /** The same numbers, sorted: the near-equal ones of a value are found by binary search. */
+  sortedNumbers: Float64Array;
   dates: DateParts[];
   /** Clock times, in minutes after midnight. */
   times: Set<number>;
@@ -38,10 +40,13 @@ class LazyIndex implements SourceIndex {
   get numbers(): Set<number> {
     return (this.cache.numbers ??= new Set(numbersIn(this.text)));
   }
+  get sortedNumbers(): Float64Array {
+    return (this.cache.sortedNumbers ??= Float64Array.from(this.numbers).sort());
+  }
   get dates(): DateParts[] {
     if (this.cache.dates === undefined) {
       const dates: DateParts[] = [];
-      for (const p of DATE_PATTERNS) for (const m of this.text.matchAll(p.re)) dates.push(...p.read(m));
+      for (const p of DATE_PATTERNS) eachMatch(p.re, this.text, (m) => dates.push(...p.read(m)));
       this.cache.dates = dates;
     }
     return this.cache.dates;
@@ -49,10 +54,10 @@ class LazyIndex implements SourceIndex {
   get times(): Set<number> {
     if (this.cache.times === undefined) {
       const times = new Set<number>();
-      for (const m of this.text.matchAll(TIME_PATTERN)) {
+      eachMatch(TIME_PATTERN, this.text, (m) => {
         const t = timeOf(m);
         if (t !== undefined) times.add(t);
-      }
+      });
       this.cache.times = times;
     }
     return this.cache.times;
@@ -86,6 +91,19 @@ class LazyIndex implements SourceIndex {
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
 
+/** Whether some of the sorted `numbers` is {@link close} to `v` (only those within 2e-6 of it can be). */
+function nearAny(numbers: Float64Array, v: number): boolean {
+  let lo = 0;
+  let hi = numbers.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (numbers[mid]! < v - 2e-6) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < numbers.length && numbers[i]! <= v + 2e-6; i++) if (close(numbers[i]!, v)) return true;
+  return false;
+}
+
 function dateSupported(readings: readonly DateParts[], dates: readonly DateParts[]): boolean {
   return readings.some((r) =>
     dates.some(
@@ -109,8 +127,15 @@ export interface SupportOptions {
  */
 export function isSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions, words: KeySet): boolean {
   if (claim.type === 'name') return nameSupported(claim, sources, options, words);
+  if (isNumeric(claim.type)) {
+    // the value itself in any source first: near-equal values need each source's numbers sorted
+    const v = claim.value!;
+    return sources.some((src) => src.numbers.has(v)) || sources.some((src) => nearAny(src.sortedNumbers, v));
+  }
   return sources.some((src) => supportedBy(claim, src));
 }
+
+const isNumeric = (type: Claim['type']) => type === 'money' || type === 'percent' || type === 'duration' || type === 'number';
 
 /** A name: enough of its words (by stem, in any source), or an acronym of words of a source ("NYC"). */
 function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions, words: KeySet): boolean {
@@ -134,9 +159,7 @@ function supportedBy(claim: Claim, src: SourceIndex): boolean {
     case 'duration':
     case 'number': {
       const v = claim.value!;
-      if (src.numbers.has(v)) return true;
-      for (const n of src.numbers) if (close(n, v)) return true;
-      return false;
+      return src.numbers.has(v) || nearAny(src.sortedNumbers, v);
     }
     case 'time':
       return src.times.has(claim.value!);
