@@ -16,7 +16,7 @@ const llm = useFakeLlm({}, { resetEach: true });
 const env = { OPENAI_API_KEY: 'test-key', ANTHROPIC_API_KEY: 'test-key' };
 
 describe('run --batch', () => {
-  it.each(['openai', 'anthropic'] as const)('%s: submit → poll → results, one agent batch per turn and one judge batch', async (provider) => {
+  it.each(['openai', 'anthropic'] as const)('%s: submit → poll → results, one agent batch per turn, the conversation judge in the last round', async (provider) => {
     llm.setBatchFaults({ pendingPolls: 2 });
     llm.setScript([{ match: { judge: false }, reply: { text: 'Your order ships tomorrow.' } }]);
     const dir = await batchProject({ cases: 5, turns: 2, baseURL: provider === 'openai' ? llm.openaiBaseURL : llm.anthropicBaseURL, provider });
@@ -36,7 +36,7 @@ describe('run --batch', () => {
     expect(run.batches.map((b) => [b.round, b.role, b.items.length])).toEqual([
       [1, 'agent', 5],
       [2, 'agent', 5],
-      [3, 'judge', 5],
+      [2, 'judge', 5],
     ]);
     // Every batch was polled until it ended: 2 pending polls, the one that saw it end, and the retrieve before reading its results.
     for (const b of llm.batches.values()) expect(b.polls).toBe(4);
@@ -61,11 +61,11 @@ describe('batch failures', () => {
       expect(r.grades).toEqual([]);
     }
     for (const r of run.results.filter((x) => !x.error)) expect(r.grades[0]?.score).not.toBeNull();
-    // round 1: 4 agent items; round 2: the 2 retried agent items and the 2 judge items; round 3: nothing left.
+    // round 1: 4 agent items, then the judge of the 2 answered; round 2: the 2 retried agent items (failed again: no judge).
     expect(run.batches.map((b) => [b.round, b.role, b.items.length])).toEqual([
       [1, 'agent', 4],
+      [1, 'judge', 2],
       [2, 'agent', 2],
-      [2, 'judge', 2],
     ]);
   }, 60_000);
 
@@ -78,9 +78,9 @@ describe('batch failures', () => {
     expect(run.results.every((r) => !r.error && r.grades[0]?.error === undefined)).toBe(true);
     expect(run.batches.map((b) => [b.round, b.role, b.items.length])).toEqual([
       [1, 'agent', 3],
+      [1, 'judge', 2],
       [2, 'agent', 1],
-      [2, 'judge', 2],
-      [3, 'judge', 1],
+      [2, 'judge', 1],
     ]);
   }, 60_000);
 
@@ -93,7 +93,7 @@ describe('batch failures', () => {
     expect(retried.run.batches.map((b) => [b.round, b.role])).toEqual([
       [1, 'agent'],
       [2, 'agent'],
-      [3, 'judge'],
+      [2, 'judge'],
     ]);
 
     llm.setBatchFaults({ expireBatches: 1 });
@@ -125,7 +125,7 @@ describe('batch cost and rounds', () => {
     expect(interactive.run.batches).toEqual([]);
   }, 60_000);
 
-  it('200 three-turn cases: 3 agent rounds of one batch each, then one judge batch (4 batch requests)', async () => {
+  it('200 three-turn cases with a conversation judge: 3 rounds, the judge batch in the last (4 batch requests)', async () => {
     llm.setScript([{ match: { judge: false }, reply: { text: 'Your order ships tomorrow.' } }]);
     const dir = await batchProject({ cases: 200, turns: 3, baseURL: llm.openaiBaseURL });
     const { run, exitCode } = await runProject(dir, 'big', { batch: true });
@@ -135,7 +135,7 @@ describe('batch cost and rounds', () => {
       [1, 'agent', 200],
       [2, 'agent', 200],
       [3, 'agent', 200],
-      [4, 'judge', 200],
+      [3, 'judge', 200],
     ]);
     // Batch requests on the wire: one file upload and one batch creation per batch, no interactive call.
     expect(llm.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches')).toHaveLength(4);
@@ -189,7 +189,7 @@ describe('batch --resume', () => {
     expect(resumed.run.batches.map((b) => [b.round, b.role, b.id === pending.id, b.resumed === true])).toEqual([
       [1, 'agent', true, true],
       [2, 'agent', false, false],
-      [3, 'judge', false, false],
+      [2, 'judge', false, false],
     ]);
     // The first turn's batch was read (status + output file), not sent: only turn 2 and the judge were submitted.
     expect(llm.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches')).toHaveLength(2);
