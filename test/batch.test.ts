@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -294,6 +295,20 @@ describe('batch --resume', () => {
     expect(llm.requests.filter((r) => r.method === 'POST' && r.path === '/v1/batches')).toHaveLength(2);
     expect(llm.requests.some((r) => r.path === `/v1/batches/${pending.id}`)).toBe(true);
   }, 120_000);
+});
+
+describe('batch signal', () => {
+  it.each(['openai', 'anthropic'] as const)('%s: submits, polls and result reads leave no listener on the run signal (the SDKs never remove theirs)', async (provider) => {
+    llm.setBatchFaults({ pendingPolls: 5 });
+    llm.setScript([{ match: { judge: false }, reply: { text: 'Shipped.' } }]);
+    const dir = await batchProject({ cases: 2, turns: 2, baseURL: provider === 'openai' ? llm.openaiBaseURL : llm.anthropicBaseURL, provider });
+    const controller = new AbortController();
+    const { exitCode } = await runProject(dir, 'listeners', { batch: true, signal: controller.signal });
+    expect(exitCode).toBe(0);
+    expect(llm.requests.length).toBeGreaterThan(20);
+    // Only the rounds' own abort handler stays (one per run).
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('batch budget, dry run and progress', () => {
