@@ -336,6 +336,13 @@ describe('batch budget, dry run and progress', () => {
     expect(batch!.judge?.costUsd).toEqual(half(plain!.judge?.costUsd));
   });
 
+  it('--dry-run counts a judge call per reply for a rubric per reply', async () => {
+    const dir = await batchProject({ cases: 2, turns: 3, baseURL: llm.openaiBaseURL, graders: ['quality', 'reply-quality'] });
+    const estimate = estimateRun(await prepareRun({ cwd: dir, env: { OPENAI_API_KEY: 'test-key' }, batch: true }));
+    // Per case: 1 whole-conversation call and 3 reply calls.
+    expect(estimate.judge?.calls).toBe(8);
+  });
+
   it('shows each batch on the progress line', () => {
     const base = { round: 2, id: 'batch_7', provider: 'openai', model: 'gpt-4o-mini', role: 'agent' as const, name: 'bot', items: 200 };
     expect(formatBatchEvent({ ...base, kind: 'submitted' })).toBe('round 2 · agent bot (openai gpt-4o-mini) · batch_7 · 200 requests submitted');
