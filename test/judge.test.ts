@@ -215,3 +215,53 @@ describe('judge without a judge model', () => {
     expect(() => judgeKind.create(judgeKind.options.parse({ ...definition, prompt: 'Rate {{criteria}}' }), { baseDir: '.' })).toThrow(/\{\{transcript\}\}/);
   });
 });
+
+describe('judge per reply (scope: turn)', () => {
+  const create = () => judgeKind.create(judgeKind.options.parse({ ...definition, scope: 'turn' }), { judge: judgeModel(llm, 'openai'), baseDir: '.' });
+  const verdict = (score: number, quote: string) => ({
+    criteria: {
+      empathy: { reasoning: 'Tone.', evidence: [{ turn: 1, quote }], score },
+      correctness: { reasoning: 'Facts.', evidence: [], score },
+    },
+    summary: `Scored ${score}.`,
+  });
+
+  it('judges each reply on the conversation up to it; the score is the lowest reply', async () => {
+    llm.setScript([
+      { times: 1, reply: { structured: verdict(5, 'Sorry about the wait.') }, usage: { input: 300, output: 40 } },
+      { reply: { structured: verdict(3, 'Sorry about the wait.') }, usage: { input: 500, output: 40 } },
+    ]);
+    const grader = create();
+    const grade = await grader.grade(input());
+    expect(llm.requests).toHaveLength(2);
+    const [first, second] = [texts(bodyOf(llm, 0)).join('\n'), texts(bodyOf(llm, 1)).join('\n')];
+    expect(first).toContain("Grade only the last message of the transcript, the agent's reply at index 1;");
+    expect(first).not.toContain('Thanks, that helps.');
+    expect(second).toContain("the agent's reply at index 3;");
+    expect(second).toContain('Your refund will arrive by March 3.');
+    expect(GradeSchema.parse(grade)).toEqual(grade);
+    expect(grade).toMatchObject({
+      scope: 'turn',
+      score: 0.5,
+      pass: false,
+      turns: [
+        { turn: 1, score: 1, pass: true },
+        { turn: 3, score: 0.5, pass: false },
+      ],
+      usage: { input: 800, output: 80, cached: 0 },
+    });
+    expect(grade.reason).toBe('1 of 2 replies pass; lowest #3: empathy 3/5, correctness 3/5. Scored 3.');
+    expect(grader.byReply?.replies(input().transcript)).toEqual([1, 3]);
+  });
+
+  it('a reply whose judge call fails makes the grade an error naming the reply, with the usage paid', async () => {
+    llm.setScript([
+      { times: 1, reply: { structured: verdict(5, 'Sorry about the wait.') }, usage: { input: 300, output: 40 } },
+      { reply: { text: 'no JSON here' }, usage: { input: 100, output: 5 } },
+    ]);
+    const grade = await create().grade(input());
+    expect(grade).toMatchObject({ scope: 'turn', score: null, pass: null, error: { code: 'E_JUDGE_PARSE' }, details: { replies: 2, failed: [3] } });
+    expect(grade.error?.message).toMatch(/^reply #3: /);
+    expect(grade.usage?.input).toBe(500);
+  });
+});

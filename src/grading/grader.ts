@@ -24,6 +24,23 @@ export interface Grader {
   appliesTo(testCase: ResolvedCase): boolean;
   /** Never throws for a grading problem: returns a Grade with `error` instead. */
   grade(input: GradeInput): Promise<Grade>;
+  /**
+   * Turn scope, graded reply by reply (optional): `grade(input)` equals `combine` of `reply` over
+   * `replies(input.transcript)`, each reply judged on the conversation up to it. So a runner can
+   * grade a turn's replies as soon as the turn is answered (run --batch sends them in that turn's
+   * round) and still record the grade `grade` gives.
+   */
+  readonly byReply?: ReplyGrading;
+}
+
+/** How a turn-scoped grader grades one reply at a time (see {@link Grader.byReply}). */
+export interface ReplyGrading {
+  /** Transcript indexes of the messages graded, in order. */
+  replies(transcript: readonly TranscriptMessage[]): number[];
+  /** The part of the grade for the message at `reply`, from `input.transcript` up to it (later messages ignored). Never throws. */
+  grade(input: GradeInput, reply: number): Promise<Grade>;
+  /** The conversation's grade from the parts of every reply, in transcript order. */
+  combine(parts: readonly Grade[]): Grade;
 }
 
 export interface GraderDeps {

@@ -6,7 +6,8 @@ import { type CacheMiss, cacheMissOf, compareMiss } from '../runner/run.js';
 import type { RunTotals } from '../runner/events.js';
 import { RUN_FORMAT_VERSION, type RunHeader, type RunResult, type RunStatus } from '../schema/run-record.js';
 import { casesOfMissingShards } from './merge-gaps.js';
-import { assertSameRun, readShard, type ShardRecord, shardCoverage } from './merge-shards.js';
+import { readShard, type ResultBody, type ShardRecord } from './merge-read.js';
+import { assertSameRun, shardCoverage } from './merge-shards.js';
 import { createRunWriter } from './run-writer.js';
 
 export interface MergeOptions {
@@ -62,10 +63,11 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
     options.warn(message);
   };
   if (options.paths.length === 0) throw new InputError('no shard record given', { file: '' });
-  // One pass per shard: chain checked, each result tallied and kept as its exact text (no second
-  // parse, no re-serialising); a (case, variant, repeat) seen on two shards is an overlap.
+  // One pass per shard: chain checked, each result parsed once and tallied, its text left where it
+  // is in the shard's bytes (off the JS heap, no re-serialising); a (case, variant, repeat) seen
+  // on two shards is an overlap.
   const owner = new Map<string, string>();
-  const entries: Array<{ key: string; text: string; shard: string }> = [];
+  const entries: Array<{ key: string; body: ResultBody; shard: string }> = [];
   const overlaps: Array<{ caseId: string; files: [string, string] }> = [];
   const shards: ShardRecord[] = [];
   // The summary orders case records itself (src/core/summary.ts), so results are tallied as read.
@@ -96,7 +98,7 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
         summarizer ??= createSummaryAccumulator(h, minCasePassRate !== undefined ? { minCasePassRate } : {});
         return signingKey;
       },
-      ({ result, text }, spec) => {
+      ({ result, body }, spec) => {
         const at = shardOf(result.caseId, spec.count);
         if (at !== spec.index) {
           throw new InputError(`case ${result.caseId} belongs to shard ${at}/${spec.count}, but this record is shard ${formatShard(spec)}`, { file: path });
@@ -110,7 +112,7 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
         owner.set(key, path);
         summarizer?.add(result);
         tally(result);
-        entries.push({ key, text: `${text.slice(0, -1)},"shard":${JSON.stringify(formatShard(spec))}}`, shard: formatShard(spec) });
+        entries.push({ key, body, shard: `,"shard":${JSON.stringify(formatShard(spec))}}` });
       },
       warn,
     );
@@ -136,8 +138,9 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
     // Writes are queued in order by the writer; waiting for them in batches keeps a write error
     // from passing unseen without a round trip per line.
     let pending: Array<Promise<void>> = [];
-    for (const { text } of entries) {
-      pending.push(writer.writeResultText(text));
+    for (const { body, shard } of entries) {
+      // The shard's line as written, `prev` dropped and the shard added as its last member.
+      pending.push(writer.writeResultText(`{${body.bytes.toString('utf8', body.start, body.end)}${shard}`));
       if (pending.length >= 512) {
         await Promise.all(pending);
         pending = [];

@@ -218,7 +218,8 @@ async function readLineAt(file: FileHandle, which: 'first' | 'last'): Promise<st
   return bytes.toString('utf8').trim();
 }
 
-function parseHeader(path: string, text: string): RunHeader {
+/** The header line of a run record, checked (format and major version, schema); errors are E_RECORD naming the file. */
+export function parseHeader(path: string, text: string): RunHeader {
   let value: unknown;
   try {
     value = JSON.parse(text);

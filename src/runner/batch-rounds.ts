@@ -31,10 +31,14 @@ export interface BatchRoundsDeps {
 /**
  * Batch mode: the chat models of the variants and of the judge park each request here instead
  * of calling the provider. When every conversation in flight waits on a parked request, the
- * parked requests go out as one round: one provider batch per (variant or judge, model), polled
+ * parked requests of one role go out: one provider batch per (variant or judge, model), polled
  * with backoff until it ends; then each caller gets its answer as if the call had been
- * interactive. So round k carries turn k of every live conversation (a tool round-trip is one
- * more round) and the judge calls of the conversations that ended in round k − 1.
+ * interactive. A round is an agent phase, then a judge phase: round k sends turn k of every live
+ * conversation (a tool round-trip is one more round), and once those replies are in, one judge
+ * batch with every judge call that can be made then: the reply-by-reply graders' calls on turn
+ * k's replies (the runner grades them as the turn ends) and the conversation graders' calls of
+ * the conversations that ended in round k. Agent calls parked during a judge phase (items sent
+ * again) wait for the next round, judge calls parked during an agent phase for its judge phase.
  *
  * Items that failed on the provider's side (expired, canceled, 5xx, 429) are sent again in the
  * next round up to `maxRetries` times, then thrown to their caller as errors with the cause
@@ -113,6 +117,8 @@ export function createBatchRounds(deps: BatchRoundsDeps): BatchRounds {
   let sink: BatchSink | undefined;
   let flushing = false;
   let scheduled = false;
+  /** What the current round has sent last: its agent batch, then its judge batch. */
+  let phase: 'none' | 'agent' | 'judge' = 'none';
   const stats = { rounds: 0, batches: 0, submitted: 0, resumed: 0 };
 
   /** Live conversations with a parked request (kept as a count: a round of 20,000 parks each check). */
@@ -157,12 +163,28 @@ export function createBatchRounds(deps: BatchRoundsDeps): BatchRounds {
     return outcome.ok ? 'answered' : 'failed';
   };
 
+  /**
+   * The requests of the next phase, taken from the queue (the others stay parked): the judge
+   * calls while the current round has had its agent batch but not yet its judge batch, else the
+   * agent calls (a new round), else the judge calls (a new round with no agent batch).
+   */
+  const nextPhase = (): { round: number; items: Parked[] } => {
+    const judge = queue.filter((i) => i.group.role === 'judge');
+    const agent = queue.filter((i) => i.group.role !== 'judge');
+    let take: 'agent' | 'judge';
+    if (phase === 'agent' && judge.length > 0) take = 'judge';
+    else {
+      stats.rounds += 1;
+      take = agent.length > 0 ? 'agent' : 'judge';
+    }
+    phase = take;
+    queue = take === 'agent' ? judge : agent;
+    return { round: stats.rounds, items: take === 'agent' ? agent : judge };
+  };
+
   async function flush(): Promise<void> {
     flushing = true;
-    const items = queue;
-    queue = [];
-    stats.rounds += 1;
-    const round = stats.rounds;
+    const { round, items } = nextPhase();
     try {
       const byGroup = new Map<Group, Parked[]>();
       for (const item of items) append(byGroup, item.group, item);

@@ -24,6 +24,8 @@ export interface ConversationOptions {
   turnTimeoutMs: number;
   meter: Meter;
   signal: AbortSignal;
+  /** Called once each scripted user turn is answered, with the transcript so far (run --batch grades that turn's replies here). */
+  afterTurn?: (transcript: TranscriptMessage[], turn: number) => Promise<void>;
 }
 
 export interface Conversation {
@@ -48,6 +50,7 @@ export async function replayConversation(testCase: ResolvedCase, options: Conver
     transcript.push({ role: 'user', content: scripted.user, scripted: true, turn });
     const answer = await answerTurn(testCase, transcript, turn, options, totals);
     if (answer.error) return finish(transcript, totals, answer.error);
+    await options.afterTurn?.(transcript, turn);
   }
   return finish(transcript, totals);
 }

@@ -86,7 +86,8 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
       }
       row.conversations += repeat;
       row.calls += testCase.turns.length * repeat;
-      const graders = gradersFor(testCase, judgeGraders, prepared.defaultGraders).length;
+      // A grader judging reply by reply (a rubric with scope: turn) calls once per turn at least.
+      const graders = gradersFor(testCase, judgeGraders, prepared.defaultGraders).reduce((n, g) => n + (g.byReply ? testCase.turns!.length : 1), 0);
       for (let r = 0; r < repeat; r++) addJudge(context, graders);
     }
     const price = config?.kind === 'model' ? batched : interactive;
@@ -106,7 +107,8 @@ export function estimateRun(prepared: PreparedRun): RunEstimate {
   for (const testCase of prepared.cases) {
     if (!testCase.transcript) continue;
     const tokens = testCase.transcript.reduce((n, m) => n + countTokens(m.content ?? '') + TOKENS_PER_MESSAGE, 0);
-    addJudge({ low: tokens, high: tokens }, gradersFor(testCase, judgeGraders, prepared.defaultGraders).length);
+    const replies = testCase.transcript.filter((m) => m.role === 'assistant').length;
+    addJudge({ low: tokens, high: tokens }, gradersFor(testCase, judgeGraders, prepared.defaultGraders).reduce((n, g) => n + (g.byReply ? replies : 1), 0));
   }
   const judgeModel = prepared.judge?.model;
   const jLow = batched(judgeModel, usage(judge.input.low, judge.output.low));

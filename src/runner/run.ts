@@ -10,13 +10,13 @@ import type { RunHeader, RunResult, RunStatus, TranscriptMessage } from '../sche
 import type { Summary } from '../schema/summary.js';
 import type { BatchRounds } from './batch-rounds.js';
 import { type Budget, isBudgetStop } from './budget.js';
-import { type Conversation, type Meter, replayConversation } from './conversation.js';
+import { type Conversation, type ConversationOptions, type Meter, replayConversation } from './conversation.js';
 import { type SimulatedConversation, simulateConversation } from './simulation.js';
 import type { Simulator } from '../simulator/simulator.js';
 import { handoffDetector } from '../grading/outcomes/detect.js';
 import { DEFAULT_LEXICON } from '../grading/outcomes/lexicon.js';
 import type { RunReporter, RunTotals } from './events.js';
-import { gradeConversation, gradersFor } from './grade-conversation.js';
+import { type EarlyGrades, earlySpend, gradeConversation, gradeReplies, gradersFor } from './grade-conversation.js';
 import { RECORDED_VARIANT, type WorkItem, countWork, planWork, recordedTranscript, resultKey } from './plan.js';
 import { runPool } from './pool.js';
 import type { StoredParts, StoreFilter } from './store-filter.js';
@@ -162,7 +162,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
   const handsOver = (replies: readonly TranscriptMessage[]) => handoff?.(replies).detected ?? false;
 
   /** A replay of scripted turns, or a simulated customer's conversation, with one variant. */
-  const converse = (item: WorkItem, variant: RunVariant): Promise<Conversation | SimulatedConversation> => {
+  const converse = (item: WorkItem, variant: RunVariant, afterTurn?: ConversationOptions['afterTurn']): Promise<Conversation | SimulatedConversation> => {
     const conversation = {
       agent: variant.agent,
       repeat: item.repeat,
@@ -173,7 +173,7 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
       meter: variant.meter ?? options.meter,
       signal: options.signal,
     };
-    if (!item.testCase.user) return replayConversation(item.testCase, conversation);
+    if (!item.testCase.user) return replayConversation(item.testCase, { ...conversation, ...(afterTurn ? { afterTurn } : {}) });
     if (!options.simulator) throw new Error(`case ${item.testCase.id} needs a simulator (prepareRun leaves such cases out without one)`);
     return simulateConversation(item.testCase, { ...conversation, simulator: options.simulator, handsOver });
   };
@@ -182,21 +182,25 @@ export async function runEval(options: RunOptions): Promise<RunOutcome> {
     const started = now();
     const startedAt = new Date().toISOString();
     const variant = variants.get(item.variant);
+    const graders = gradersFor(item.testCase, options.graders, options.defaultGraders);
+    const grading = { variant: item.variant, signal: options.signal, priceJudge: options.priceJudge };
+    // run --batch: the replies of every turn but the last are graded as the turn ends, so their
+    // judge calls go in that turn's round; the last turn's go with the conversation's graders.
+    const early: EarlyGrades | undefined = options.batch && graders.some((g) => g.byReply) ? new Map() : undefined;
+    const lastTurn = (item.testCase.turns?.length ?? 0) - 1;
+    const afterTurn = early
+      ? (transcript: TranscriptMessage[], turn: number) => (turn < lastTurn ? gradeReplies(item.testCase, transcript, graders, early, grading) : Promise.resolve())
+      : undefined;
     const conversation: Conversation & Partial<Pick<SimulatedConversation, 'simulation'>> = variant
-      ? await converse(item, variant)
+      ? await converse(item, variant, afterTurn)
       : { transcript: recordedTranscript(item.testCase), usage: emptyUsage(), costUsd: 0, latencyMs: 0 };
     // A replay the budget cut is not a result (--resume replays it). A replay whose grading the
     // budget cut is kept, those grades as E_BUDGET errors: `regrade` completes them without
     // paying for the agent again.
     if (isBudgetStop(conversation.error)) return;
     const graded = conversation.error
-      ? { grades: [], judgeUsage: emptyUsage(), judgeCostUsd: 0 }
-      : await gradeConversation(
-          item.testCase,
-          conversation.transcript,
-          gradersFor(item.testCase, options.graders, options.defaultGraders),
-          { variant: item.variant, signal: options.signal, priceJudge: options.priceJudge },
-        );
+      ? { grades: [], ...(early ? earlySpend(early, grading) : { judgeUsage: emptyUsage(), judgeCostUsd: 0 }) }
+      : await gradeConversation(item.testCase, conversation.transcript, graders, { ...grading, ...(early ? { early } : {}) });
     const parts: StoredParts = {
       transcript: conversation.transcript,
       grades: graded.grades,

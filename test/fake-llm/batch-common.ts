@@ -8,6 +8,8 @@ import type { FakeProvider, RuleMatch } from './types.js';
 export interface BatchFaults {
   /** Every batch reports "in progress" for this many status polls before it ends (default 0). */
   pendingPolls?: number;
+  /** `pendingPolls` holds only from the n-th batch created on (1-based, default 1): earlier ones end at their first poll. */
+  pendingFrom?: number;
   /** The first n batches expire: none of their items is answered. */
   expireBatches?: number;
   /** The first n items (matching `failMatch`, if given) fail with a server error (retryable). */
@@ -32,6 +34,8 @@ export interface FakeBatch {
   polls: number;
   ended: boolean;
   expired: boolean;
+  /** 1-based, in creation order since the last `setFaults`. */
+  index: number;
 }
 
 /** What the batch endpoints need from the server: its interactive reply logic, its URL, its log. */
@@ -48,6 +52,7 @@ export class BatchStore {
   private expired = 0;
   private failed = 0;
   private invalid = 0;
+  private created = 0;
   private seq = 0;
 
   constructor(readonly host: BatchHost) {}
@@ -57,6 +62,7 @@ export class BatchStore {
     this.expired = 0;
     this.failed = 0;
     this.invalid = 0;
+    this.created = 0;
   }
 
   nextId(prefix: string): string {
@@ -66,6 +72,7 @@ export class BatchStore {
 
   /** Creates a batch and decides every item's outcome at once (answers come from the reply logic). */
   create(provider: FakeProvider, prefix: string, items: Array<{ customId: string; body: Record<string, unknown> }>): FakeBatch {
+    this.created += 1;
     const expired = this.expired < (this.faults.expireBatches ?? 0);
     if (expired) this.expired += 1;
     const outcomes = new Map<string, ItemOutcome>();
@@ -95,15 +102,17 @@ export class BatchStore {
       polls: 0,
       ended: false,
       expired,
+      index: this.created,
     };
     this.batches.set(batch.id, batch);
     return batch;
   }
 
-  /** One status poll: the batch ends once it was polled more than `pendingPolls` times. */
+  /** One status poll: the batch ends once it was polled more than `pendingPolls` times (as the faults are now). */
   poll(batch: FakeBatch): void {
     batch.polls += 1;
-    if (batch.polls > (this.faults.pendingPolls ?? 0)) batch.ended = true;
+    const pending = batch.index >= (this.faults.pendingFrom ?? 1) ? (this.faults.pendingPolls ?? 0) : 0;
+    if (batch.polls > pending) batch.ended = true;
   }
 
   counts(batch: FakeBatch): { ok: number; failed: number; expired: number } {

@@ -41,9 +41,10 @@ export function renderExamples(examples: readonly Example[]): string {
 }
 
 /** The answer instructions appended after the rubric's own prompt (format, order, evidence). */
-export function rubricAnswerInstructions(criteria: readonly Criterion[], scale: Scale): string {
+export function rubricAnswerInstructions(criteria: readonly Criterion[], scale: Scale, reply?: number): string {
   return [
     '## How to answer',
+    ...(reply !== undefined ? [`Grade only the last message of the transcript, the agent's reply at index ${reply}; the messages before it are its context.`] : []),
     `Grade every criterion in one answer: ${criteria.map((c) => c.id).join(', ')}.`,
     'For each criterion: first your reasoning, then the evidence (short quotes copied verbatim from the transcript, each with the `index` of its message), then the score.',
     `Scores are integers from ${scale.min} to ${scale.max}. Judge only what the transcript shows. End with a one-sentence summary.`,
@@ -52,13 +53,15 @@ export function rubricAnswerInstructions(criteria: readonly Criterion[], scale: 
 
 /**
  * Renders the messages of one rubric judge call: the fixed judge system prompt, then the
- * rubric's template filled with the fenced case and transcript, then the answer instructions.
+ * rubric's template filled with the fenced case and transcript, then the answer instructions
+ * (with `reply`, the transcript index of its last message: grade that reply alone).
  */
 export function renderRubricPrompt(
   parts: RubricParts,
   testCase: ResolvedCase,
   transcript: readonly Message[],
   redact?: (text: string) => string,
+  reply?: number,
 ): Message[] {
   const values = {
     ...contextValues(testCase, transcript, redact),
@@ -67,5 +70,5 @@ export function renderRubricPrompt(
     examples: renderExamples(parts.examples),
   };
   const body = renderTemplate(parts.template, values);
-  return judgeMessages(body, rubricAnswerInstructions(parts.criteria, parts.scale));
+  return judgeMessages(body, rubricAnswerInstructions(parts.criteria, parts.scale, reply));
 }

@@ -70,7 +70,6 @@ export const RubricOptionsSchema = GraderDefinitionBaseSchema.extend({
         }
       }
     });
-    if (d.scope === 'turn') ctx.addIssue({ code: 'custom', path: ['scope'], message: 'the judge kind grades whole conversations' });
   });
 export type RubricOptions = z.infer<typeof RubricOptionsSchema>;
 

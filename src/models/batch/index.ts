@@ -3,6 +3,7 @@ import { createNodeFetch } from '../node-fetch.js';
 import { type ChatModelDeps, keyEnvOf, missingKey, type ModelRefInput } from '../settings.js';
 import { createAnthropicBatchClient } from './anthropic.js';
 import { createOpenAIBatchClient } from './openai.js';
+import { withOwnSignals } from './own-signal.js';
 import type { BatchClient } from './types.js';
 
 export type { BatchClient, BatchItem, BatchItemResult, BatchStatus } from './types.js';
@@ -24,8 +25,8 @@ export function createBatchClient(ref: ModelRefInput, deps: ChatModelDeps = {}):
   const fetch = deps.fetch ?? createNodeFetch();
   switch (ref.provider) {
     case 'openai':
-      return createOpenAIBatchClient(ref, apiKey, { ...deps, env, fetch });
+      return withOwnSignals(createOpenAIBatchClient(ref, apiKey, { ...deps, env, fetch }));
     case 'anthropic':
-      return createAnthropicBatchClient(ref, apiKey, { ...deps, env, fetch });
+      return withOwnSignals(createAnthropicBatchClient(ref, apiKey, { ...deps, env, fetch }));
   }
 }
