@@ -7,6 +7,7 @@ import { fileLines } from '../src/analytics/ingest/lines.js';
 import { checkJsonl } from '../src/analytics/ingest/plain.js';
 import type { AnalyticsStore } from '../src/analytics/store/store.js';
 import { syntheticTraffic } from '../src/analytics/synthetic.js';
+import { TYPED_COLUMN_NAMES } from '../src/analytics/store/typed-columns.js';
 import { tempDuckDb, writeEvents } from './helpers/analytics.js';
 
 const good = { event_id: 'e1', session_id: 's1', user_id: 'u1', channel: 'web', type: 'message_sent', timestamp: '2026-03-02T09:00:00Z' };
@@ -31,7 +32,7 @@ const NOT_PLAIN = [
 ];
 
 async function table(store: AnalyticsStore) {
-  return store.all(`SELECT event_id, session_id, user_id, event_type, CAST(properties AS VARCHAR) AS properties, CAST("timestamp" AS VARCHAR) AS ts, channel, variant
+  return store.all(`SELECT event_id, session_id, user_id, event_type, CAST(properties AS VARCHAR) AS properties, CAST("timestamp" AS VARCHAR) AS ts, channel, variant, ${TYPED_COLUMN_NAMES}
     FROM chat_events ORDER BY event_id, channel`);
 }
 

@@ -95,7 +95,7 @@ describe.each([
   it.skipIf(skip)('applies migrations once', async () => {
     expect(await store.migrate()).toEqual([]);
     const rows = await store.all('SELECT version, name FROM convotest_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1, name: 'create chat_events' }, { version: 2, name: 'create chat_grades' }]);
+    expect(rows).toEqual([{ version: 1, name: 'create chat_events' }, { version: 2, name: 'create chat_grades' }, { version: 3, name: 'typed property columns' }]);
   });
 });
 

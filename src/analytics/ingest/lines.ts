@@ -6,7 +6,7 @@ export interface LineRun {
   lines: string[];
 }
 
-const CHUNK = 4 << 20;
+const CHUNK = 1 << 20;
 
 /**
  * The lines of a text file (UTF-8), in runs of a few MB, without their `\n` or `\r\n`; a last line

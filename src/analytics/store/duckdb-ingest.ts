@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChatEventRow } from '../events.js';
 import type { IngestCounts, IngestSession, JsonlLoad } from './store.js';
+import { TYPED_COLUMN_NAMES, TYPED_COLUMNS, typedValues } from './typed-columns.js';
 
 const STAGING = 'chat_events_incoming';
 
@@ -30,10 +31,20 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * cannot abort the transaction: only files the caller found valid and plain are accepted.
  */
 const readEvents = (file: string) => `(SELECT event_id, session_id, user_id, type AS event_type, COALESCE(properties, '{}') AS properties,
-    make_timestamp(epoch_us(TRY_CAST("timestamp" AS TIMESTAMPTZ))) AS ts, channel, COALESCE(variant, 'default') AS variant, ordinality
+    make_timestamp(epoch_us(TRY_CAST("timestamp" AS TIMESTAMPTZ))) AS ts, channel, COALESCE(variant, 'default') AS variant, ordinality,
+    ${TYPED_LIST.replace('(properties,', "(COALESCE(properties, '{}'),")}
   FROM read_ndjson(${quote(file)}, columns = ${EVENT_COLUMNS}, compression = 'uncompressed', ignore_errors = true, maximum_object_size = 16777216) WITH ORDINALITY)`;
 
-const EVENT_ROW = 'event_id, session_id, user_id, event_type, properties, ts, channel, variant';
+/** The columns every insert names (the typed ones after the stored ones). */
+const INSERT_COLUMNS = `chat_events (event_id, session_id, user_id, event_type, properties, "timestamp", channel, variant, ${TYPED_COLUMN_NAMES})`;
+
+/** The typed properties of a row as a list, its `properties` JSON parsed once (one list of paths). */
+const TYPED_LIST = `json_extract_string(properties, [${TYPED_COLUMNS.map((c) => `'$.${c.key}'`).join(', ')}]) AS typed`;
+
+/** The typed columns from `typed` ({@link TYPED_LIST}) and `event_type`. */
+const TYPED_FROM_LIST = typedValues((key) => `typed[${TYPED_COLUMNS.findIndex((c) => c.key === key) + 1}]`, 'event_type', 'TRY_CAST').join(', ');
+
+const EVENT_ROW = `event_id, session_id, user_id, event_type, properties, ts, channel, variant, ${TYPED_FROM_LIST}`;
 const COMPLETE = 'event_id IS NOT NULL AND session_id IS NOT NULL AND user_id IS NOT NULL AND event_type IS NOT NULL AND ts IS NOT NULL AND channel IS NOT NULL';
 
 /**
@@ -79,6 +90,8 @@ class ChunkFile {
  */
 export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSession> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convotest-ingest-'));
+  if (process.env['DBG_THREADS']) await connection.run(`SET threads = ${process.env['DBG_THREADS']}`);
+  if (process.env['DBG_MEM']) await connection.run(`SET memory_limit = '${process.env['DBG_MEM']}'`);
   await connection.run('BEGIN TRANSACTION');
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs `work` after all work queued before it; a failure surfaces to the caller of `enqueue` and at commit. */
@@ -120,9 +133,9 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
     closeChunk();
     return enqueue(async () => {
       if (!staged) return;
-      const result = await connection.run(`INSERT INTO chat_events
-        SELECT event_id, session_id, user_id, event_type, properties, make_timestamp(CAST(ts_ms AS BIGINT) * 1000), channel, variant
-        FROM ${STAGING} s
+      const result = await connection.run(`INSERT INTO ${INSERT_COLUMNS}
+        SELECT event_id, session_id, user_id, event_type, properties, make_timestamp(CAST(ts_ms AS BIGINT) * 1000), channel, variant, ${TYPED_FROM_LIST}
+        FROM (SELECT *, ${TYPED_LIST} FROM ${STAGING}) s
         WHERE seq IN (SELECT MIN(seq) FROM ${STAGING} GROUP BY event_id)
           AND NOT EXISTS (SELECT 1 FROM chat_events c WHERE c.event_id = s.event_id)`);
       inserted += result.rowsChanged;
@@ -157,7 +170,7 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
       let rows = 0;
       const loaded = enqueue(async () => {
         mark = await lastRowId();
-        const result = await connection.run(`INSERT INTO chat_events SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
+        const result = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
           WHERE ${COMPLETE} AND NOT EXISTS (SELECT 1 FROM chat_events c WHERE c.event_id = s.event_id)`);
         rows = result.rowsChanged;
         // An event id repeated within the file was inserted each time: keep its first record only.
@@ -166,7 +179,7 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
         if (probe.currentRowCount === 0) return;
         await connection.run(`CREATE OR REPLACE TEMPORARY TABLE chat_events_repeated AS ${repeated}`);
         const removed = await connection.run(`DELETE FROM chat_events WHERE rowid > ${mark} AND event_id IN (SELECT event_id FROM chat_events_repeated)`);
-        const firsts = await connection.run(`INSERT INTO chat_events SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
+        const firsts = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
           WHERE ${COMPLETE} AND event_id IN (SELECT event_id FROM chat_events_repeated)
           QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ordinality) = 1`);
         await connection.run('DROP TABLE chat_events_repeated');
