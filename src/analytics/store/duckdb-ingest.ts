@@ -166,7 +166,7 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
     },
     loadJsonl(file: string): JsonlLoad {
       void moveStaged().catch(() => undefined);
-      let mark = '-1'; // chat_events rows after this rowid are this file's (rows appended in a transaction get increasing ids)
+      let mark: string | undefined; // chat_events rows after this rowid are this file's (rows appended in a transaction get increasing ids)
       let rows = 0;
       const loaded = enqueue(async () => {
         mark = await lastRowId();
@@ -194,7 +194,9 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
         },
         async undo() {
           await settled;
-          await enqueue(() => connection.run(`DELETE FROM chat_events WHERE rowid > ${mark}`));
+          const after = mark;
+          if (after === undefined) throw new Error(`cannot undo the load of ${file}: it did not start`);
+          await enqueue(() => connection.run(`DELETE FROM chat_events WHERE rowid > ${after}`));
         },
       };
     },
