@@ -90,8 +90,6 @@ class ChunkFile {
  */
 export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSession> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convotest-ingest-'));
-  if (process.env['DBG_THREADS']) await connection.run(`SET threads = ${process.env['DBG_THREADS']}`);
-  if (process.env['DBG_MEM']) await connection.run(`SET memory_limit = '${process.env['DBG_MEM']}'`);
   await connection.run('BEGIN TRANSACTION');
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs `work` after all work queued before it; a failure surfaces to the caller of `enqueue` and at commit. */
