@@ -6,6 +6,7 @@ import { kpiReport, type KpiReport } from '../src/analytics/kpi/report.js';
 import { runFunnel } from '../src/analytics/funnel.js';
 import { analyticsSnapshot } from '../src/analytics/snapshot.js';
 import type { AnalyticsStore } from '../src/analytics/store/store.js';
+import { TYPED_COLUMNS } from '../src/analytics/store/typed-columns.js';
 import { syntheticTraffic } from '../src/analytics/synthetic.js';
 import { wilson } from '../src/core/stats/wilson.js';
 import { config, handEvents, NO_POSTGRES, POSTGRES_URL, tempDuckDb, tempPostgres, writeEvents } from './helpers/analytics.js';
@@ -95,7 +96,16 @@ describe.each([
   it.skipIf(skip)('applies migrations once', async () => {
     expect(await store.migrate()).toEqual([]);
     const rows = await store.all('SELECT version, name FROM convotest_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1, name: 'create chat_events' }, { version: 2, name: 'create chat_grades' }]);
+    expect(rows).toEqual([{ version: 1, name: 'create chat_events' }, { version: 2, name: 'create chat_grades' }, { version: 3, name: 'typed property columns' }]);
+  });
+
+  it.skipIf(skip)('fills the typed property columns of events stored before migration 3', async () => {
+    // Back to the schema of version 2 (events, no typed columns), then migrate again.
+    for (const { column } of TYPED_COLUMNS) await store.exec(`ALTER TABLE chat_events DROP COLUMN ${column}`);
+    await store.exec('DELETE FROM convotest_migrations WHERE version = 3');
+    await expect(kpiReport(store, cfg)).rejects.toThrow(/intent/);
+    expect(await store.migrate()).toEqual(['3 typed property columns']);
+    expectHandKpis(await kpiReport(store, cfg));
   });
 });
 

@@ -7,6 +7,7 @@ import { importOpenAiMessages, readRecords } from '../../io/import-openai.js';
 import { fieldPath } from '../../core/problems.js';
 import { type ChatEvent, ChatEventSchema, EVENT_TYPES } from '../events.js';
 import { fastEvent } from './fast-check.js';
+import { fileLines } from './lines.js';
 import { conversationEvents, type DeriveOptions, fromGoldenCase, fromTaskmaster, type LoggedConversation } from './conversations.js';
 
 /** Input formats: chat events as JSONL or CSV, or conversation logs events are derived from. */
@@ -39,10 +40,15 @@ export interface ReadOptions {
  */
 export async function* readEvents(file: string, options: ReadOptions = {}): AsyncGenerator<ReadItem[]> {
   const name = path.basename(file);
-  const format = options.format ?? (await sniffFormat(file));
+  const format = await inputFormat(file, options);
   if (format === 'events-jsonl') yield* readJsonl(file, name);
   else if (format === 'events-csv') yield* readCsv(file, name);
   else yield* readConversations(file, name, format, options);
+}
+
+/** The format of a file: `options.format`, else the extension (`.csv`), else the first record's shape. */
+export async function inputFormat(file: string, options: ReadOptions = {}): Promise<InputFormat> {
+  return options.format ?? (await sniffFormat(file));
 }
 
 async function sniffFormat(file: string): Promise<InputFormat> {
@@ -95,7 +101,7 @@ export function validateEvent(raw: unknown, file: string, line: number): ReadIte
 }
 
 /** One JSONL line: blank → nothing, else the event or the problem. */
-function jsonlLine(text: string, name: string, n: number): ReadItem | undefined {
+export function jsonlLine(text: string, name: string, n: number): ReadItem | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -106,27 +112,20 @@ function jsonlLine(text: string, name: string, n: number): ReadItem | undefined 
   return validateEvent(raw, name, n);
 }
 
-// Lines are split from ~1 MB chunks and validated a chunk at a time: an async step per line
-// costs more than parsing it.
 async function* readJsonl(file: string, name: string): AsyncGenerator<ReadItem[]> {
-  let n = 0;
-  let rest = '';
   try {
-    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const lines = (rest + (chunk as string)).split('\n');
-      rest = lines.pop()!;
+    for await (const { first, lines } of fileLines(file)) {
       const items: ReadItem[] = [];
-      for (const line of lines) {
-        const item = jsonlLine(line.endsWith('\r') ? line.slice(0, -1) : line, name, ++n);
+      lines.forEach((line, i) => {
+        const item = jsonlLine(line, name, first + i);
         if (item) items.push(item);
-      }
+      });
       yield items;
     }
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(noFile(error), { file: name });
   }
-  const last = jsonlLine(rest.endsWith('\r') ? rest.slice(0, -1) : rest, name, n + 1);
-  if (last) yield [last];
 }
 
 const CSV_FIELDS = new Set(['event_id', 'session_id', 'user_id', 'channel', 'variant', 'timestamp', 'type', 'event_type', 'properties']);

@@ -1,7 +1,8 @@
 /**
  * The KPI queries: portable SQL that runs unchanged on DuckDB and PostgreSQL (and is written to
  * stay portable to ClickHouse: CASE aggregates, window functions, no dialect functions beyond
- * `->>`, EXTRACT(EPOCH …) and date_trunc).
+ * EXTRACT(EPOCH …) and date_trunc). They read the typed property columns (store/typed-columns.ts),
+ * never the `properties` JSON: parsing JSON per event was most of their cost.
  *
  * First one row per session (`kpi_sessions`, a temporary table), then one GROUP BY per slice
  * that returns only counts and sums; every rate, mean and interval is computed from those in
@@ -9,7 +10,6 @@
  */
 
 const num = (expr: string) => `CAST(${expr} AS DOUBLE PRECISION)`;
-const prop = (key: string) => `(properties->>'${key}')`;
 const is = (type: string) => `event_type = '${type}'`;
 
 /** Statements that (re)build `kpi_sessions`; `fcrWindowDays` is a number from the validated config. */
@@ -19,30 +19,30 @@ export function sessionFactsSql(fcrWindowDays: number): string[] {
     'DROP TABLE IF EXISTS kpi_sessions',
     `CREATE TEMPORARY TABLE kpi_sessions AS
 WITH e AS (
-  SELECT session_id, user_id, channel, variant, event_type, properties, "timestamp" AS ts,
+  SELECT session_id, user_id, channel, variant, event_type, intent, language, outcome, tokens_in, tokens_out, cost_usd, conversion_value, csat, ces, "timestamp" AS ts,
     ${num('EXTRACT(EPOCH FROM "timestamp")')} AS ep,
     MIN(CASE WHEN ${is('message_sent')} THEN ${num('EXTRACT(EPOCH FROM "timestamp")')} END) OVER (PARTITION BY session_id) AS first_user_ep
   FROM chat_events
 ), s AS (
   SELECT session_id,
     MIN(user_id) AS user_id, MIN(channel) AS channel, MIN(variant) AS variant,
-    COALESCE(MAX(${prop('intent')}), '(none)') AS intent,
-    COALESCE(MAX(${prop('language')}), '(none)') AS language,
+    COALESCE(MAX(intent), '(none)') AS intent,
+    COALESCE(MAX(language), '(none)') AS language,
     MIN(ts) AS started_at, MIN(ep) AS start_ep, MAX(ep) AS end_ep,
-    MAX(CASE WHEN ${is('session_ended')} AND ${prop('outcome')} = 'resolved' THEN 1 ELSE 0 END) AS resolved,
+    MAX(CASE WHEN ${is('session_ended')} AND outcome = 'resolved' THEN 1 ELSE 0 END) AS resolved,
     MAX(CASE WHEN ${is('escalation_requested')} THEN 1 ELSE 0 END) AS escalated,
     SUM(CASE WHEN ${is('fallback_triggered')} THEN 1 ELSE 0 END) AS fallbacks,
     SUM(CASE WHEN ${is('message_sent')} THEN 1 ELSE 0 END) AS user_messages,
     MAX(CASE WHEN ${is('conversion')} THEN 1 ELSE 0 END) AS converted,
-    SUM(CASE WHEN ${is('conversion')} THEN COALESCE(${num(prop('value'))}, 0) ELSE 0 END) AS revenue,
-    MAX(CASE WHEN ${is('conversion')} AND ${prop('value')} IS NOT NULL THEN 1 ELSE 0 END) AS has_revenue,
-    SUM(CASE WHEN ${is('message_received')} THEN COALESCE(${num(prop('tokens_in'))}, 0) + COALESCE(${num(prop('tokens_out'))}, 0) ELSE 0 END) AS tokens,
-    SUM(CASE WHEN ${is('message_received')} THEN COALESCE(${num(prop('cost_usd'))}, 0) ELSE 0 END) AS cost,
-    SUM(CASE WHEN ${is('feedback_submitted')} AND ${prop('csat')} IS NOT NULL THEN 1 ELSE 0 END) AS csat_n,
-    SUM(CASE WHEN ${is('feedback_submitted')} AND ${num(prop('csat'))} >= 4 THEN 1 ELSE 0 END) AS csat_good,
-    SUM(CASE WHEN ${is('feedback_submitted')} AND ${prop('ces')} IS NOT NULL THEN 1 ELSE 0 END) AS ces_n,
-    SUM(CASE WHEN ${is('feedback_submitted')} THEN COALESCE(${num(prop('ces'))}, 0) ELSE 0 END) AS ces_sum,
-    SUM(CASE WHEN ${is('feedback_submitted')} THEN COALESCE(${num(prop('ces'))}, 0) * COALESCE(${num(prop('ces'))}, 0) ELSE 0 END) AS ces_sq,
+    SUM(CASE WHEN ${is('conversion')} THEN COALESCE(conversion_value, 0) ELSE 0 END) AS revenue,
+    MAX(CASE WHEN ${is('conversion')} AND conversion_value IS NOT NULL THEN 1 ELSE 0 END) AS has_revenue,
+    SUM(CASE WHEN ${is('message_received')} THEN COALESCE(tokens_in, 0) + COALESCE(tokens_out, 0) ELSE 0 END) AS tokens,
+    SUM(CASE WHEN ${is('message_received')} THEN COALESCE(cost_usd, 0) ELSE 0 END) AS cost,
+    SUM(CASE WHEN ${is('feedback_submitted')} AND csat IS NOT NULL THEN 1 ELSE 0 END) AS csat_n,
+    SUM(CASE WHEN ${is('feedback_submitted')} AND csat >= 4 THEN 1 ELSE 0 END) AS csat_good,
+    SUM(CASE WHEN ${is('feedback_submitted')} AND ces IS NOT NULL THEN 1 ELSE 0 END) AS ces_n,
+    SUM(CASE WHEN ${is('feedback_submitted')} THEN COALESCE(ces, 0) ELSE 0 END) AS ces_sum,
+    SUM(CASE WHEN ${is('feedback_submitted')} THEN COALESCE(ces, 0) * COALESCE(ces, 0) ELSE 0 END) AS ces_sq,
     MIN(CASE WHEN ${is('message_received')} AND ep >= first_user_ep THEN ep END) - MIN(first_user_ep) AS first_response_s
   FROM e GROUP BY session_id
 ), f AS (

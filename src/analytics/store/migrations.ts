@@ -1,4 +1,5 @@
 import type { StoreKind } from './store.js';
+import { ADD_TYPED_COLUMNS, BACKFILL_TYPED_COLUMNS } from './typed-columns.js';
 
 /** One schema change, with its SQL per dialect; applied once, in order, recorded in `convotest_migrations`. */
 export interface Migration {
@@ -47,6 +48,12 @@ export const MIGRATIONS: readonly Migration[] = [
   error TEXT, graded_at TIMESTAMP NOT NULL, PRIMARY KEY (session_id, run_id, grader))`,
       ],
     },
+  },
+  {
+    version: 3,
+    name: 'typed property columns',
+    // The properties KPIs read, as columns (store/typed-columns.ts); `properties` stays as it is.
+    sql: { duckdb: [...ADD_TYPED_COLUMNS, BACKFILL_TYPED_COLUMNS], postgres: [...ADD_TYPED_COLUMNS, BACKFILL_TYPED_COLUMNS] },
   },
 ];
 

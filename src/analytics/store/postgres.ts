@@ -3,6 +3,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ChatEventRow } from '../events.js';
 import { applyMigrations } from './migrations.js';
+import { TYPED_COLUMN_NAMES, typedValues } from './typed-columns.js';
 import type { AnalyticsStore, IngestCounts, IngestSession, SqlParam, SqlRow } from './store.js';
 
 /**
@@ -76,9 +77,10 @@ async function beginPostgresIngest(client: pg.Client): Promise<IngestSession> {
       try {
         await finishCopy();
         await client.query("SET LOCAL work_mem = '64MB'");
-        const result = await client.query(`INSERT INTO chat_events (event_id, session_id, user_id, event_type, properties, "timestamp", channel, variant)
-          SELECT event_id, session_id, user_id, event_type, CAST(properties AS JSONB), CAST(to_timestamp(ts_ms / 1000.0) AT TIME ZONE 'UTC' AS TIMESTAMP), channel, variant
-          FROM chat_events_incoming ORDER BY seq
+        const result = await client.query(`INSERT INTO chat_events (event_id, session_id, user_id, event_type, properties, "timestamp", channel, variant, ${TYPED_COLUMN_NAMES})
+          SELECT event_id, session_id, user_id, event_type, p, CAST(to_timestamp(ts_ms / 1000.0) AT TIME ZONE 'UTC' AS TIMESTAMP), channel, variant,
+            ${typedValues((key) => `(p->>'${key}')`, 'event_type').join(', ')}
+          FROM (SELECT *, CAST(properties AS JSONB) AS p FROM chat_events_incoming) i ORDER BY seq
           ON CONFLICT (event_id) DO NOTHING`);
         await client.query('COMMIT');
         const inserted = result.rowCount ?? 0;

@@ -20,14 +20,31 @@ export interface IngestCounts {
 }
 
 /**
- * An ingest in progress: rows go to a staging table in batches; `commit` moves the new ones
- * (de-duplicated by `event_id`, first occurrence wins) into `chat_events` in one transaction,
- * `abort` drops them. Until `commit`, `chat_events` is untouched: an ingest is never half-written.
+ * An ingest in progress, in one transaction: rows are appended in batches, plain JSONL files may
+ * be loaded by the store itself; `commit` makes the new events (de-duplicated by `event_id`, first
+ * occurrence in input order wins, ids already stored are skipped) visible at once, `abort` drops
+ * them. Until `commit`, `chat_events` is unchanged for every reader: an ingest is never half-written.
  */
 export interface IngestSession {
   append(rows: readonly ChatEventRow[]): Promise<void>;
+  /**
+   * Optional (DuckDB): starts loading a JSONL events file with the store's own parser, in input
+   * order after everything appended so far, while the caller validates the same file. The caller
+   * then either accepts the load (every line was valid and plain, see ingest/plain.ts) or undoes it.
+   */
+  loadJsonl?(file: string): JsonlLoad;
   commit(): Promise<IngestCounts>;
   abort(): Promise<void>;
+}
+
+/** A file the store is loading itself (see {@link IngestSession.loadJsonl}). */
+export interface JsonlLoad {
+  /** Settles when the store has read the file: rejects when it could not (the caller then undoes and appends rows). */
+  readonly loaded: Promise<void>;
+  /** Counts the loaded rows as `valid` offered events, the new ones as inserted. */
+  accept(valid: number): void;
+  /** Removes what the load wrote (after it settled, whatever the outcome). */
+  undo(): Promise<void>;
 }
 
 /**
