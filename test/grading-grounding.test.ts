@@ -192,3 +192,23 @@ describe('grounding grader (claims only)', () => {
     expect((await run(g, chat('Hallo', 'Gerne helfe ich Ihnen bei Ihrer Frage.'), de)).pass).toBe(true);
   });
 });
+
+describe('grounding material indexed once per distinct text', () => {
+  it('a grader reusing the index of a shared system text never lends one case the knowledge of another', async () => {
+    const system = 'You are the Acme support agent. Deliveries take 3 days.';
+    const berlin = testCase({ id: 'a', system, knowledge: [{ id: 'k', content: 'The Berlin office opens at 9 a.m. and sells the Pro plan for 49 dollars.' }] });
+    const bare = testCase({ id: 'b', system });
+    const reply = chat('When does the Berlin office open, and what does Pro cost?', 'The Berlin office opens at 9 a.m.; the Pro plan costs 49 dollars. Deliveries take 3 days.');
+    const shared = graderOf({ name: 'grounding', kind: 'grounding' });
+    const withKnowledge = await run(shared, reply, berlin);
+    const withoutKnowledge = await run(shared, reply, bare);
+    const again = await run(shared, reply, berlin);
+    // the same as graders that never saw the other case
+    expect(withoutKnowledge).toEqual(await run(graderOf({ name: 'grounding', kind: 'grounding' }), reply, bare));
+    expect(withKnowledge).toEqual(await run(graderOf({ name: 'grounding', kind: 'grounding' }), reply, berlin));
+    expect(again).toEqual(withKnowledge);
+    expect(withKnowledge.pass).toBe(true);
+    expect(withoutKnowledge.pass).toBe(false);
+    expect(withoutKnowledge.evidence.map((e) => e.quote)).toEqual(expect.arrayContaining(['9 a.m.', '49 dollars']));
+  });
+});
