@@ -13,12 +13,18 @@ import { constructFromEvents, EVENT_ID, type Event, parseEvents, SCALAR_STYLE } 
 /** A mapping or a sequence, with where it starts (an offset) and its entries. */
 interface Collection {
   start: number;
-  /** Mapping: its keys' texts (undefined for a key this path cannot match) and values, in order. */
-  entries?: Array<[string | undefined, Node]>;
+  /** Mapping: its keys (where their text is in the source, and its style) and values, in order. */
+  entries?: Array<[Key, Node]>;
   /** Sequence: its items. */
   items?: Node[];
 }
 type Node = Collection | 'scalar';
+/** A scalar key: read only when a path goes through its mapping. */
+interface Key {
+  start: number;
+  end: number;
+  plain: boolean;
+}
 
 /** The value of a plain YAML text, and the start offset of the collection at a path. */
 export interface FastYaml {
@@ -35,7 +41,7 @@ const SPECIAL_WORDS = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 
 /** Reads a YAML text on the fast path, or returns undefined when the `yaml` package must read it. */
 export function readFastYaml(text: string): FastYaml | undefined {
-  if (/\r(?!\n)/.test(text)) return undefined;
+  if (text.includes('\r') && /\r(?!\n)/.test(text)) return undefined;
   let events: Event[];
   let docs: unknown[];
   try {
@@ -47,14 +53,14 @@ export function readFastYaml(text: string): FastYaml | undefined {
   if (docs.length !== 1 || docs[0] === null || docs[0] === undefined) return undefined;
   const root = collections(text, events);
   if (root === undefined) return undefined;
-  return { value: docs[0], collectionAt: (path) => collectionAt(root, path) };
+  return { value: docs[0], collectionAt: (path) => collectionAt(text, root, path) };
 }
 
 /** The tree of collections of a one-document event stream; undefined for what the fast path leaves to `yaml`. */
 function collections(text: string, events: readonly Event[]): Node | undefined {
-  const stack: Array<{ node: Collection; key?: string | undefined; expectKey: boolean }> = [];
+  const stack: Array<{ node: Collection; key?: Key; expectKey: boolean }> = [];
   let root: Node | undefined;
-  const add = (node: Node, keyText?: string): boolean => {
+  const add = (node: Node, key?: Key): boolean => {
     const parent = stack.at(-1);
     if (!parent) {
       root = node;
@@ -63,11 +69,11 @@ function collections(text: string, events: readonly Event[]): Node | undefined {
     if (parent.node.items) parent.node.items.push(node);
     else if (parent.expectKey) {
       if (node !== 'scalar') return false; // a collection as a key: js-yaml refuses it, never here
-      parent.key = keyText;
+      parent.key = key;
       parent.expectKey = false;
       return true;
     } else {
-      parent.node.entries!.push([parent.key, node]);
+      parent.node.entries!.push([parent.key!, node]);
       parent.expectKey = true;
     }
     return true;
@@ -88,13 +94,13 @@ function collections(text: string, events: readonly Event[]): Node | undefined {
       case EVENT_ID.SCALAR: {
         if (event.anchorStart !== -1 || event.tagStart !== -1) return undefined;
         const parent = stack.at(-1);
-        let keyText: string | undefined;
+        let key: Key | undefined;
         if (parent?.node.entries && parent.expectKey) {
-          const raw = event.valueStart === -1 ? '' : text.slice(event.valueStart, event.valueEnd);
-          if (event.style === SCALAR_STYLE.PLAIN && NULL_KEY.test(raw)) return undefined;
-          keyText = event.style === SCALAR_STYLE.PLAIN && WORD_KEY.test(raw) && !SPECIAL_WORDS.test(raw) ? raw : undefined;
+          key = { start: event.valueStart, end: event.valueEnd, plain: event.style === SCALAR_STYLE.PLAIN };
+          // Short plain keys are the only ones that can read as null (`~`, `null`, empty).
+          if (key.plain && key.end - key.start <= 4 && NULL_KEY.test(keyText(text, key))) return undefined;
         }
-        if (!add('scalar', keyText)) return undefined;
+        if (!add('scalar', key)) return undefined;
         break;
       }
       case EVENT_ID.ALIAS:
@@ -107,7 +113,17 @@ function collections(text: string, events: readonly Event[]): Node | undefined {
   return root;
 }
 
-function collectionAt(root: Node, path: ReadonlyArray<PropertyKey>): number | undefined {
+function keyText(text: string, key: Key): string {
+  return key.start === -1 ? '' : text.slice(key.start, key.end);
+}
+
+/** The key as `String(segment)` would match it whatever it resolves to, or undefined (a number, a quoted text...). */
+function wordKey(text: string, key: Key): string | undefined {
+  const raw = keyText(text, key);
+  return key.plain && WORD_KEY.test(raw) && !SPECIAL_WORDS.test(raw) ? raw : undefined;
+}
+
+function collectionAt(text: string, root: Node, path: ReadonlyArray<PropertyKey>): number | undefined {
   let node: Node = root;
   for (const segment of path) {
     if (node === 'scalar') return undefined;
@@ -117,10 +133,10 @@ function collectionAt(root: Node, path: ReadonlyArray<PropertyKey>): number | un
       if (item === undefined) return undefined;
       node = item;
     } else {
-      const entries: Array<[string | undefined, Node]> = node.entries ?? [];
+      const keys = (node.entries ?? []).map(([key, value]) => [wordKey(text, key), value] as const);
       // A key this path cannot be sure of (a number, a quoted text): the `yaml` package decides.
-      if (entries.some(([key]) => key === undefined)) return undefined;
-      const entry = entries.find(([key]) => key === String(segment));
+      if (keys.some(([key]) => key === undefined)) return undefined;
+      const entry = keys.find(([key]) => key === String(segment));
       if (!entry) return undefined;
       node = entry[1];
     }
