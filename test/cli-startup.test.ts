@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,13 +23,17 @@ const HEAVY: Array<[string, RegExp]> = [
 ];
 
 let runs = 0;
-/** Runs the CLI and returns its exit code, stdout and the module URLs it loaded. */
-function loadsOf(args: string[]): Promise<{ code: number; stdout: string; loaded: string[] }> {
+/**
+ * Runs the CLI (from source, or `shipped`: bin/convotest.js on the built dist/) and returns its
+ * exit code, stdout and the module URLs it loaded.
+ */
+function loadsOf(args: string[], options: { shipped?: boolean; cwd?: string } = {}): Promise<{ code: number; stdout: string; loaded: string[] }> {
   const log = join(dir, `loads-${runs++}.txt`);
   writeFileSync(log, '');
   const [, tsx, entry] = cliEntry as [string, string, string];
+  const node = options.shipped ? ['--import', recorder, join(repoRoot, 'bin/convotest.js')] : ['--import', tsx, '--import', recorder, entry];
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', tsx, '--import', recorder, entry, ...args], { cwd: repoRoot, env: { ...process.env, CONVOTEST_LOAD_LOG: log, NO_COLOR: '1' } }, (error, stdout) => {
+    execFile(process.execPath, [...node, ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, CONVOTEST_LOAD_LOG: log, NO_COLOR: '1' } }, (error, stdout) => {
       const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
       done({ code: error ? Number(error.code ?? 1) : 0, stdout, loaded });
     });
@@ -58,5 +62,36 @@ describe('start-up loads only what the command needs', () => {
     const { code, loaded } = await loadsOf(['report', run, '--out', join(dir, 'r1.html')]);
     expect(code).toBe(0);
     expect(heavyIn(loaded)).toContain('the HTML report');
+  }, 60_000);
+
+  it('validate creates every shipped grader kind without loading the VADER lexicon or the TypeScript loader', async () => {
+    // Run from a folder without a config: the project's own convotest.config.ts is loaded with jiti.
+    const { code, stdout, loaded } = await loadsOf(['validate', join(repoRoot, 'golden-sets')], { cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok: \d+ cases in \d+ files/m);
+    // The sentiment grader is created (graders/sentiment.yaml ships with convotest) ...
+    expect(loaded.some((url) => url.endsWith('/src/grading/sentiment.ts'))).toBe(true);
+    // ... its lexicon loads on the first score, jiti with a .ts config, module agent or custom grader.
+    expect(loaded.filter((url) => /\/node_modules\/(vader-sentiment|jiti)\//.test(url))).toEqual([]);
+  }, 60_000);
+});
+
+// The shipped CLI (bin/convotest.js, dist/cli-bundle/ built by `npm run build`: npm ci runs it).
+const built = existsSync(join(repoRoot, 'dist/cli-bundle/main.js'));
+describe.skipIf(!built)('the shipped CLI (dist/ not built: run `npm run build`)', () => {
+  it('--version reads the version without loading the command line parser, zod or any command', async () => {
+    const { code, stdout, loaded } = await loadsOf(['--version'], { shipped: true });
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    const ours = loaded.filter((url) => !url.startsWith('node:')).map((url) => url.slice(url.indexOf(`${repoRoot}/`) + repoRoot.length + 1));
+    expect(ours.sort()).toEqual(['bin/convotest.js', 'dist/package-root.js', 'dist/version.js']);
+  }, 60_000);
+
+  it('runs bundled: a command loads chunks of dist/cli-bundle/, not the compiled modules one by one', async () => {
+    const { code, stdout, loaded } = await loadsOf(['validate', join(repoRoot, 'golden-sets')], { shipped: true, cwd: dir });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ok: \d+ cases in \d+ files/m);
+    expect(loaded.some((url) => url.includes('/dist/cli-bundle/'))).toBe(true);
+    expect(loaded.filter((url) => /\/dist\/(?!cli-bundle\/)/.test(url) || /\/node_modules\/(zod|yaml|commander)\//.test(url))).toEqual([]);
   }, 60_000);
 });

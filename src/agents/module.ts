@@ -1,6 +1,5 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createJiti } from 'jiti';
 import { z } from 'zod';
 import { ConvotestError } from '../errors.js';
 import type { AgentConfig } from '../schema/config.js';
@@ -70,6 +69,8 @@ async function loadAgentFunction(name: string, file: string, exportName: string)
   } catch {
     throw new ConvotestError('E_CONFIG', `agent "${name}": module file ${file} does not exist`);
   }
+  // jiti (a TypeScript loader, a tenth of a second to load) only when a module agent is used.
+  const { createJiti } = await import('jiti');
   let mod: unknown;
   try {
     mod = await createJiti(import.meta.url, { moduleCache: false }).import(file);

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { ConvotestError, InputError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { CliContext } from './main.js';
 
 interface PromptfooExportOptions {
@@ -12,8 +12,8 @@ interface PromptfooExportOptions {
   agent?: string[];
 }
 
-/** The shipped assertion module (the same place below the package root from src/ and dist/). */
-const ASSERT_MODULE = fileURLToPath(new URL('../../dist/interop/promptfoo-assert.js', import.meta.url));
+/** The shipped assertion module (the same place below the package root from src/, dist/ and the bundled CLI). */
+const ASSERT_MODULE = path.join(PACKAGE_ROOT, 'dist/interop/promptfoo-assert.js');
 
 function promptfooExport(ctx: CliContext): Command {
   return new Command('promptfoo')

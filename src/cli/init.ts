@@ -2,16 +2,13 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { ConvotestError, InputError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { TOOL_VERSION } from '../version.js';
 import { STARTER_CONFIG, STARTER_GOLDEN_SET, shardedWorkflow, starterPackageJson, starterWorkflow } from './init/templates.js';
 import type { CliContext } from './main.js';
-
-/** The root of the running convotest package (a clone, or node_modules/convotest). */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * `convotest init`: a starter config, one example golden-set file, the shipped grader

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { createJiti } from 'jiti';
 import { z } from 'zod';
 import { ConvotestError } from '../errors.js';
 import { EvidenceSchema } from '../schema/grade.js';
@@ -53,6 +52,7 @@ export type CustomGraderFunction = (input: GradeInput, context: CustomGraderCont
  * `exportName` export (default: the default export). Used when grading and by `convotest validate`.
  */
 export async function loadCustomGrader(baseDir: string, module: string, exportName = 'default'): Promise<CustomGraderFunction> {
+  const { createJiti } = await import('jiti'); // a tenth of a second to load: only when a custom grader is loaded
   const mod = await createJiti(import.meta.url).import<Record<string, unknown>>(path.resolve(baseDir, module));
   const fn = mod[exportName];
   if (typeof fn !== 'function') throw new ConvotestError('E_CONFIG', `${module} does not export a function "${exportName}"`);

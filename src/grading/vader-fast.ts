@@ -1,4 +1,5 @@
-import vader from 'vader-sentiment';
+import { createRequire } from 'node:module';
+import type vader from 'vader-sentiment';
 
 /**
  * VADER's compound score, computed by the `vader-sentiment` package's own scoring rules with a
@@ -36,11 +37,21 @@ interface SentiText {
 }
 
 /** The package's static rules, typed for the calls made here. */
-const rules = vader.SentimentIntensityAnalyzer as unknown as {
+interface VaderRules {
   sentiment_valence(valence: number, sentiText: SentiText, item: string, index: number, sentiments: number[]): number[];
   but_check(words: string[], sentiments: number[]): number[];
   score_valence(sentiments: number[], text: string): { compound: number };
-};
+}
+
+/**
+ * The package (a CommonJS bundle with its lexicon) is loaded on first use: it takes about 0.1 s
+ * of CPU to load, which `validate` and every run without a sentiment grader would pay for nothing.
+ */
+const vaderPackage: { rules?: VaderRules } = {};
+function vaderRules(): VaderRules {
+  vaderPackage.rules ??= (createRequire(import.meta.url)('vader-sentiment') as typeof vader).SentimentIntensityAnalyzer as unknown as VaderRules;
+  return vaderPackage.rules;
+}
 
 const isUpper = (word: string) => /^[^a-z]*[A-Z]+[^a-z]*$/.test(word);
 
@@ -75,6 +86,7 @@ export function vaderCompound(text: string): number {
   const words = vaderTokens(text);
   const caps = words.filter(isUpper).length;
   const sentiText: SentiText = { text, words_and_emoticons: words, is_cap_diff: caps > 0 && caps < words.length };
+  const rules = vaderRules();
   let sentiments: number[] = [];
   for (let i = 0; i < words.length; i++) {
     const lower = words[i]!.toLowerCase();

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { decodeUtf8 } from './utf8.js';
 import { dirname, resolve } from 'node:path';
-import { createJiti } from 'jiti';
 import { ConvotestError, InputError } from '../errors.js';
 import { type Config, type ConfigInput, ConfigSchema } from '../schema/config.js';
 import { findSecret } from './secrets.js';
@@ -66,6 +65,8 @@ export async function loadConfig(path: string | undefined, cwd: string = process
     locate = yaml.locate;
   } else {
     try {
+      // jiti (a TypeScript loader) only for a .ts config: it is a tenth of a second to load.
+      const { createJiti } = await import('jiti');
       const jiti = createJiti(import.meta.url, { moduleCache: false });
       const mod = (await jiti.import(file)) as { default?: unknown };
       raw = mod.default ?? mod;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   MISSING_CONVERSATION,
   GoldenCaseSchema,
@@ -14,6 +14,9 @@ import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
 
 type Locate = (path: ReadonlyArray<PropertyKey>, options?: { key?: boolean }) => Position;
+
+/** A golden-set file with its cases left unchecked: {@link parseYaml} checks each case on its own. */
+const GoldenFileEnvelopeSchema = GoldenFileSchema.extend({ cases: z.array(z.unknown()) });
 
 /** One case as found in a file: the raw value, the parsed case when valid, and where it is. */
 export interface FoundCase {
@@ -61,9 +64,10 @@ function parseYaml(file: string, text: string, knownGraders?: ReadonlySet<string
     return result;
   }
   const report = reporter(file, source.locate, [], result.problems);
-  const whole = GoldenFileSchema.safeParse(value);
+  // The file around its cases; each case is checked once, below (not a second time as part of the file).
+  const whole = GoldenFileEnvelopeSchema.safeParse(value);
   if (!whole.success) {
-    result.problems.push(...zodIssueProblems(whole.error.issues, { file, schema: GoldenFileSchema, value, locate: source.locate }));
+    result.problems.push(...zodIssueProblems(whole.error.issues, { file, schema: GoldenFileEnvelopeSchema, value, locate: source.locate }));
   }
   const record = value as Record<string, unknown>;
 
@@ -98,7 +102,11 @@ function parseYaml(file: string, text: string, knownGraders?: ReadonlySet<string
     const found: FoundCase = { raw, path, line: source.locate(path).line, locate: source.locate };
     const parsed = GoldenCaseSchema.safeParse(raw);
     if (parsed.success) found.parsed = parsed.data;
-    else missingConversation(raw, (p, message) => report([...path, ...p], message));
+    else {
+      const locate: Locate = (p, options) => source.locate([...path, ...p], options);
+      result.problems.push(...zodIssueProblems(parsed.error.issues, { file, schema: GoldenCaseSchema, value: raw, locate, basePath: path }));
+      missingConversation(raw, (p, message) => report([...path, ...p], message));
+    }
     const checkable = parsed.success ? parsed.data : withoutInvalidParts(raw, parsed.error.issues);
     if (checkable) checkCase(checkable, ctx, (p, message, o) => report([...path, ...p], message, o));
     result.cases.push(found);

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { decodeUtf8 } from './utf8.js';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { GraderDefinitionBaseSchema } from '../schema/grader-definition.js';
 import { displayPath, findFiles } from './golden-files.js';
 import { type Problem, sortProblems } from '../core/problems.js';
@@ -69,7 +69,7 @@ export async function loadGraderFiles(
 }
 
 /** The grader definitions shipped with convotest (the package's top-level `graders/`). */
-export const SHIPPED_GRADERS_DIR = fileURLToPath(new URL('../../graders/', import.meta.url));
+export const SHIPPED_GRADERS_DIR = path.join(PACKAGE_ROOT, 'graders/');
 
 /**
  * The graders a project can name: its own definitions under `paths`, plus every shipped

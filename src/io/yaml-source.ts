@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { readFastYaml } from './yaml-fast.js';
 
 /** A 1-based line and column in a source text. */
 export interface Position {
@@ -20,14 +21,57 @@ export interface YamlSource {
 }
 
 /**
- * Parses YAML with the `yaml` package, keeping a line counter so problems can be reported
- * with real line numbers. `lineOffset` shifts every line (for one JSONL line in a file).
+ * Parses YAML with the `yaml` package's semantics (YAML 1.2 core schema, unique keys, at most
+ * 1000 alias expansions), keeping positions so problems can be reported with real line numbers.
+ * `lineOffset` shifts every line (for one JSONL line in a file).
+ *
+ * A text in plain YAML (no tags, anchors or directives: nearly every golden set) is read by
+ * js-yaml's event parser (src/io/yaml-fast.ts), several times faster, which also places every
+ * mapping and sequence; the `yaml` package's document, which places everything and words every
+ * syntax error, is built only for the rest, and for the first position asked of anything else
+ * (a key, a scalar: where a problem is). Both give the same values and positions.
  *
  * @example
  * const src = parseYamlSource('cases:\n  - id: a\n');
  * src.locate(['cases', 0, 'id']) // { line: 2, column: 11 }
  */
 export function parseYamlSource(text: string, lineOffset = 0): YamlSource {
+  const fast = readFastYaml(text);
+  if (!fast) return parseYamlDocument(text, lineOffset);
+  let lineStarts: number[] | undefined;
+  let document: YamlSource | undefined;
+  const at = (offset: number): Position => {
+    lineStarts ??= newlineOffsets(text);
+    // The last line start at or before the offset (the `yaml` package's LineCounter, 1-based).
+    let low = 0;
+    let high = lineStarts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid + 1;
+      else high = mid;
+    }
+    return { line: low + lineOffset, column: offset - lineStarts[low - 1]! + 1 };
+  };
+  return {
+    value: fast.value,
+    errors: [],
+    locate(path, options = {}) {
+      const offset = options.key ? undefined : fast.collectionAt(path);
+      if (offset !== undefined) return at(offset);
+      document ??= parseYamlDocument(text, lineOffset);
+      return document.locate(path, options);
+    },
+  };
+}
+
+function newlineOffsets(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Reads the text with the `yaml` package's document model: every position, every error message. */
+export function parseYamlDocument(text: string, lineOffset = 0): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): Position => {
