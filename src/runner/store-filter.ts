@@ -39,27 +39,45 @@ export function createStoreFilter(config: RedactionConfig, secrets: readonly str
     const state = createRedactionState();
     const pii = redactor ? (s: string) => redactor.redactText(s, state) : (s: string) => s;
     const text = (s: string) => pii(scrub(s));
-    const transcript = parts.transcript.map((m) => ({
-      ...m,
-      ...(typeof m.content === 'string' ? { content: text(m.content) } : {}),
-      ...(m.tool_calls
-        ? { tool_calls: m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: text(c.function.arguments) } })) }
-        : {}),
-    }));
+    // Copy on write: a message or grade with nothing to rewrite is stored as it is (most are).
+    const transcript = mapIfChanged(parts.transcript, (m) => {
+      const content = typeof m.content === 'string' ? text(m.content) : m.content;
+      const calls = m.tool_calls && mapIfChanged(m.tool_calls, (c) => {
+        const args = text(c.function.arguments);
+        return args === c.function.arguments ? c : { ...c, function: { ...c.function, arguments: args } };
+      });
+      return content === m.content && calls === m.tool_calls ? m : { ...m, content, ...(calls ? { tool_calls: calls } : {}) };
+    });
     const known = (s: string) => (redactor ? knownDigits(s, state) : undefined);
     const deep = (s: string) => known(s) ?? text(s);
     const number = (n: number) => (redactor && Number.isSafeInteger(n) ? (knownDigits(String(n), state) ?? n) : n);
-    const grades = parts.grades.map((g) => ({
-      ...g,
-      ...(g.reason !== undefined ? { reason: text(g.reason) } : {}),
-      ...(g.label !== undefined ? { label: text(g.label) } : {}),
-      ...(g.evidence
-        ? { evidence: g.evidence.map((e) => ({ ...e, quote: text(e.quote), ...(e.note !== undefined ? { note: text(e.note) } : {}) })) }
-        : {}),
-      ...(g.turns ? { turns: g.turns.map((t) => ({ ...t, ...(t.reason !== undefined ? { reason: text(t.reason) } : {}) })) } : {}),
-      ...(g.details ? { details: mapStrings(g.details, deep, number) as Record<string, unknown> } : {}),
-      ...(g.error ? { error: { ...g.error, message: text(g.error.message) } } : {}),
-    }));
+    const grades = mapIfChanged(parts.grades, (g) => {
+      const rewritten: Partial<Grade> = {};
+      const put = <K extends keyof Grade>(key: K, value: Grade[K]) => {
+        if (value !== g[key]) rewritten[key] = value;
+      };
+      if (g.reason !== undefined) put('reason', text(g.reason));
+      if (g.label !== undefined) put('label', text(g.label));
+      if (g.evidence) {
+        put('evidence', mapIfChanged(g.evidence, (e) => {
+          const quote = text(e.quote);
+          const note = e.note !== undefined ? text(e.note) : undefined;
+          return quote === e.quote && note === e.note ? e : { ...e, quote, ...(note !== undefined ? { note } : {}) };
+        }));
+      }
+      if (g.turns) {
+        put('turns', mapIfChanged(g.turns, (t) => {
+          const reason = t.reason !== undefined ? text(t.reason) : undefined;
+          return reason === t.reason ? t : { ...t, reason };
+        }));
+      }
+      if (g.details) put('details', mapStrings(g.details, deep, number) as Record<string, unknown>);
+      if (g.error) {
+        const message = text(g.error.message);
+        if (message !== g.error.message) rewritten.error = { ...g.error, message };
+      }
+      return Object.keys(rewritten).length === 0 ? g : { ...g, ...rewritten };
+    });
     const out: StoredParts & { counts: Record<string, number> } = { transcript, grades, counts: {} };
     if (parts.error) out.error = { ...parts.error, message: text(parts.error.message) };
     if (parts.knowledge) {
@@ -68,4 +86,14 @@ export function createStoreFilter(config: RedactionConfig, secrets: readonly str
     out.counts = { ...state.counts };
     return out;
   };
+}
+
+/** `items.map(f)`, or `items` itself when `f` returned every item unchanged. */
+function mapIfChanged<T>(items: T[], f: (item: T) => T): T[] {
+  let out: T[] | undefined;
+  items.forEach((item, i) => {
+    const mapped = f(item);
+    if (mapped !== item) (out ??= items.slice())[i] = mapped;
+  });
+  return out ?? items;
 }

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sha256 } from '../src/io/hash-chain.js';
+import { isStrictCompatible, isStrictCompatibleOnce, jsonSchemaOf } from '../src/models/structured.js';
+import { thousands } from '../src/report/console-run.js';
+
+// The per-result path does each piece of work once: these pin down that the shortcuts give the
+// same answers as the long way round.
+describe('the per-result path', () => {
+  it('sha256 is the SHA-256 of the UTF-8 bytes, as the hash chain has always written it', () => {
+    for (const text of ['', '{"prev":"0"}', 'héllo → 42 ✓', 'x'.repeat(100_000)]) {
+      expect(sha256(text)).toBe(createHash('sha256').update(text).digest('hex'));
+    }
+  });
+
+  it('converts a structured-output schema to JSON Schema once and hands every call the same object', () => {
+    const schema = z.object({ score: z.number().int().min(1).max(5), reasoning: z.string() });
+    const first = jsonSchemaOf(schema);
+    expect(jsonSchemaOf(schema)).toBe(first);
+    expect(first).not.toHaveProperty('$schema');
+    expect(isStrictCompatibleOnce(first)).toBe(isStrictCompatible(first));
+    const loose = jsonSchemaOf(z.object({ note: z.string().optional() }));
+    expect(isStrictCompatibleOnce(loose)).toBe(false);
+    expect(jsonSchemaOf(z.object({ score: z.number().int().min(1).max(5), reasoning: z.string() }))).toEqual(first);
+  });
+
+  it.each([
+    [0, '0'],
+    [999, '999'],
+    [1000, '1,000'],
+    [1234567, '1,234,567'],
+    [-12345, '-12,345'],
+  ])('writes %d with thousands separators as toLocaleString("en-US") does: %s', (n, text) => {
+    expect(thousands(n)).toBe(text);
+    expect(thousands(n)).toBe(n.toLocaleString('en-US'));
+  });
+});
