@@ -36,3 +36,26 @@ describe('the per-result path', () => {
     expect(thousands(n)).toBe(n.toLocaleString('en-US'));
   });
 });
+
+describe('gitState (one git process per run header)', () => {
+  it('names the commit and whether tracked files changed; nothing outside a repository or before the first commit', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { gitState } = await import('../src/runner/git.js');
+    const dir = await mkdtemp(join(tmpdir(), 'git-state-'));
+    expect(await gitState(dir)).toBeUndefined();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' }).trim();
+    git('init', '-q');
+    expect(await gitState(dir)).toBeUndefined();
+    await writeFile(join(dir, 'a.txt'), 'one\n');
+    git('add', 'a.txt');
+    git('commit', '-qm', 'first');
+    expect(await gitState(dir)).toEqual({ commit: git('rev-parse', 'HEAD'), dirty: false });
+    await writeFile(join(dir, 'untracked.txt'), 'not counted\n');
+    expect((await gitState(dir))?.dirty).toBe(false);
+    await writeFile(join(dir, 'a.txt'), 'two\n');
+    expect(await gitState(dir)).toEqual({ commit: git('rev-parse', 'HEAD'), dirty: true });
+  });
+});
