@@ -59,3 +59,33 @@ describe('gitState (one git process per run header)', () => {
     expect(await gitState(dir)).toEqual({ commit: git('rev-parse', 'HEAD'), dirty: true });
   });
 });
+
+describe('runPool', () => {
+  it('keeps at most `concurrency` items in flight, pulls them one at a time as workers free up, and stops when asked', async () => {
+    const { runPool } = await import('../src/runner/pool.js');
+    let pulled = 0;
+    function* items() {
+      for (let i = 0; i < 20; i++) {
+        pulled += 1;
+        yield i;
+      }
+    }
+    let inFlight = 0;
+    let most = 0;
+    const done: number[] = [];
+    await runPool(items(), 3, async (i) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      // Never more pulled than finished plus those in flight: the list is read lazily.
+      expect(pulled).toBe(done.length + inFlight);
+      await new Promise((r) => setTimeout(r, 1 + (i % 3)));
+      inFlight -= 1;
+      done.push(i);
+    }, () => done.length >= 10);
+    expect(most).toBe(3);
+    // Items already started finish; no new one starts once shouldStop() says so.
+    expect(done.length).toBeGreaterThanOrEqual(10);
+    expect(done.length).toBeLessThanOrEqual(12);
+    expect(pulled).toBe(done.length);
+  });
+});
