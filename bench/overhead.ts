@@ -10,6 +10,7 @@
  *   npx tsx bench/overhead.ts --n 2000 --latency 0 --concurrency 16
  *   npx tsx bench/overhead.ts --n 20000 --latency 0 --concurrency 16
  *   npx tsx bench/overhead.ts --n 200 --latency 0 --cache
+ *   npx tsx bench/overhead.ts --bin /tmp/old/bin/convotest.js            # another build (A/B)
  */
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     turns: { type: 'string', default: '3' },
     cache: { type: 'boolean', default: false },
+    /** The CLI to measure (default: this checkout's bin/convotest.js). */
+    bin: { type: 'string', default: join(repoRoot, 'bin/convotest.js') },
   },
 });
 const N = Number(values.n);
@@ -40,7 +43,7 @@ interface Resources {
 }
 
 function runCliMeasured(cwd: string, out: string, baseURL: string): Promise<Resources> {
-  const args = [join(repoRoot, 'bin/convotest.js'), 'run', '--progress', 'none', '--no-html', '--out', out];
+  const args = [values.bin, 'run', '--progress', 'none', '--no-html', '--out', out];
   const env = { ...process.env, OPENAI_API_KEY: 'bench-key', OPENAI_BASE_URL: baseURL, CONVOTEST_RESOURCES: '1' };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {

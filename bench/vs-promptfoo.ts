@@ -16,6 +16,8 @@
  *   npm run build && npx tsx bench/vs-promptfoo.ts                      # a and b, N 1000, L 50, C 16
  *   npx tsx bench/vs-promptfoo.ts --workload a --n 200 --runs 3
  *   npx tsx bench/vs-promptfoo.ts --promptfoo-dir /tmp/pf              # another scratch folder
+ *   npx tsx bench/vs-promptfoo.ts --only convotest --runs 3            # one tool (no ratios), e.g. while iterating
+ *   npx tsx bench/vs-promptfoo.ts --only convotest --node-flags="--cpu-prof --cpu-prof-dir /tmp/prof"
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -36,6 +38,10 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '2' },
     'promptfoo-version': { type: 'string', default: '0.121' },
     'promptfoo-dir': { type: 'string', default: defaultPromptfooDir() },
+    /** Run one tool only (no ratios): `convotest` or `promptfoo`. */
+    only: { type: 'string' },
+    /** Extra node flags for the convotest process (profiling: `--cpu-prof --cpu-prof-dir DIR`). */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const N = Number(values.n);
@@ -45,6 +51,9 @@ const RUNS = Number(values.runs);
 const WORKLOADS = values.workload.split(',').map((w) => w.trim()) as Array<'a' | 'b'>;
 const PF_DIR = values['promptfoo-dir'];
 const TIME = '/usr/bin/time';
+const TOOLS = (values.only ? [values.only] : ['promptfoo', 'convotest']) as Array<'promptfoo' | 'convotest'>;
+const NODE_FLAGS = values['node-flags'].split(' ').filter(Boolean);
+for (const t of TOOLS) if (t !== 'promptfoo' && t !== 'convotest') throw new Error(`--only ${t}: expected convotest or promptfoo`);
 for (const w of WORKLOADS) if (w !== 'a' && w !== 'b') throw new Error(`--workload ${w}: expected a, b or a,b`);
 if (!existsSync(TIME)) throw new Error(`${TIME} is needed (Debian package "time") to measure CPU and peak RSS`);
 if (!existsSync(join(repoRoot, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
@@ -137,7 +146,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-const pf = promptfooEntry();
+const pf = TOOLS.includes('promptfoo') ? promptfooEntry() : { entry: '', version: '(not run)' };
 const llm = await startFakeLlmProcess({ latencyMs: L, log: false, script: SCRIPT });
 const cleanEnv: NodeJS.ProcessEnv = { ...process.env, OPENAI_API_KEY: 'bench-key', OPENAI_BASE_URL: llm.openaiBaseURL, NO_COLOR: '1' };
 delete cleanEnv['CI'];
@@ -166,12 +175,12 @@ try {
     const pfDir = await promptfooProject(workload, llm.openaiBaseURL);
     const results: Record<'promptfoo' | 'convotest', Measured[]> = { promptfoo: [], convotest: [] };
     for (let r = 0; r < RUNS; r++) {
-      for (const tool of ['promptfoo', 'convotest'] as const) {
+      for (const tool of TOOLS) {
         await llm.reset();
         const m =
           tool === 'promptfoo'
             ? await timed([pf.entry, 'eval', '-c', 'promptfooconfig.yaml', '--no-cache', '-j', String(C), '--no-progress-bar', '--no-table', '--no-share'], pfDir, pfEnv)
-            : await timed([join(repoRoot, 'bin/convotest.js'), 'run', '--progress', 'none', '--no-cache', '--out', `runs/r${r}.jsonl`], cvDir, cleanEnv);
+            : await timed([...NODE_FLAGS, join(repoRoot, 'bin/convotest.js'), 'run', '--progress', 'none', '--no-cache', '--out', `runs/r${r}.jsonl`], cvDir, cleanEnv);
         const requests = (await llm.counts()).requests;
         results[tool].push({ ...m, requests });
         if (requests !== N * calls) console.error(`warning: ${tool} made ${requests} requests, expected ${N * calls}`);
@@ -182,7 +191,7 @@ try {
     console.log(`workload ${workload}: ${workload === 'a' ? 'one "contains 42" check' : '"contains 42" + an LLM-rubric judge'} per case; ideal wall ${idealS.toFixed(2)} s (ceil(N / C) × ${calls} call${calls > 1 ? 's' : ''} × L)`);
     console.log(`  ${'tool'.padEnd(10)} ${'run'.padStart(3)} ${'wall s'.padStart(7)} ${'× ideal'.padStart(8)} ${'CPU ms/case'.padStart(12)} ${'peak RSS MB'.padStart(12)} ${'requests'.padStart(9)} ${'exit'.padStart(5)}`);
     for (let r = 0; r < RUNS; r++) {
-      for (const tool of ['promptfoo', 'convotest'] as const) {
+      for (const tool of TOOLS) {
         const m = results[tool][r]!;
         console.log(
           `  ${tool.padEnd(10)} ${String(r + 1).padStart(3)} ${m.wallS.toFixed(2).padStart(7)} ${(m.wallS / idealS).toFixed(2).padStart(8)} ${((m.cpuS * 1000) / N).toFixed(2).padStart(12)} ${(m.rssKb / 1024).toFixed(0).padStart(12)} ${String(m.requests).padStart(9)} ${String(m.code).padStart(5)}`,
@@ -191,7 +200,7 @@ try {
     }
     const med = (tool: 'promptfoo' | 'convotest', f: (m: Measured) => number) => median(results[tool].map(f));
     const ratio = (f: (m: Measured) => number) => (med('convotest', f) / med('promptfoo', f)).toFixed(3);
-    console.log(`  ratios convotest / promptfoo (medians): wall ${ratio((m) => m.wallS)}, CPU per case ${ratio((m) => m.cpuS)}, peak RSS ${ratio((m) => m.rssKb)}`);
+    if (TOOLS.length === 2) console.log(`  ratios convotest / promptfoo (medians): wall ${ratio((m) => m.wallS)}, CPU per case ${ratio((m) => m.cpuS)}, peak RSS ${ratio((m) => m.rssKb)}`);
     await rm(cvDir, { recursive: true, force: true });
     await rm(pfDir, { recursive: true, force: true });
   }

@@ -209,6 +209,6 @@ describe('grounding material indexed once per distinct text', () => {
     expect(again).toEqual(withKnowledge);
     expect(withKnowledge.pass).toBe(true);
     expect(withoutKnowledge.pass).toBe(false);
-    expect(withoutKnowledge.evidence.map((e) => e.quote)).toEqual(expect.arrayContaining(['9 a.m.', '49 dollars']));
+    expect((withoutKnowledge.evidence ?? []).map((e) => e.quote)).toEqual(expect.arrayContaining(['9 a.m.', '49 dollars']));
   });
 });

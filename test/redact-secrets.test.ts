@@ -133,4 +133,27 @@ describe('createStoreFilter', () => {
   it('mapStrings maps keys and values, and numbers when asked', () => {
     expect(mapStrings({ a: ['x', 1, { b: 'x' }], x: null }, (s) => s.toUpperCase(), (n) => n + 1)).toEqual({ A: ['X', 2, { B: 'X' }], X: null });
   });
+
+  it('mapStrings returns the value itself when nothing changed, and shares the unchanged parts of a copy', () => {
+    const value = { a: ['x', 1, { b: 'y' }], c: { d: 'z' } };
+    expect(mapStrings(value, (s) => s)).toBe(value);
+    const out = mapStrings(value, (s) => (s === 'x' ? 'X' : s)) as typeof value;
+    expect(out).toEqual({ a: ['X', 1, { b: 'y' }], c: { d: 'z' } });
+    expect(value.a[0]).toBe('x');
+    expect(out.c).toBe(value.c);
+    expect(out.a[2]).toBe(value.a[2]);
+  });
+
+  it('stores a message or grade with nothing to rewrite as it is (no copy per result), and copies only what changed', () => {
+    const clean = [{ role: 'user' as const, content: 'What is six times seven?' }, { role: 'assistant' as const, content: 'It is 42.' }];
+    const cleanGrades = [grade({ reason: 'all 1 checks passed', details: { checks: 1, results: [{ turn: null, missing: [] }] } })];
+    const out = createStoreFilter(RedactionConfigSchema.parse({}), ['s3cret-token-value'])({ transcript: clean, grades: cleanGrades });
+    expect(out.transcript).toBe(clean);
+    expect(out.grades).toBe(cleanGrades);
+    const leaky = [...clean, { role: 'assistant' as const, content: 'the token is s3cret-token-value' }];
+    const scrubbed = createStoreFilter(RedactionConfigSchema.parse({}), ['s3cret-token-value'])({ transcript: leaky, grades: cleanGrades });
+    expect(scrubbed.transcript.map((m) => m.content)).toEqual(['What is six times seven?', 'It is 42.', 'the token is [SECRET]']);
+    expect(scrubbed.transcript[0]).toBe(clean[0]);
+    expect(leaky[2]?.content).toBe('the token is s3cret-token-value');
+  });
 });

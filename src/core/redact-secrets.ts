@@ -63,17 +63,31 @@ export function createSecretScrubber(values: readonly string[]): (text: string) 
 }
 
 /**
- * Applies `text` to every string of a JSON-like value (object keys included), returning a copy;
- * numbers go through `number` when given (a card number stored as a number is still PII).
+ * Applies `text` to every string of a JSON-like value (object keys included); numbers go through
+ * `number` when given (a card number stored as a number is still PII). Returns the value itself
+ * when nothing changed, otherwise a copy (the parts that did not change are shared).
  */
 export function mapStrings(value: unknown, text: (s: string) => string, number?: (n: number) => unknown): unknown {
   if (typeof value === 'string') return text(value);
   if (typeof value === 'number') return number ? number(value) : value;
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, text, number));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const mapped = mapStrings(v, text, number);
+      if (mapped !== v) (out ??= value.slice())[i] = mapped;
+    });
+    return out ?? value;
+  }
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[text(k)] = mapStrings(v, text, number);
-    return out;
+    const entries = Object.entries(value);
+    let changed = false;
+    const mapped = entries.map(([k, v]): [string, unknown] => {
+      const key = text(k);
+      const next = mapStrings(v, text, number);
+      if (key !== k || next !== v) changed = true;
+      return [key, next];
+    });
+    return changed ? Object.fromEntries(mapped) : value;
   }
   return value;
 }

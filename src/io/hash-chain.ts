@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /**
  * The hash chain shared by run records and label files: every line is a JSON object whose
@@ -7,8 +7,9 @@ import { createHash, createHmac } from 'node:crypto';
  */
 export const GENESIS = '0'.repeat(64);
 
+/** SHA-256 (hex) of a text's UTF-8 bytes, in one call (no Hash object per line). */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 export function hmac(key: string, text: string): string {

@@ -75,6 +75,7 @@ export class BufferedResponse {
  */
 export class ResponseHeaders {
   readonly #map: Map<string, string>;
+  #sorted: Array<[string, string]> | undefined;
 
   constructor(raw: Record<string, string | string[] | undefined>) {
     this.#map = new Map();
@@ -96,9 +97,10 @@ export class ResponseHeaders {
     for (const [key, value] of this.entries()) callback(value, key, this);
   }
 
-  /** Sorted by name, as `Headers` iterates. */
+  /** Sorted by name, as `Headers` iterates (sorted once: the headers never change). */
   *entries(): IterableIterator<[string, string]> {
-    yield* [...this.#map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.#sorted ??= [...this.#map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    yield* this.#sorted;
   }
 
   *keys(): IterableIterator<string> {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { BufferedResponse, ResponseHeaders } from './buffered-response.js';
 
 /**
@@ -15,25 +16,37 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
     'http:': new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
     'https:': new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
   };
+  // The SDKs call the same few URLs over and over: each is parsed once (a bounded cache).
+  const targets = new Map<string, Target | undefined>();
+  const targetOf = (input: string): Target | undefined => {
+    let target = targets.get(input);
+    if (target === undefined && !targets.has(input)) {
+      const url = new URL(input);
+      const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+      target = transport && { transport, agent: agents[url.protocol as 'http:' | 'https:'], options: urlToHttpOptions(url), href: url.href };
+      if (targets.size >= 256) targets.clear();
+      targets.set(input, target);
+    }
+    return target;
+  };
   const nodeFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     // A Request object (the SDKs pass a string): fetch handles it. Not `instanceof Request`,
     // which would load undici only to answer no.
     if (typeof input === 'object' && !(input instanceof URL)) return fetch(input, init);
-    const url = new URL(String(input));
-    const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-    if (!transport) return fetch(input, init);
+    const target = targetOf(String(input));
+    if (!target) return fetch(input, init);
+    const { transport, href } = target;
     const { bytes: body, type } = await bodyBytes(init.body);
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortReason(signal);
     const headers = requestHeaders(init.headers);
-    if (body && headers['content-length'] === undefined) headers['content-length'] = String(body.byteLength);
+    if (body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     // A FormData body (a file upload) brings its own content type with the multipart boundary.
     if (type && headers['content-type'] === undefined) headers['content-type'] = type;
 
     return new Promise<Response>((resolve, reject) => {
       const request = transport.request(
-        url,
-        { method: init.method ?? 'GET', headers, agent: agents[url.protocol as 'http:' | 'https:'] },
+        { ...target.options, method: init.method ?? 'GET', headers, agent: target.agent },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -46,7 +59,7 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
             const status = response.statusCode ?? 0;
             const noBody = status === 204 || status === 304 || (init.method ?? 'GET') === 'HEAD';
             const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-            const buffered = new BufferedResponse(noBody ? null : bytes, status, response.statusMessage ?? '', new ResponseHeaders(response.headers), url.href);
+            const buffered = new BufferedResponse(noBody ? null : bytes, status, response.statusMessage ?? '', new ResponseHeaders(response.headers), href);
             resolve(buffered as unknown as Response);
           });
         },
@@ -62,10 +75,19 @@ export function createNodeFetch(options: { maxSockets?: number } = {}): typeof f
       const onAbort = () => fail(abortReason(signal as AbortSignal));
       signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', (error) => fail(new TypeError('fetch failed', { cause: error })));
+      // A string body goes out with the request head in one write (a byte body in a second one).
       request.end(body);
     });
   };
   return nodeFetch as typeof fetch;
+}
+
+/** Where a URL's requests go: its transport and agent, and the request options parsed from it. */
+interface Target {
+  transport: typeof http | typeof https;
+  agent: http.Agent;
+  options: http.RequestOptions;
+  href: string;
 }
 
 /** The request's headers as a plain object with lower-case names (the SDKs give a `Headers`). */
@@ -84,9 +106,10 @@ function requestHeaders(init: RequestInit['headers']): Record<string, string> {
   return headers;
 }
 
-async function bodyBytes(body: RequestInit['body']): Promise<{ bytes?: Uint8Array; type?: string }> {
+/** The body to send: a string as it is (written as UTF-8), anything else as bytes. */
+async function bodyBytes(body: RequestInit['body']): Promise<{ bytes?: Uint8Array | string; type?: string }> {
   if (body === undefined || body === null) return {};
-  if (typeof body === 'string') return { bytes: Buffer.from(body) };
+  if (typeof body === 'string') return { bytes: body };
   if (body instanceof Uint8Array) return { bytes: body };
   if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) };
   // FormData, Blob, streams: serialised as fetch would, with the content type fetch would send.

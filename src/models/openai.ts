@@ -18,7 +18,7 @@ import {
 } from './settings.js';
 import { rejectMalformedJson } from './node-fetch.js';
 import { estimateUsage } from './tokenizer.js';
-import { isStrictCompatible, jsonSchemaOf, parseStructured } from './structured.js';
+import { isStrictCompatibleOnce, jsonSchemaOf, parseStructured } from './structured.js';
 
 /** Our messages in OpenAI's chat shape (they already are, nearly). */
 export function toOpenAIMessages(messages: Message[]): ChatCompletionMessageParam[] {
@@ -143,7 +143,7 @@ export function openAIBody(ref: ModelRefInput, request: ChatRequest, custom: boo
     const schema = jsonSchemaOf(request.schema.schema);
     body.response_format = {
       type: 'json_schema',
-      json_schema: { name: request.schema.name, schema, strict: isStrictCompatible(schema) },
+      json_schema: { name: request.schema.name, schema, strict: isStrictCompatibleOnce(schema) },
     };
   }
   return body;

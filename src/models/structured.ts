@@ -1,10 +1,33 @@
 import { z } from 'zod';
 import { StructuredOutputError } from './errors.js';
 
-/** JSON Schema of a zod schema, as sent to providers (no `$schema` key). */
+/**
+ * JSON Schema of a zod schema, as sent to providers (no `$schema` key). Converted once per schema
+ * object and shared by every call with it (a judge sends the same schema with each of its calls,
+ * and the conversion cost more than the rest of building the request): do not mutate it.
+ */
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { unrepresentable: 'any' }) as Record<string, unknown>;
+    json = rest;
+    jsonSchemas.set(schema, json);
+  }
+  return json;
+}
+
+// Keyed by the zod schema object: an entry lives as long as the schema does.
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+const strictness = new WeakMap<object, boolean>();
+
+/** {@link isStrictCompatible} of a schema {@link jsonSchemaOf} returned, worked out once per schema. */
+export function isStrictCompatibleOnce(schema: Record<string, unknown>): boolean {
+  let strict = strictness.get(schema);
+  if (strict === undefined) {
+    strict = isStrictCompatible(schema);
+    strictness.set(schema, strict);
+  }
+  return strict;
 }
 
 /**

@@ -39,7 +39,7 @@ export function formatRunSummary(summary: Summary, _header: RunHeader, outcome: 
     ['escalated', (v) => kpi(v.kpis.escalationRate)],
     ['fallback', (v) => kpi(v.kpis.fallbackRate)],
     ['CSAT', (v) => num(v.kpis.csat.value)],
-    ['tokens/conv', (v) => (v.kpis.tokensPerConversation === null ? '–' : Math.round(v.kpis.tokensPerConversation).toLocaleString('en-US'))],
+    ['tokens/conv', (v) => (v.kpis.tokensPerConversation === null ? '–' : thousands(Math.round(v.kpis.tokensPerConversation)))],
     ['cost', (v) => money(v.kpis.totalCostUsd)],
     ['judge cost', (v) => money(v.kpis.totalJudgeCostUsd)],
     // Only when simulated-customer cases ran: the simulator's cost, apart from the agent's.
@@ -85,4 +85,12 @@ export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/**
+ * An integer with comma thousands separators (`12,345`), as `toLocaleString('en-US')` writes it
+ * without its cost: the first call of Intl's number formatting takes ~30 ms of CPU.
+ */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -9,11 +9,16 @@ export async function runPool<T>(
   work: (item: T) => Promise<void>,
   shouldStop: () => boolean = () => false,
 ): Promise<void> {
-  await runAsyncPool(toAsync(items), concurrency, work, shouldStop);
-}
-
-async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
+  // Pulled synchronously: no promise (or async generator step) per item.
+  const iterator = items[Symbol.iterator]();
+  const worker = async (): Promise<void> => {
+    while (!shouldStop()) {
+      const item = iterator.next();
+      if (item.done) return;
+      await work(item.value);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
 /** The same over an async stream (e.g. a run record's results); reads are serialised. */

@@ -41,38 +41,55 @@ export function createStoreFilter(config: RedactionConfig, secrets: readonly str
     const state = createRedactionState();
     const pii = redactor ? (s: string) => redactor.redactText(s, state) : (s: string) => s;
     const text = (s: string) => pii(scrub(s));
-    const transcript = parts.transcript.map((m) => ({
-      ...m,
-      ...(typeof m.content === 'string' ? { content: text(m.content) } : {}),
-      ...(m.tool_calls
-        ? { tool_calls: m.tool_calls.map((c) => ({ ...c, function: { ...c.function, arguments: text(c.function.arguments) } })) }
-        : {}),
-    }));
+    // Copy on write: a message or grade with nothing to rewrite is stored as it is (most are).
+    const transcript = mapIfChanged(parts.transcript, (m) => {
+      const content = typeof m.content === 'string' ? text(m.content) : m.content;
+      const calls = m.tool_calls && mapIfChanged(m.tool_calls, (c) => {
+        const args = text(c.function.arguments);
+        return args === c.function.arguments ? c : { ...c, function: { ...c.function, arguments: args } };
+      });
+      return content === m.content && calls === m.tool_calls ? m : { ...m, content, ...(calls ? { tool_calls: calls } : {}) };
+    });
     const known = (s: string) => (redactor ? knownDigits(s, state) : undefined);
     const deep = (s: string) => known(s) ?? text(s);
     const number = (n: number) => (redactor && Number.isSafeInteger(n) ? (knownDigits(String(n), state) ?? n) : n);
     // A span is re-measured on the stored text: placeholders change lengths (see relocateSpan).
     const evidence = (e: Evidence): Evidence => {
-      const { span, ...rest } = e;
       const quote = text(e.quote);
-      const out: Evidence = { ...rest, quote, ...(e.note !== undefined ? { note: text(e.note) } : {}) };
-      const before = e.turn !== undefined ? parts.transcript[e.turn]?.content : undefined;
-      const after = e.turn !== undefined ? transcript[e.turn]?.content : undefined;
-      if (span && typeof before === 'string' && typeof after === 'string') {
-        const moved = relocateSpan(before, after, e.quote, quote, span);
-        if (moved) out.span = moved;
-      } else if (span) out.span = span;
-      return out;
+      const note = e.note !== undefined ? text(e.note) : undefined;
+      let span = e.span;
+      const before = span && e.turn !== undefined ? parts.transcript[e.turn]?.content : undefined;
+      const after = span && e.turn !== undefined ? transcript[e.turn]?.content : undefined;
+      if (span && typeof before === 'string' && typeof after === 'string' && (before !== after || quote !== e.quote)) {
+        span = relocateSpan(before, after, e.quote, quote, span);
+      }
+      if (quote === e.quote && note === e.note && span === e.span) return e;
+      const { span: _measured, ...rest } = e;
+      return { ...rest, quote, ...(note !== undefined ? { note } : {}), ...(span ? { span } : {}) };
     };
-    const grades = parts.grades.map((g) => ({
-      ...g,
-      ...(g.reason !== undefined ? { reason: text(g.reason) } : {}),
-      ...(g.label !== undefined ? { label: text(g.label) } : {}),
-      ...(g.evidence ? { evidence: g.evidence.map(evidence) } : {}),
-      ...(g.turns ? { turns: g.turns.map((t) => ({ ...t, ...(t.reason !== undefined ? { reason: text(t.reason) } : {}) })) } : {}),
-      ...(g.details ? { details: mapStrings(g.details, deep, number) as Record<string, unknown> } : {}),
-      ...(g.error ? { error: { ...g.error, message: text(g.error.message) } } : {}),
-    }));
+    const grades = mapIfChanged(parts.grades, (g) => {
+      const rewritten: Partial<Grade> = {};
+      const put = <K extends keyof Grade>(key: K, value: Grade[K]) => {
+        if (value !== g[key]) rewritten[key] = value;
+      };
+      if (g.reason !== undefined) put('reason', text(g.reason));
+      if (g.label !== undefined) put('label', text(g.label));
+      if (g.evidence) {
+        put('evidence', mapIfChanged(g.evidence, evidence));
+      }
+      if (g.turns) {
+        put('turns', mapIfChanged(g.turns, (t) => {
+          const reason = t.reason !== undefined ? text(t.reason) : undefined;
+          return reason === t.reason ? t : { ...t, reason };
+        }));
+      }
+      if (g.details) put('details', mapStrings(g.details, deep, number) as Record<string, unknown>);
+      if (g.error) {
+        const message = text(g.error.message);
+        if (message !== g.error.message) rewritten.error = { ...g.error, message };
+      }
+      return Object.keys(rewritten).length === 0 ? g : { ...g, ...rewritten };
+    });
     const out: StoredParts & { counts: Record<string, number> } = { transcript, grades, counts: {} };
     if (parts.error) out.error = { ...parts.error, message: text(parts.error.message) };
     if (parts.knowledge) {
@@ -81,4 +98,14 @@ export function createStoreFilter(config: RedactionConfig, secrets: readonly str
     out.counts = { ...state.counts };
     return out;
   };
+}
+
+/** `items.map(f)`, or `items` itself when `f` returned every item unchanged. */
+function mapIfChanged<T>(items: T[], f: (item: T) => T): T[] {
+  let out: T[] | undefined;
+  items.forEach((item, i) => {
+    const mapped = f(item);
+    if (mapped !== item) (out ??= items.slice())[i] = mapped;
+  });
+  return out ?? items;
 }
