@@ -70,9 +70,9 @@ describe('DuckDB reads plain JSONL files itself, with the same result as the row
     const direct = await open();
     const rows = await open();
     // The first file alone, then all of them: the second ingest de-duplicates against the store.
-    const a1 = await ingestFiles(direct, paths.slice(0, 1));
+    const a1 = await ingestFiles(direct, paths.slice(0, 1), { storeReads: true });
     const b1 = await ingestFiles(rows, paths.slice(0, 1), { storeReads: false });
-    const a2 = await ingestFiles(direct, paths);
+    const a2 = await ingestFiles(direct, paths, { storeReads: true });
     const b2 = await ingestFiles(rows, paths, { storeReads: false, batchSize: 2 });
     expect([a1, a2]).toEqual([b1, b2]);
     expect(await table(direct)).toEqual(await table(rows));
@@ -81,7 +81,7 @@ describe('DuckDB reads plain JSONL files itself, with the same result as the row
 
   it('keeps the first of repeated event ids, in file order', async () => {
     const store = await open();
-    const report = await ingestFiles(store, [await writeEvents(dir, 'dups.jsonl', PLAIN)]);
+    const report = await ingestFiles(store, [await writeEvents(dir, 'dups.jsonl', PLAIN)], { storeReads: true });
     expect(report.counts).toEqual({ offered: 6, inserted: 5, duplicates: 1 });
     expect(await store.all("SELECT channel FROM chat_events WHERE event_id = 'dup'")).toEqual([{ channel: 'first' }]);
   });
@@ -90,11 +90,11 @@ describe('DuckDB reads plain JSONL files itself, with the same result as the row
     const clean = await writeEvents(dir, 'clean.jsonl', PLAIN);
     const bad = await writeEvents(dir, 'bad.jsonl', [line({ ...good, event_id: 'b1' }), '{"event_id": ', line({ ...good, event_id: 'b2', channel: '' }), line({ ...good, event_id: 'b3' })]);
     const store = await open();
-    const refused = await ingestFiles(store, [clean, bad]);
+    const refused = await ingestFiles(store, [clean, bad], { storeReads: true });
     expect(refused).toMatchObject({ counts: null, problemCount: 2, valid: PLAIN.length + 2 });
     expect(refused.problems.map((p) => `${p.file}:${p.line} ${p.field ?? ''}`)).toEqual(['bad.jsonl:2 ', 'bad.jsonl:3 channel']);
     expect(await table(store)).toEqual([]);
-    const skipped = await ingestFiles(store, [clean, bad], { invalid: 'skip' });
+    const skipped = await ingestFiles(store, [clean, bad], { invalid: 'skip', storeReads: true });
     expect(skipped).toMatchObject({ counts: { offered: PLAIN.length + 2, inserted: 7, duplicates: 1 }, problemCount: 2 });
     expect((await table(store)).map((r) => r['event_id'])).toEqual(['b1', 'b3', 'dup', 'p1', 'p2', 'p3', 'p4']);
   });
