@@ -1,3 +1,5 @@
+import { hash32 } from '../core/hash32.js';
+
 /**
  * Deterministic A/B assignment: the same user always gets the same variant of an experiment,
  * with no state to keep. The bucket is FNV-1a (32-bit) of `experiment:userId`, read as a
@@ -18,18 +20,7 @@ export function assignVariant(userId: string, experiment: string, weights: Reado
   return entries[entries.length - 1]![0];
 }
 
-/** FNV-1a of the UTF-16 code units, as a fraction in [0, 1). */
+/** {@link hash32} of the UTF-16 code units, as a fraction in [0, 1). */
 export function bucket(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // A final avalanche (murmur3 fmix32) so keys that differ only at the end spread over the range.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
+  return hash32(key) / 4294967296;
 }

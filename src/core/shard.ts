@@ -4,6 +4,8 @@
  * when cases are added or removed, and all its variants and repeats run on the same shard.
  */
 
+import { hash32 } from './hash32.js';
+
 /** Shard `index` of `count` (1 ≤ index ≤ count). */
 export interface ShardSpec {
   index: number;
@@ -33,22 +35,12 @@ export function formatShard(shard: ShardSpec): string {
 const encoder = new TextEncoder();
 
 /**
- * The shard (1-based) a case id belongs to among `count`: FNV-1a over the id's UTF-8 bytes, mixed
- * by MurmurHash3's finaliser so that consecutive ids spread evenly, modulo `count`.
+ * The shard (1-based) a case id belongs to among `count`: {@link hash32} of the id's UTF-8 bytes,
+ * modulo `count`.
  * @example shardOf('refund-window', 4) // the same number on every machine and every run
  */
 export function shardOf(caseId: string, count: number): number {
-  let h = 0x811c9dc5;
-  for (const byte of encoder.encode(caseId)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return ((h >>> 0) % count) + 1;
+  return (hash32(encoder.encode(caseId)) % count) + 1;
 }
 
 /** Whether a case runs on `shard`. */

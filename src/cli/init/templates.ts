@@ -63,7 +63,7 @@ cases:
  * and keeps the run record as the next baseline. README shows the `.` version.
  */
 export function starterWorkflow(folder = '.'): string {
-  const at = (p: string) => (folder === '.' ? p : `${folder}/${p}`);
+  const at = inFolder(folder);
   const defaults = folder === '.' ? '' : `    defaults:\n      run: { working-directory: ${folder} }\n`;
   return `name: convotest
 on: { pull_request: {}, push: { branches: [main] } }
@@ -89,14 +89,7 @@ ${defaults}    steps:
           else
             npx convotest run --out runs/run.jsonl --progress lines
           fi
-      - name: Post the verdict on the pull request
-        if: always() && github.event_name == 'pull_request' && hashFiles('${at('runs/run.gate.md')}') != ''
-        run: gh pr comment \${{ github.event.pull_request.number }} --edit-last --create-if-none --body-file runs/run.gate.md
-        env: { GH_TOKEN: '\${{ github.token }}' }
-      - uses: actions/upload-artifact@v4
-        if: always()
-        with: { name: convotest-run, path: ${at('runs/')} }
-`;
+${verdictSteps(at)}`;
 }
 
 /** package.json for a folder that has none: convotest as a dev dependency from `source`. */
@@ -118,7 +111,7 @@ export function starterPackageJson(name: string, source: string): string {
  * merged record as the next baseline. README ("Shards on CI") shows the `.`, n = 4 version.
  */
 export function shardedWorkflow(shards: number, folder = '.'): string {
-  const at = (p: string) => (folder === '.' ? p : `${folder}/${p}`);
+  const at = inFolder(folder);
   const defaults = folder === '.' ? '' : `    defaults:\n      run: { working-directory: ${folder} }\n`;
   const setup = `      - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
@@ -160,7 +153,17 @@ ${setup}      - name: Download the shard records
       - name: Gate against main
         if: \${{ !cancelled() && github.event_name == 'pull_request' && hashFiles('${at('baseline/run.jsonl')}') != '' && hashFiles('${at('runs/run.jsonl')}') != '' }}
         run: npx convotest gate --baseline baseline/run.jsonl --candidate runs/run.jsonl --format markdown --out runs/run.gate.md
-      - name: Post the verdict on the pull request
+${verdictSteps(at)}`;
+}
+
+/** A path inside the project folder, as the workflow's `hashFiles` and artifact paths need it. */
+function inFolder(folder: string): (p: string) => string {
+  return (p) => (folder === '.' ? p : `${folder}/${p}`);
+}
+
+/** The last steps of both workflows: the gate's Markdown on the pull request, the run kept. */
+function verdictSteps(at: (p: string) => string): string {
+  return `      - name: Post the verdict on the pull request
         if: always() && github.event_name == 'pull_request' && hashFiles('${at('runs/run.gate.md')}') != ''
         run: gh pr comment \${{ github.event.pull_request.number }} --edit-last --create-if-none --body-file runs/run.gate.md
         env: { GH_TOKEN: '\${{ github.token }}' }
