@@ -12,18 +12,23 @@ export function withCallSignal(model: ChatModel): ChatModel {
   return {
     provider: model.provider,
     model: model.model,
-    async chat(request) {
-      const parent = request.signal;
-      if (!parent) return model.chat(request);
-      if (parent.aborted) throw parent.reason;
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(parent.reason);
-      parent.addEventListener('abort', onAbort, { once: true });
-      try {
-        return await model.chat({ ...request, signal: controller.signal });
-      } finally {
-        parent.removeEventListener('abort', onAbort);
-      }
-    },
+    chat: (request) => withOwnSignal(request.signal, (signal) => model.chat(signal ? { ...request, signal } : request)),
   };
+}
+
+/**
+ * Runs `call` with a signal of its own that aborts when `parent` does; the link is removed as
+ * soon as the call settles, whatever the callee does with its signal. No parent, no signal.
+ */
+export async function withOwnSignal<T>(parent: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!parent) return call(undefined);
+  if (parent.aborted) throw parent.reason;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await call(controller.signal);
+  } finally {
+    parent.removeEventListener('abort', onAbort);
+  }
 }

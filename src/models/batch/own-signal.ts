@@ -1,3 +1,4 @@
+import { withOwnSignal } from '../call-signal.js';
 import type { BatchClient } from './types.js';
 
 /**
@@ -13,21 +14,8 @@ export function withOwnSignals(client: BatchClient): BatchClient {
   return {
     provider: client.provider,
     model: client.model,
-    submit: (items, signal) => linked(signal, (own) => client.submit(items, own)),
-    status: (batchId, signal) => linked(signal, (own) => client.status(batchId, own)),
-    results: (batchId, requests, signal) => linked(signal, (own) => client.results(batchId, requests, own)),
+    submit: (items, signal) => withOwnSignal(signal, (own) => client.submit(items, own)),
+    status: (batchId, signal) => withOwnSignal(signal, (own) => client.status(batchId, own)),
+    results: (batchId, requests, signal) => withOwnSignal(signal, (own) => client.results(batchId, requests, own)),
   };
-}
-
-async function linked<T>(parent: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-  if (!parent) return call(undefined);
-  if (parent.aborted) throw parent.reason;
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await call(controller.signal);
-  } finally {
-    parent.removeEventListener('abort', onAbort);
-  }
 }
