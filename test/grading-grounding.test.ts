@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkReply, DEFAULT_GROUNDING } from '../src/grading/grounding/grounding.js';
+import { scanner } from '../src/grading/grounding/scan.js';
 import { chat, graderOf, run, testCase } from './grading-helpers.js';
 
 const KNOWLEDGE =
@@ -210,5 +211,22 @@ describe('grounding material indexed once per distinct text', () => {
     expect(withKnowledge.pass).toBe(true);
     expect(withoutKnowledge.pass).toBe(false);
     expect((withoutKnowledge.evidence ?? []).map((e) => e.quote)).toEqual(expect.arrayContaining(['9 a.m.', '49 dollars']));
+  });
+});
+
+describe('token scanner (no match object per token)', () => {
+  const TEXT = "Café O'Neil's order #1,234.50 — naïve “quotes” don’t 12th\tvs 𝒳-ray, 3.5% e-mail\n日本語 ok";
+  it.each([
+    [/\d[\d,]*(?:\.\d+)?|\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*/u, /[^\d\p{L}]+/u],
+    [/[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/u, /[^\p{L}\p{N}]+/u],
+  ])('finds the spans a global exec loop finds: %s', (pattern, gap) => {
+    const spans: Array<[number, number]> = [];
+    scanner(pattern, gap)(TEXT, (s, e) => spans.push([s, e]));
+    const expected = [...TEXT.matchAll(new RegExp(pattern.source, 'gu'))].map((m) => [m.index, m.index + m[0].length]);
+    expect(spans).toEqual(expected);
+    expect(spans.length).toBeGreaterThan(10);
+  });
+  it('says so when the gap pattern does not fit the token pattern', () => {
+    expect(() => scanner(/\d+/u, /[^a-z]+/u)('abc 12', () => {})).toThrow(/no token at 0/);
   });
 });

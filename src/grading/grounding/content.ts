@@ -1,6 +1,7 @@
 import { stemmer } from 'stemmer';
 import { COURTESY_WORDS, FUNCTION_WORDS } from './function-words.js';
 import { parseNumber, wordsToNumber } from './numbers.js';
+import { scanner } from './scan.js';
 
 /** A content word of a reply: its span, its stem (or its value, for a number). */
 export interface ContentToken {
@@ -11,7 +12,8 @@ export interface ContentToken {
   key: string;
 }
 
-const TOKEN = /\d[\d,]*(?:\.\d+)?|\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*/gu;
+/** A word (letters, inner apostrophes) or a number in digits; one starts at every digit or letter. */
+const eachToken = scanner(/\d[\d,]*(?:\.\d+)?|\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*/u, /[^\d\p{L}]+/u);
 
 function fold(word: string): string {
   const lower = word.toLowerCase().replace(/’/g, "'");
@@ -77,21 +79,22 @@ function computeKey(raw: string): string | null {
 export function contentTokens(text: string): ContentToken[] {
   const out: ContentToken[] = [];
   let speaker: ContentToken | null = null;
-  for (const m of text.matchAll(TOKEN)) {
-    const key = keyOf(m[0]);
-    const token = { start: m.index, end: m.index + m[0].length, text: m[0], key: key ?? SPEAKER };
+  eachToken(text, (start, end) => {
+    const word = text.slice(start, end);
+    const key = keyOf(word);
+    const token: ContentToken = { start, end, text: word, key: key ?? SPEAKER };
     if (speaker) {
       // "I" before a modal or courtesy ("I can check", "I'm so sorry") is the agent at work, not a statement about itself
-      const w = fold(m[0]);
+      const w = fold(word);
       if (SERVICE_AFTER_I.has(w) || COURTESY_WORDS.has(w)) speaker = null;
       else if (key !== null) {
         out.push(speaker);
         speaker = null;
       }
     }
-    if (key === null && FIRST_PERSON.has(fold(m[0]))) speaker = token;
+    if (key === null && FIRST_PERSON.has(fold(word))) speaker = token;
     if (key !== null) out.push(token);
-  }
+  });
   if (speaker) out.push(speaker);
   return out;
 }
@@ -151,29 +154,61 @@ function personalQuestions(reply: string): Array<[number, number]> {
   return out;
 }
 
-/**
- * The content-word keys of source texts, and their adjacent pairs (`"refund dai"`), added to
- * `into` (a new Set by default).
- */
-export function contentKeys(texts: readonly string[]): Set<string>;
-export function contentKeys<T extends { add(key: string): unknown }>(texts: readonly string[], into: T): T;
-export function contentKeys(texts: readonly string[], into: { add(key: string): unknown } = new Set<string>()): unknown {
-  for (const text of texts) {
-    let previous: string | null = null;
-    for (const m of text.matchAll(TOKEN)) {
-      const key = keyOf(m[0]);
-      if (key === null) continue;
-      into.add(key);
-      if (previous !== null) into.add(`${previous} ${key}`);
-      previous = key;
-    }
-  }
-  return into;
-}
-
-/** What the support check asks of a set of content keys (a Set, or a view of one). */
+/** What the support check asks of the content keys of some texts: their words, and their adjacent word pairs. */
 export interface KeySet {
   has(key: string): boolean;
+  /** Whether `second` follows `first` (content words, function words between them skipped). */
+  hasPair(first: string, second: string): boolean;
+}
+
+/** Where {@link contentKeys} puts the keys it reads. */
+export interface KeySink {
+  word(key: string): void;
+  pair(first: string, second: string): void;
+}
+
+/**
+ * The content keys of texts: a set of words, and the adjacent pairs as a set per first word
+ * (no joined "first second" string is made per pair: a long tool result has thousands).
+ */
+export class ContentKeys implements KeySet, KeySink {
+  private readonly words = new Set<string>();
+  private readonly pairs = new Map<string, Set<string>>();
+  word(key: string): void {
+    this.words.add(key);
+  }
+  pair(first: string, second: string): void {
+    let next = this.pairs.get(first);
+    if (next === undefined) {
+      next = new Set();
+      this.pairs.set(first, next);
+    }
+    next.add(second);
+  }
+  has(key: string): boolean {
+    return this.words.has(key);
+  }
+  hasPair(first: string, second: string): boolean {
+    const next = this.pairs.get(first);
+    return next !== undefined && next.has(second);
+  }
+}
+
+/** The content-word keys of source texts and their adjacent pairs, added to `into` (new {@link ContentKeys} by default). */
+export function contentKeys(texts: readonly string[]): ContentKeys;
+export function contentKeys<T extends KeySink>(texts: readonly string[], into: T): T;
+export function contentKeys(texts: readonly string[], into: KeySink = new ContentKeys()): KeySink {
+  for (const text of texts) {
+    let previous: string | null = null;
+    eachToken(text, (start, end) => {
+      const key = keyOf(text.slice(start, end));
+      if (key === null) return;
+      into.word(key);
+      if (previous !== null) into.pair(previous, key);
+      previous = key;
+    });
+  }
+  return into;
 }
 
 /** How much of a reply's content the sources support. */
@@ -194,7 +229,8 @@ export interface ContentSupport {
  * word pairs) found in the sources: a word in the grounding material
  * (knowledge, system text, tool results) counts 1, a word found only in the conversation before
  * the reply counts `conversationWeight` (echoing the customer is not evidence, nor invention).
- * The `skip` spans (claims, checked on their own) are left out. Questions count: human raters
+ * The `skip` spans (claims, checked on their own) are left out; `all`: the reply's
+ * {@link contentTokens}, when already read. Questions count: human raters
  * of grounding (BEGIN) mark a question that brings in new content as not attributable.
  *
  * @example
@@ -206,9 +242,9 @@ export function contentSupport(
   conversation: KeySet,
   conversationWeight: number,
   skip: ReadonlyArray<{ start: number; end: number }> = [],
+  all: readonly ContentToken[] = contentTokens(reply),
 ): ContentSupport {
   // claim spans are checked as claims
-  const all = contentTokens(reply);
   const tokens = all.filter((t) => !skip.some((s) => t.start < s.end && t.end > s.start));
   if (tokens.length === 0) return { score: 1, words: 0, wordShare: 1, pairShare: 1, unsupported: [] };
   let supported = 0;
@@ -230,9 +266,10 @@ export function contentSupport(
   }
   let pairs = 0;
   for (let i = 1; i < tokens.length; i++) {
-    const pair = `${tokens[i - 1]!.key} ${tokens[i]!.key}`;
-    if (material.has(pair)) pairs += 1;
-    else if (conversation.has(pair)) pairs += conversationWeight;
+    const first = tokens[i - 1]!.key;
+    const second = tokens[i]!.key;
+    if (material.hasPair(first, second)) pairs += 1;
+    else if (conversation.hasPair(first, second)) pairs += conversationWeight;
   }
   const pairShare = pairs / (tokens.length - 1);
   const score = Math.min((1 - PHRASE_WEIGHT) * words + PHRASE_WEIGHT * pairShare, shortAnswerCap(all, material, conversation));
@@ -249,7 +286,7 @@ function shortAnswerCap(tokens: readonly ContentToken[], material: KeySet, conve
   for (let i = 1; i < tokens.length; i++) {
     if (!fresh[i] && !fresh[i - 1]) continue;
     pairs += 1;
-    if (material.has(`${tokens[i - 1]!.key} ${tokens[i]!.key}`)) found += 1;
+    if (material.hasPair(tokens[i - 1]!.key, tokens[i]!.key)) found += 1;
   }
   return pairs === 0 ? 1 : SHORT_ANSWER_FLOOR + ((1 - SHORT_ANSWER_FLOOR) * found) / pairs;
 }

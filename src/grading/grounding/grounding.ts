@@ -4,10 +4,10 @@ import type { TranscriptMessage } from '../../schema/run-record.js';
 import type { Grader, GraderKind } from '../grader.js';
 import { aggregateTurns, definitionSchema, safeGrade, spanEvidence, textOf, turnGrade, stampOf } from '../grade-helpers.js';
 import { extractClaims, type Claim, type ClaimType } from './claims.js';
-import { contentKeys, contentSupport, type ContentSupport, type KeySet } from './content.js';
+import { ContentKeys, contentKeys, contentSupport, contentTokens, type ContentSupport, type ContentToken, type KeySet, type KeySink } from './content.js';
 import { extractNames } from './names.js';
 import { isEnglishCase } from '../language.js';
-import { indexSources, isSupported, type SourceIndex, type SupportOptions } from './support.js';
+import { indexSources, isSupported, nameKeys, type SourceIndex, type SupportOptions } from './support.js';
 
 const CLAIM_TYPES = ['url', 'email', 'date', 'time', 'phone', 'money', 'percent', 'duration', 'id', 'number', 'name'] as const;
 
@@ -64,23 +64,42 @@ export function checkReply(
   english = true,
 ): CheckedClaim[] {
   const all = [...sources, ...settings.knownTerms];
-  return checkReplyWith(text, [indexSources(all)], contentKeys(all), settings, english);
+  return checkClaims(readReply(text, settings, english).claims, [indexSources(all)], contentKeys(all), settings);
 }
 
-/** The claims of `text`, each checked against indexes of the sources (`words`: their content keys, for names). */
-export function checkReplyWith(
-  text: string,
-  index: readonly SourceIndex[],
-  words: KeySet,
-  settings: GroundingSettings,
-  english = true,
-): CheckedClaim[] {
+/** What a reply says, read once before any source is indexed: its claims (names included) and its content words. */
+export interface ReplyReading {
+  text: string;
+  /** The claims of the checked types, in text order. */
+  claims: Claim[];
+  tokens: ContentToken[];
+}
+
+/** Reads a reply: its claims of the checked types (names only in English, unless asked) and its content tokens. */
+export function readReply(text: string, settings: GroundingSettings, english: boolean): ReplyReading {
   const claims = extractClaims(text);
   const names = english || settings.namesInOtherLanguages ? extractNames(text, claims) : [];
-  const all = [...claims, ...names].filter((c) => settings.types.has(c.type));
-  return all
-    .sort((a, b) => a.start - b.start)
-    .map((c) => ({ type: c.type, start: c.start, end: c.end, text: c.text, value: c.value, dates: c.dates, norm: c.norm, supported: isSupported(c, index, settings, words) }));
+  const all = names.length === 0 ? claims : [...claims, ...names].sort((a, b) => a.start - b.start);
+  return { text, claims: all.filter((c) => settings.types.has(c.type)), tokens: contentTokens(text) };
+}
+
+/**
+ * The content keys the checks of these replies can ask about: their content words and the
+ * words of their names. Indexing a conversation's messages keeps only these (a tool result has
+ * thousands of words, a reply a few dozen).
+ */
+export function wantedKeys(readings: readonly ReplyReading[]): Set<string> {
+  const wanted = new Set<string>();
+  for (const r of readings) {
+    for (const t of r.tokens) wanted.add(t.key);
+    for (const c of r.claims) if (c.type === 'name') for (const key of nameKeys(c)) wanted.add(key);
+  }
+  return wanted;
+}
+
+/** Claims checked against indexes of the sources (`words`: their content keys, for names). */
+function checkClaims(claims: readonly Claim[], index: readonly SourceIndex[], words: KeySet, settings: GroundingSettings): CheckedClaim[] {
+  return claims.map((c) => ({ type: c.type, start: c.start, end: c.end, text: c.text, value: c.value, dates: c.dates, norm: c.norm, supported: isSupported(c, index, settings, words) }));
 }
 
 /** The sources of one reply: grounding material (knowledge, system text, tool results) and the conversation before it. */
@@ -114,7 +133,19 @@ export interface IndexedSources {
   hasMaterial: boolean;
 }
 
-const anyOf = (a: KeySet, b: KeySet): KeySet => ({ has: (k) => a.has(k) || b.has(k) });
+/** Keys in either of two sets. */
+class EitherKeys implements KeySet {
+  constructor(
+    private readonly a: KeySet,
+    private readonly b: KeySet,
+  ) {}
+  has(key: string): boolean {
+    return this.a.has(key) || this.b.has(key);
+  }
+  hasPair(first: string, second: string): boolean {
+    return this.a.hasPair(first, second) || this.b.hasPair(first, second);
+  }
+}
 
 function indexReplySources(sources: ReplySources, settings: GroundingSettings): IndexedSources {
   return {
@@ -125,17 +156,49 @@ function indexReplySources(sources: ReplySources, settings: GroundingSettings): 
   };
 }
 
-/** Content keys with the position of the message that first said each. */
-class FirstSeen {
-  private readonly at = new Map<string, number>();
-  /** The position that {@link add} records. */
+/**
+ * Content keys of a conversation's messages with the position of the message that first said
+ * each (pairs as a map per first word); with `wanted`, only its words and pairs of its words.
+ */
+class FirstSeen implements KeySink {
+  private readonly words = new Map<string, number>();
+  private readonly pairs = new Map<string, Map<string, number>>();
+  /** The position that {@link word} and {@link pair} record. */
   position = -1;
-  add(key: string): void {
-    if (!this.at.has(key)) this.at.set(key, this.position);
+  constructor(private readonly wanted: ReadonlySet<string> | null) {}
+  word(key: string): void {
+    if ((this.wanted === null || this.wanted.has(key)) && !this.words.has(key)) this.words.set(key, this.position);
   }
-  /** The keys said before message `upTo` (or, with `base`, found there). */
-  before(upTo: number, base?: ReadonlySet<string>): KeySet {
-    return { has: (k) => base?.has(k) === true || (this.at.get(k) ?? Infinity) < upTo };
+  pair(first: string, second: string): void {
+    if (this.wanted !== null && !(this.wanted.has(first) && this.wanted.has(second))) return;
+    let next = this.pairs.get(first);
+    if (next === undefined) {
+      next = new Map();
+      this.pairs.set(first, next);
+    }
+    if (!next.has(second)) next.set(second, this.position);
+  }
+  /** Position of the first message with `key` (Infinity: none). */
+  wordAt(key: string): number {
+    return this.words.get(key) ?? Infinity;
+  }
+  pairAt(first: string, second: string): number {
+    return this.pairs.get(first)?.get(second) ?? Infinity;
+  }
+}
+
+/** The keys of a {@link FirstSeen} said before message `upTo`, or found in `base`. */
+class SeenBefore implements KeySet {
+  constructor(
+    private readonly seen: FirstSeen,
+    private readonly upTo: number,
+    private readonly base: KeySet | null,
+  ) {}
+  has(key: string): boolean {
+    return (this.base !== null && this.base.has(key)) || this.seen.wordAt(key) < this.upTo;
+  }
+  hasPair(first: string, second: string): boolean {
+    return (this.base !== null && this.base.hasPair(first, second)) || this.seen.pairAt(first, second) < this.upTo;
   }
 }
 
@@ -146,7 +209,7 @@ class FirstSeen {
  */
 export interface MaterialIndex {
   claims: SourceIndex;
-  keys: ReadonlySet<string>;
+  keys: ContentKeys;
   /** Whether the knowledge or system text says anything (known terms alone are not material). */
   hasMaterial: boolean;
 }
@@ -189,11 +252,13 @@ export function replySourceIndexes(
   transcript: readonly TranscriptMessage[],
   settings: GroundingSettings,
   materials: MaterialIndexes = new MaterialIndexes(settings.knownTerms, 1),
+  /** Keys kept of the messages' content (see {@link wantedKeys}; null: all). */
+  wanted: ReadonlySet<string> | null = null,
 ): (upTo: number) => IndexedSources {
   const base = materials.of(sourcesBefore(c, transcript, 0, settings.systemAsSource).material);
   const claimParts: SourceIndex[] = [base.claims];
-  const material = new FirstSeen();
-  const conversation = new FirstSeen();
+  const material = new FirstSeen(wanted);
+  const conversation = new FirstSeen(wanted);
   const firstTool = transcript.findIndex((m) => m.role === 'tool' && textOf(m).trim() !== '');
   let done = 0;
   return (upTo) => {
@@ -207,8 +272,8 @@ export function replySourceIndexes(
     }
     return {
       claims: claimParts.slice(0, upTo + 1),
-      material: material.before(upTo, base.keys),
-      conversation: conversation.before(upTo),
+      material: new SeenBefore(material, upTo, base.keys),
+      conversation: new SeenBefore(conversation, upTo, null),
       hasMaterial: base.hasMaterial || (firstTool !== -1 && firstTool < upTo),
     };
   };
@@ -229,22 +294,23 @@ export interface ReplyCheck {
  * invented price always fails.
  */
 export function gradeReply(
-  text: string,
+  reply: ReplyReading,
   sources: ReplySources | IndexedSources,
   settings: GroundingSettings,
   threshold: number,
   english = true,
 ): ReplyCheck {
   const indexed = 'claims' in sources ? sources : indexReplySources(sources, settings);
-  const claims = checkReplyWith(text, indexed.claims, anyOf(indexed.material, indexed.conversation), settings, english);
+  const claims = checkClaims(reply.claims, indexed.claims, new EitherKeys(indexed.material, indexed.conversation), settings);
   const support =
     settings.support && indexed.hasMaterial && english
       ? contentSupport(
-          text,
+          reply.text,
           indexed.material,
           indexed.conversation,
           settings.conversationWeight,
           claims.filter((c) => c.type !== 'name'),
+          reply.tokens,
         )
       : null;
   let score = support?.score ?? 1;
@@ -289,10 +355,11 @@ export const groundingKind: GraderKind<typeof GroundingOptions> = {
         safeGrade(stamp, () => {
           const english = isEnglishCase(c);
           const replies = transcript.flatMap((m, i) => (m.role === 'assistant' && textOf(m).trim() !== '' ? [i] : []));
-          const sourcesOf = replySourceIndexes(c, transcript, settings, materials);
-          const checked = replies.map((i) => ({
+          const readings = replies.map((i) => readReply(textOf(transcript[i]!), settings, english));
+          const sourcesOf = replySourceIndexes(c, transcript, settings, materials, wantedKeys(readings));
+          const checked = replies.map((i, k) => ({
             i,
-            ...gradeReply(textOf(transcript[i]!), sourcesOf(i), settings, stamp.threshold, english),
+            ...gradeReply(readings[k]!, sourcesOf(i), settings, stamp.threshold, english),
           }));
           const turns = checked.map(({ i, claims, support, score }) => {
             const ok = claims.filter((x) => x.supported).length;

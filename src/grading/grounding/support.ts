@@ -137,11 +137,18 @@ export function isSupported(claim: Claim, sources: readonly SourceIndex[], optio
 
 const isNumeric = (type: Claim['type']) => type === 'money' || type === 'percent' || type === 'duration' || type === 'number';
 
+const nameParts = (phrase: string) => phrase.split(' ').filter((w) => w.length > 1);
+
+/** The content keys of a name's words that {@link isSupported} looks up. */
+export function nameKeys(claim: Claim): string[] {
+  return nameParts(claim.norm ?? '').flatMap((w) => keyOf(w) ?? []);
+}
+
 /** A name: enough of its words (by stem, in any source), or an acronym of words of a source ("NYC"). */
 function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: SupportOptions, words: KeySet): boolean {
   const phrase = claim.norm!;
   if (phrase === '') return true;
-  const parts = phrase.split(' ').filter((w) => w.length > 1);
+  const parts = nameParts(phrase);
   // by words first (hash lookups), the phrase only where not enough of its words are
   const found = parts.filter((w) => {
     const key = keyOf(w);
