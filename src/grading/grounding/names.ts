@@ -1,5 +1,6 @@
 import { claimOf, type Claim } from './claims.js';
 import { DISCOURSE_WORDS, FUNCTION_WORDS } from './function-words.js';
+import { scanner } from './scan.js';
 
 /** Capitalised words that are not names when they open a sentence (or stand alone). */
 const COMMON = new Set(
@@ -27,14 +28,20 @@ const COMMON = new Set(
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);
 
 /** A word: letters and digits, with inner apostrophes, dots and hyphens ("O'Neil", "U.S", "e-mail"), none at its end. */
-const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/gu;
+const eachWord = scanner(/[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/u, /[^\p{L}\p{N}]+/u);
 
-/** Whether `w` starts with an upper-case letter (ASCII answered without the Unicode pattern). */
-function isCapitalised(w: string): boolean {
-  const c = w.charCodeAt(0);
+const isAsciiLower = (c: number) => c >= 97 && c <= 122;
+
+/** Whether the word at `start` of `text` starts with an upper-case letter (ASCII answered without the Unicode pattern). */
+function isCapitalised(text: string, start: number): boolean {
+  const c = text.charCodeAt(start);
   if (c < 128) return c >= 65 && c <= 90;
-  return /^\p{Lu}/u.test(w);
+  // two code units: an astral letter is a surrogate pair
+  return /^\p{Lu}/u.test(text.slice(start, start + 2));
 }
+
+/** A connector word inside a name ("Bank of America"); all are three letters or fewer. */
+const isConnector = (w: string) => w.length <= 3 && CONNECTORS.has(w.toLowerCase());
 
 /**
  * Proper-noun phrases: runs of capitalised words, joined by short connectors ("Bank of
@@ -44,49 +51,61 @@ function isCapitalised(w: string): boolean {
  * "free shipping").
  */
 export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'start' | 'end'>> = []): Claim[] {
-  const words: Array<{ w: string; start: number; end: number }> = [];
-  for (const m of text.matchAll(WORD)) words.push({ w: m[0], start: m.index, end: m.index + m[0].length });
-  const covered = (s: number, e: number) => skip.some((c) => s < c.end && e > c.start);
-  const sentenceStart = (i: number) => {
-    if (i === 0) return true;
-    const gap = text.slice(words[i - 1]!.end, words[i]!.start);
-    return /[.!?:\n]/.test(gap) || /[.!?]$/.test(text.slice(words[i - 1]!.start, words[i - 1]!.end + 1));
+  // word spans only: a word's text is sliced where it is looked at (capitalised words, connectors)
+  const starts: number[] = [];
+  const ends: number[] = [];
+  eachWord(text, (start, end) => {
+    starts.push(start);
+    ends.push(end);
+  });
+  const n = starts.length;
+  const wordAt = (k: number) => text.slice(starts[k], ends[k]);
+  const capitalisedAt = (k: number) => isCapitalised(text, starts[k]!);
+  const covered = (k: number) => skip.some((c) => starts[k]! < c.end && ends[k]! > c.start);
+  const sentenceStart = (k: number) => {
+    if (k === 0) return true;
+    const gap = text.slice(ends[k - 1], starts[k]);
+    return /[.!?:\n]/.test(gap) || /[.!?]$/.test(text.slice(starts[k - 1], ends[k - 1]! + 1));
   };
   const out: Claim[] = [];
   // Text written in capitals (shouting) has no usable capitalisation.
-  const upper = words.filter((x) => x.w === x.w.toUpperCase() && /\p{L}/u.test(x.w)).length;
-  if (words.length >= 4 && upper / words.length > 0.5) return out;
+  // (a word starting with a-z is not in capitals: the common case, answered without copying it)
+  let upper = 0;
+  for (let k = 0; k < n; k++) {
+    if (isAsciiLower(text.charCodeAt(starts[k]!))) continue;
+    const w = wordAt(k);
+    if (w === w.toUpperCase() && /\p{L}/u.test(w)) upper++;
+  }
+  if (n >= 4 && upper / n > 0.5) return out;
   let i = 0;
-  while (i < words.length) {
-    const first = words[i]!;
-    if (!isCapitalised(first.w) || covered(first.start, first.end)) {
+  while (i < n) {
+    if (!capitalisedAt(i) || covered(i)) {
       i++;
       continue;
     }
     let j = i;
-    while (j + 1 < words.length) {
-      const next = words[j + 1]!;
-      const gap = text.slice(words[j]!.end, next.start);
-      if (!/^[ \t]+$/.test(gap) || covered(next.start, next.end)) break;
-      if (isCapitalised(next.w)) j++;
-      else if (CONNECTORS.has(next.w.toLowerCase()) && words[j + 2] && isCapitalised(words[j + 2]!.w)) j += 2;
+    while (j + 1 < n) {
+      const gap = text.slice(ends[j], starts[j + 1]);
+      if (!/^[ \t]+$/.test(gap) || covered(j + 1)) break;
+      if (capitalisedAt(j + 1)) j++;
+      else if (isConnector(wordAt(j + 1)) && j + 2 < n && capitalisedAt(j + 2)) j += 2;
       else break;
     }
     let from = i;
     const common = (k: number) => {
-      const w = words[k]!.w.toLowerCase().replace(/’/g, "'");
+      const w = wordAt(k).toLowerCase().replace(/’/g, "'");
       const bare = w.replace(/'s$/, '');
       if (COMMON.has(bare) || FUNCTION_WORDS.has(w) || DISCOURSE_WORDS.has(bare) || /'(?:ll|ve|re|d|m|t)$/.test(w)) return true;
       if (!sentenceStart(k)) return false;
       // a sentence opener followed by a comma ("Instead, …", "Originally, …") or an -ly/-ing word
-      return text[words[k]!.end] === ',' || /(?:ly|ing)$/.test(w);
+      return text[ends[k]!] === ',' || /(?:ly|ing)$/.test(w);
     };
     while (from <= j && common(from)) from++;
     while (j >= from && common(j)) j--;
 
     if (from <= j) {
-      const start = words[from]!.start;
-      const end = words[j]!.end;
+      const start = starts[from]!;
+      const end = ends[j]!;
       const phrase = text.slice(start, end);
       if (!/^\p{Lu}{1,2}$/u.test(phrase)) out.push(claimOf('name', start, end, phrase, { norm: normName(phrase) }));
     }
