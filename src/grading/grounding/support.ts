@@ -130,9 +130,19 @@ export function isSupported(claim: Claim, sources: readonly SourceIndex[], optio
   if (isNumeric(claim.type)) {
     // the value itself in any source first: near-equal values need each source's numbers sorted
     const v = claim.value!;
-    return sources.some((src) => src.numbers.has(v)) || sources.some((src) => nearAny(src.sortedNumbers, v));
+    return someLatestFirst(sources, (src) => src.numbers.has(v)) || someLatestFirst(sources, (src) => nearAny(src.sortedNumbers, v));
   }
-  return sources.some((src) => supportedBy(claim, src));
+  return someLatestFirst(sources, (src) => supportedBy(claim, src));
+}
+
+/**
+ * Whether some source satisfies `f`, asking the latest first: a reply usually restates what the
+ * last tool result or message said, so the older messages' indexes (built on first use) are
+ * often never needed.
+ */
+function someLatestFirst(sources: readonly SourceIndex[], f: (src: SourceIndex) => boolean): boolean {
+  for (let i = sources.length - 1; i >= 0; i--) if (f(sources[i]!)) return true;
+  return false;
 }
 
 const isNumeric = (type: Claim['type']) => type === 'money' || type === 'percent' || type === 'duration' || type === 'number';
@@ -156,7 +166,7 @@ function nameSupported(claim: Claim, sources: readonly SourceIndex[], options: S
   }).length;
   // (a phrase found in a source has all its words found: no phrase search is needed)
   if (parts.length === 0 || found / parts.length >= options.nameWordShare) return true;
-  return /^\p{Lu}{2,6}$/u.test(claim.text) && sources.some((src) => src.acronyms.has(phrase));
+  return /^\p{Lu}{2,6}$/u.test(claim.text) && someLatestFirst(sources, (src) => src.acronyms.has(phrase));
 }
 
 function supportedBy(claim: Claim, src: SourceIndex): boolean {
