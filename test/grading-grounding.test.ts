@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkReply, DEFAULT_GROUNDING } from '../src/grading/grounding/grounding.js';
-import { scanner } from '../src/grading/grounding/scan.js';
+import { Scanner } from '../src/grading/grounding/scan.js';
 import { chat, graderOf, run, testCase } from './grading-helpers.js';
 
 const KNOWLEDGE =
@@ -221,12 +221,12 @@ describe('token scanner (no match object per token)', () => {
     [/[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/u, /[^\p{L}\p{N}]+/u],
   ])('finds the spans a global exec loop finds: %s', (pattern, gap) => {
     const spans: Array<[number, number]> = [];
-    scanner(pattern, gap)(TEXT, (s, e) => spans.push([s, e]));
+    for (const at = new Scanner(pattern, gap).over(TEXT); at.next(); ) spans.push([at.start, at.end]);
     const expected = [...TEXT.matchAll(new RegExp(pattern.source, 'gu'))].map((m) => [m.index, m.index + m[0].length]);
     expect(spans).toEqual(expected);
     expect(spans.length).toBeGreaterThan(10);
   });
   it('says so when the gap pattern does not fit the token pattern', () => {
-    expect(() => scanner(/\d+/u, /[^a-z]+/u)('abc 12', () => {})).toThrow(/no token at 0/);
+    expect(() => new Scanner(/\d+/u, /[^a-z]+/u).over('abc 12').next()).toThrow(/no token at 0/);
   });
 });

@@ -1,7 +1,7 @@
 import { stemmer } from 'stemmer';
 import { COURTESY_WORDS, FUNCTION_WORDS } from './function-words.js';
 import { parseNumber, wordsToNumber } from './numbers.js';
-import { scanner } from './scan.js';
+import { Scanner } from './scan.js';
 
 /** A content word of a reply: its span, its stem (or its value, for a number). */
 export interface ContentToken {
@@ -13,7 +13,7 @@ export interface ContentToken {
 }
 
 /** A word (letters, inner apostrophes) or a number in digits; one starts at every digit or letter. */
-const eachToken = scanner(/\d[\d,]*(?:\.\d+)?|\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*/u, /[^\d\p{L}]+/u);
+const TOKENS = new Scanner(/\d[\d,]*(?:\.\d+)?|\p{L}[\p{L}\p{M}]*(?:['’]\p{L}+)*/u, /[^\d\p{L}]+/u);
 
 function fold(word: string): string {
   const lower = word.toLowerCase().replace(/’/g, "'");
@@ -79,8 +79,9 @@ function computeKey(raw: string): string | null {
 export function contentTokens(text: string): ContentToken[] {
   const out: ContentToken[] = [];
   let speaker: ContentToken | null = null;
-  eachToken(text, (start, end) => {
-    const word = text.slice(start, end);
+  for (const at = TOKENS.over(text); at.next(); ) {
+    const { start, end } = at;
+    const word = at.word;
     const key = keyOf(word);
     const token: ContentToken = { start, end, text: word, key: key ?? SPEAKER };
     if (speaker) {
@@ -94,7 +95,7 @@ export function contentTokens(text: string): ContentToken[] {
     }
     if (key === null && FIRST_PERSON.has(fold(word))) speaker = token;
     if (key !== null) out.push(token);
-  });
+  }
   if (speaker) out.push(speaker);
   return out;
 }
@@ -200,13 +201,13 @@ export function contentKeys<T extends KeySink>(texts: readonly string[], into: T
 export function contentKeys(texts: readonly string[], into: KeySink = new ContentKeys()): KeySink {
   for (const text of texts) {
     let previous: string | null = null;
-    eachToken(text, (start, end) => {
-      const key = keyOf(text.slice(start, end));
-      if (key === null) return;
+    for (const at = TOKENS.over(text); at.next(); ) {
+      const key = keyOf(at.word);
+      if (key === null) continue;
       into.word(key);
       if (previous !== null) into.pair(previous, key);
       previous = key;
-    });
+    }
   }
   return into;
 }

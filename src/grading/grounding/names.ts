@@ -1,6 +1,6 @@
 import { claimOf, type Claim } from './claims.js';
 import { DISCOURSE_WORDS, FUNCTION_WORDS } from './function-words.js';
-import { scanner } from './scan.js';
+import { Scanner } from './scan.js';
 
 /** Capitalised words that are not names when they open a sentence (or stand alone). */
 const COMMON = new Set(
@@ -28,7 +28,7 @@ const COMMON = new Set(
 const CONNECTORS = new Set(['of', 'the', 'and', 'for', 'de', 'la', 'le', 'von', 'van', 'der', 'du', 'del', 'da', '&']);
 
 /** A word: letters and digits, with inner apostrophes, dots and hyphens ("O'Neil", "U.S", "e-mail"), none at its end. */
-const eachWord = scanner(/[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/u, /[^\p{L}\p{N}]+/u);
+const WORDS = new Scanner(/[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/u, /[^\p{L}\p{N}]+/u);
 
 const isAsciiLower = (c: number) => c >= 97 && c <= 122;
 
@@ -54,10 +54,10 @@ export function extractNames(text: string, skip: ReadonlyArray<Pick<Claim, 'star
   // word spans only: a word's text is sliced where it is looked at (capitalised words, connectors)
   const starts: number[] = [];
   const ends: number[] = [];
-  eachWord(text, (start, end) => {
-    starts.push(start);
-    ends.push(end);
-  });
+  for (const at = WORDS.over(text); at.next(); ) {
+    starts.push(at.start);
+    ends.push(at.end);
+  }
   const n = starts.length;
   const wordAt = (k: number) => text.slice(starts[k], ends[k]);
   const capitalisedAt = (k: number) => isCapitalised(text, starts[k]!);
