@@ -235,7 +235,7 @@ export interface ContentSupport {
  * of grounding (BEGIN) mark a question that brings in new content as not attributable.
  *
  * @example
- * contentSupport('Refunds take thirty days.', contentKeys(['Refunds are paid within 30 days.']), new Set(), 0.5).score // 1
+ * contentSupport('Refunds take thirty days.', contentKeys(['Refunds are paid within 30 days.']), new ContentKeys(), 0.5).score // 1
  */
 export function contentSupport(
   reply: string,
@@ -253,7 +253,7 @@ export function contentSupport(
   let previousMissed = false;
   const questions = personalQuestions(reply);
   for (const t of tokens) {
-    if (material.has(t.key)) supported += questions.some(([s, e]) => t.start >= s && t.end <= e) ? PERSONAL_QUESTION_WEIGHT : 1;
+    if (material.has(t.key)) supported += questions.some((q) => t.start >= q[0] && t.end <= q[1]) ? PERSONAL_QUESTION_WEIGHT : 1;
     else if (conversation.has(t.key)) supported += conversationWeight;
     const missed = !material.has(t.key) && !conversation.has(t.key);
     const last = unsupported.at(-1);
