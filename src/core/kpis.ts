@@ -1,7 +1,7 @@
 import type { Grade } from '../schema/grade.js';
 import type { RunResult } from '../schema/run-record.js';
 import type { KpiValue, Kpis } from '../schema/summary.js';
-import { quantile } from './stats/bootstrap.js';
+import { quantileSorted } from './stats/bootstrap.js';
 
 /**
  * KPI facts read from the outcome graders' grades, by grader *kind* (documented in docs/gate.md):
@@ -172,8 +172,9 @@ export function mergeCostFacts(into: CostFacts, from: CostFacts): void {
 
 const rate = (num: number, n: number): KpiValue => ({ value: n > 0 ? num / n : null, n });
 
-/** Turns tallies, costs and per-turn latencies into KPIs. */
-export function computeKpis(t: KpiTally, c: CostFacts, turnLatencies: readonly number[]): Kpis {
+/** Turns tallies, costs and per-turn latencies (in any order) into KPIs. */
+export function computeKpis(t: KpiTally, c: CostFacts, turnLatencies: ArrayLike<number>): Kpis {
+  const latencies = Float64Array.from(turnLatencies).sort();
   const priced = c.unpriced === 0 && c.results > 0;
   const judgePriced = c.judgeUnpriced === 0 && c.results > 0;
   return {
@@ -186,8 +187,8 @@ export function computeKpis(t: KpiTally, c: CostFacts, turnLatencies: readonly n
     averageTurnsToResolution: rate(t.turnsToResolutionSum, t.turnsToResolutionN),
     csat: rate(t.csatSum, t.csatN),
     sentiment: { ...t.sentiment },
-    latencyP50Ms: turnLatencies.length > 0 ? quantile(turnLatencies as number[], 0.5) : null,
-    latencyP95Ms: turnLatencies.length > 0 ? quantile(turnLatencies as number[], 0.95) : null,
+    latencyP50Ms: latencies.length > 0 ? quantileSorted(latencies, 0.5) : null,
+    latencyP95Ms: latencies.length > 0 ? quantileSorted(latencies, 0.95) : null,
     tokensPerConversation: c.results > 0 ? (c.inputTokens + c.outputTokens) / c.results : null,
     judgeTokensPerConversation: c.results > 0 ? (c.judgeInputTokens + c.judgeOutputTokens) / c.results : null,
     costPerConversationUsd: priced ? c.costUsd / c.results : null,
