@@ -67,8 +67,8 @@ export const G = { id: 0, kind: 1, scoreSum: 2, scores: 3, passed: 4, verdicts: 
  * graders, kinds, labels) are interned: a case holds numbers only, about 0.4 KB at 3 graders.
  */
 export interface SummaryCases {
-  /** Slot per (variant, case) key, in first-seen order. */
-  readonly slots: Map<string, number>;
+  /** Slot per variant, per case id (slots are numbered in first-seen order). */
+  readonly slots: Map<string, Map<string, number>>;
   readonly caseIds: string[];
   /** Variant id per slot (index into `variants`). */
   readonly variantOf: number[];
@@ -137,7 +137,7 @@ export class Latencies {
  * @example const cases = createSummaryCases(['intent']); for (const r of results) cases.add(r);
  */
 export function createSummaryCases(sliceKeys?: readonly string[]): SummaryCases {
-  const slots = new Map<string, number>();
+  const slots = new Map<string, Map<string, number>>();
   const sliceIds = new Map<string, number>();
   const kpi = emptyKpiTally();
   const cost = emptyCostFacts();
@@ -185,11 +185,15 @@ export function createSummaryCases(sliceKeys?: readonly string[]): SummaryCases 
   };
 
   function slotOf(result: RunResult): number {
-    const key = `${result.variant}\u0000${result.caseId}`;
-    let slot = slots.get(key);
+    let ofVariant = slots.get(result.variant);
+    if (!ofVariant) {
+      ofVariant = new Map();
+      slots.set(result.variant, ofVariant);
+    }
+    let slot = ofVariant.get(result.caseId);
     if (slot !== undefined) return slot;
     slot = cases.caseIds.length;
-    slots.set(key, slot);
+    ofVariant.set(result.caseId, slot);
     cases.caseIds.push(result.caseId);
     const variant = cases.variants.id(result.variant);
     cases.variantOf.push(variant);
