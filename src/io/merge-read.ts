@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseShard, type ShardSpec } from '../core/shard.js';
 import { ConvotestError, InputError } from '../errors.js';
@@ -164,7 +164,7 @@ function createChainCheck(bytes: Buffer) {
       if (!PREV_HEAD.test(head) || head.slice(9, 73) !== expected) broken = true;
       beforeLast = expected;
       last = { start, end };
-      expected = createHash('sha256').update(bytes.subarray(start, end)).digest('hex');
+      expected = hash('sha256', bytes.subarray(start, end), 'hex');
     },
     finish(key: string | undefined): { ok: true; digest: string; signature: 'valid' | 'absent' | 'unchecked' } | { ok: false } {
       if (broken) return { ok: false };
