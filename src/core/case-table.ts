@@ -19,7 +19,8 @@ export interface GraderTally {
 }
 
 /**
- * Everything the summary, the gate and compare need from one (case, variant) over its repeats:
+ * Everything the gate, compare and the JUnit report need from one (case, variant) over its repeats
+ * (the summary keeps less, as numbers: src/core/summary-cases.ts):
  * per-grader scores and verdicts, the overall score per repeat, KPI facts, costs and turn latencies.
  * Transcripts are not kept, so a run is streamed through in memory proportional to its cases.
  */

@@ -14,27 +14,38 @@ export function flakyGraders(rec: CaseRecord): string[] {
   return out;
 }
 
+/** What pass^k and flakiness read of one (case, variant) over its repeats. */
+export interface CaseRepeats {
+  caseId: string;
+  variant: string;
+  repeats: number;
+  /** Repeats whose every verdict passed, of `verdicts` repeats with at least one verdict. */
+  passed: number;
+  verdicts: number;
+  /** Graders with both a pass and a fail over the repeats (see {@link flakyGraders}). */
+  flakyGraders: readonly string[];
+}
+
 /**
- * pass^k, per-case pass rates and flaky cases over a variant's case records.
- * @example repeatSummary(records, 0.8).casesBelowMin // cases passing fewer than 80 % of repeats
+ * pass^k, per-case pass rates and flaky cases over a variant's cases.
+ * @example repeatSummary(cases, 0.8).casesBelowMin // cases passing fewer than 80 % of repeats
  */
-export function repeatSummary(records: readonly CaseRecord[], minCasePassRate?: number): RepeatSummary {
+export function repeatSummary(cases: Iterable<CaseRepeats>, minCasePassRate?: number): RepeatSummary {
   let k = 0;
   let allPass = 0;
   let withVerdicts = 0;
   let shareSum = 0;
   const casesBelowMin: RepeatSummary['casesBelowMin'] = [];
   const flaky: FlakyCase[] = [];
-  for (const rec of records) {
-    k = Math.max(k, rec.repeats);
-    const share = passShare(rec.overallPasses);
-    if (share === null) continue;
+  for (const c of cases) {
+    k = Math.max(k, c.repeats);
+    if (c.verdicts === 0) continue;
+    const share = c.passed / c.verdicts;
     withVerdicts++;
     shareSum += share;
-    if (share === 1 && rec.overallPasses.length === rec.repeats) allPass++;
-    if (minCasePassRate !== undefined && share < minCasePassRate) casesBelowMin.push({ caseId: rec.caseId, passRate: share });
-    const graders = flakyGraders(rec);
-    if (graders.length > 0) flaky.push({ caseId: rec.caseId, variant: rec.variant, graders, passRate: share, repeats: rec.repeats });
+    if (share === 1 && c.verdicts === c.repeats) allPass++;
+    if (minCasePassRate !== undefined && share < minCasePassRate) casesBelowMin.push({ caseId: c.caseId, passRate: share });
+    if (c.flakyGraders.length > 0) flaky.push({ caseId: c.caseId, variant: c.variant, graders: [...c.flakyGraders], passRate: share, repeats: c.repeats });
   }
   const summary: RepeatSummary = {
     k,

@@ -1,7 +1,7 @@
 import type { Grade } from '../schema/grade.js';
 import type { RunResult } from '../schema/run-record.js';
 import type { KpiValue, Kpis } from '../schema/summary.js';
-import { quantile } from './stats/bootstrap.js';
+import { quantileSorted } from './stats/bootstrap.js';
 
 /**
  * KPI facts read from the outcome graders' grades, by grader *kind* (documented in docs/gate.md):
@@ -54,21 +54,44 @@ export function emptyKpiTally(): KpiTally {
   };
 }
 
-const byKind = (grades: readonly Grade[], kind: string): Grade | undefined =>
-  grades.find((g) => g.kind === kind && !g.error);
-
 /** Adds one result's KPI facts to `tally` (mutates it; the tally is owned by one accumulator). */
 export function tallyKpis(tally: KpiTally, result: RunResult): void {
   if (result.error) return;
   tally.conversations++;
-  tally.assistantTurns += result.transcript.filter((m) => m.role === 'assistant' && !m.scripted).length;
-  const escalation = byKind(result.grades, 'escalation');
+  let assistantTurns = 0;
+  for (const m of result.transcript) if (m.role === 'assistant' && !m.scripted) assistantTurns++;
+  tally.assistantTurns += assistantTurns;
+  // The first grade without an error of each outcome kind, found in one pass over the grades.
+  let escalation: Grade | undefined;
+  let resolution: Grade | undefined;
+  let fallback: Grade | undefined;
+  let turnsToResolution: Grade | undefined;
+  let sentiment: Grade | undefined;
+  for (const g of result.grades) {
+    if (g.error) continue;
+    switch (g.kind) {
+      case 'escalation':
+        escalation ??= g;
+        break;
+      case 'resolution':
+        resolution ??= g;
+        break;
+      case 'fallback':
+        fallback ??= g;
+        break;
+      case 'turns-to-resolution':
+        turnsToResolution ??= g;
+        break;
+      case 'sentiment':
+        sentiment ??= g;
+        break;
+    }
+  }
   const escalated = escalation ? escalation.label === 'escalated' || (escalation.label === undefined && escalation.pass === false) : false;
   if (escalation) {
     tally.escalationGraded++;
     if (escalated) tally.escalated++;
   }
-  const resolution = byKind(result.grades, 'resolution');
   if (resolution) {
     const outcome = resolution.details?.['detectedOutcome'] ?? resolution.label;
     if (typeof outcome === 'string') {
@@ -84,17 +107,15 @@ export function tallyKpis(tally: KpiTally, result: RunResult): void {
       if (goal) tally.goalCompleted++;
     }
   }
-  const fallback = byKind(result.grades, 'fallback');
   if (fallback?.turns) {
     tally.fallbackTurns += fallback.turns.length;
-    tally.fallbacks += fallback.turns.filter((t) => !t.pass).length;
+    for (const t of fallback.turns) if (!t.pass) tally.fallbacks++;
   }
-  const ttr = byKind(result.grades, 'turns-to-resolution')?.details?.['turns'];
+  const ttr = turnsToResolution?.details?.['turns'];
   if (typeof ttr === 'number' && Number.isFinite(ttr)) {
     tally.turnsToResolutionSum += ttr;
     tally.turnsToResolutionN++;
   }
-  const sentiment = byKind(result.grades, 'sentiment');
   if (sentiment && sentiment.score !== null) {
     tally.csatSum += sentiment.score;
     tally.csatN++;
@@ -172,8 +193,9 @@ export function mergeCostFacts(into: CostFacts, from: CostFacts): void {
 
 const rate = (num: number, n: number): KpiValue => ({ value: n > 0 ? num / n : null, n });
 
-/** Turns tallies, costs and per-turn latencies into KPIs. */
-export function computeKpis(t: KpiTally, c: CostFacts, turnLatencies: readonly number[]): Kpis {
+/** Turns tallies, costs and per-turn latencies (in any order) into KPIs. */
+export function computeKpis(t: KpiTally, c: CostFacts, turnLatencies: ArrayLike<number>): Kpis {
+  const latencies = Float64Array.from(turnLatencies).sort();
   const priced = c.unpriced === 0 && c.results > 0;
   const judgePriced = c.judgeUnpriced === 0 && c.results > 0;
   return {
@@ -186,8 +208,8 @@ export function computeKpis(t: KpiTally, c: CostFacts, turnLatencies: readonly n
     averageTurnsToResolution: rate(t.turnsToResolutionSum, t.turnsToResolutionN),
     csat: rate(t.csatSum, t.csatN),
     sentiment: { ...t.sentiment },
-    latencyP50Ms: turnLatencies.length > 0 ? quantile(turnLatencies as number[], 0.5) : null,
-    latencyP95Ms: turnLatencies.length > 0 ? quantile(turnLatencies as number[], 0.95) : null,
+    latencyP50Ms: latencies.length > 0 ? quantileSorted(latencies, 0.5) : null,
+    latencyP95Ms: latencies.length > 0 ? quantileSorted(latencies, 0.95) : null,
     tokensPerConversation: c.results > 0 ? (c.inputTokens + c.outputTokens) / c.results : null,
     judgeTokensPerConversation: c.results > 0 ? (c.judgeInputTokens + c.judgeOutputTokens) / c.results : null,
     costPerConversationUsd: priced ? c.costUsd / c.results : null,

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseShard, type ShardSpec } from '../core/shard.js';
 import { ConvotestError, InputError } from '../errors.js';
-import { type RunHeader, type RunResult, RunResultSchema, type RunStatus, RunSummaryLineSchema } from '../schema/run-record.js';
+import { type RunHeader, type RunResult, runResultParser, type RunStatus, RunSummaryLineSchema } from '../schema/run-record.js';
 import { GENESIS, hmac, signedPart } from './hash-chain.js';
 import { parseHeader } from './run-reader.js';
 import { verifyFile } from './verify.js';
@@ -84,7 +84,7 @@ export async function readShard(
       } else if (text.trim() !== '') {
         const value = parseJson(path, lineNo, text) as { type?: unknown; shard?: unknown };
         if (value.type === 'result') {
-          const parsed = RunResultSchema.safeParse(value);
+          const parsed = runResultParser().safeParse(value);
           if (!parsed.success) {
             const issue = parsed.error.issues[0];
             throw new ConvotestError('E_RECORD', `${path}:${lineNo}  ${issue?.path.join('.')}  ${issue?.message}`);
@@ -164,7 +164,7 @@ function createChainCheck(bytes: Buffer) {
       if (!PREV_HEAD.test(head) || head.slice(9, 73) !== expected) broken = true;
       beforeLast = expected;
       last = { start, end };
-      expected = createHash('sha256').update(bytes.subarray(start, end)).digest('hex');
+      expected = hash('sha256', bytes.subarray(start, end), 'hex');
     },
     finish(key: string | undefined): { ok: true; digest: string; signature: 'valid' | 'absent' | 'unchecked' } | { ok: false } {
       if (broken) return { ok: false };

@@ -90,6 +90,8 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
     }
   };
   for (const path of options.paths) {
+    // `,"shard":"i/n"}`: the member every merged line of this shard ends with, built once.
+    let tail: string | undefined;
     const shard = await readShard(
       path,
       (h) => {
@@ -112,7 +114,8 @@ export async function mergeShards(options: MergeOptions): Promise<MergeOutcome> 
         owner.set(key, path);
         summarizer?.add(result);
         tally(result);
-        entries.push({ key, body, shard: `,"shard":${JSON.stringify(formatShard(spec))}}` });
+        tail ??= `,"shard":${JSON.stringify(formatShard(spec))}}`;
+        entries.push({ key, body, shard: tail });
       },
       warn,
     );

@@ -12,7 +12,7 @@ import {
   type RunHeader,
   RunHeaderSchema,
   type RunResult,
-  RunResultSchema,
+  runResultParser,
   type RunStatus,
   type RunSummaryLine,
   RunSummaryLineSchema,
@@ -98,7 +98,7 @@ export async function readRun(path: string, options: ReadRunOptions = {}): Promi
       }
       const type = (value as { type?: unknown }).type;
       if (type === 'result') {
-        const parsed = RunResultSchema.safeParse(value);
+        const parsed = runResultParser().safeParse(value);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
           throw new ConvotestError('E_RECORD', `${path}:${lineNo}  ${issue?.path.join('.')}  ${issue?.message}`);
