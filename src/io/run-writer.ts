@@ -94,7 +94,13 @@ export async function createRunWriter(
 
   return {
     path,
-    writeResult: (result) => append({ type: 'result', ...result }),
+    writeResult(result) {
+      if ('type' in result || 'prev' in result) return append({ type: 'result', ...result });
+      // Serialised as it is, `type` first: the bytes of `{ type: 'result', ...result }` without
+      // copying the result into new objects twice (here and for `prev`).
+      const text = JSON.stringify(result);
+      return append(text === '{}' ? '{"type":"result"}' : `{"type":"result",${text.slice(1)}`);
+    },
     writeResultText: (objectText) => append(objectText),
     writeBatch: (batch) => append({ type: 'batch', ...batch }),
     async finish(summary) {
