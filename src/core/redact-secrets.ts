@@ -63,6 +63,7 @@ export function createSecretScrubber(values: readonly string[]): (text: string) 
   return (text) => {
     let out = text;
     for (const form of forms) if (out.includes(form)) out = out.split(form).join(SECRET_PLACEHOLDER);
+    if (!ANY_CREDENTIAL.test(out)) return out;
     out = out.replace(CREDENTIAL_HEADER, (m, name: string, sep: string, value: string) =>
       value.trim() === '' ? m : `${name}${sep}${SECRET_PLACEHOLDER}`,
     );
