@@ -5,7 +5,8 @@ import { locateEvidence } from '../src/grading/judge/evidence.js';
 import { neutralise, renderTranscript, unneutralise } from '../src/grading/judge/fence.js';
 import { DEFAULT_HALLUCINATION_PROMPT, hallucinationVerdictSchema, renderHallucinationPrompt } from '../src/grading/judge/hallucination-prompt.js';
 import { RubricOptionsSchema, rubricVerdictSchema } from '../src/grading/judge/rubric.js';
-import { renderRubricPrompt } from '../src/grading/judge/rubric-prompt.js';
+import { renderRubricPrompt, rubricPrompt } from '../src/grading/judge/rubric-prompt.js';
+import { contextValues } from '../src/grading/judge/context.js';
 import { DEFAULT_SENTIMENT_PROMPT, renderSentimentPrompt, sentimentVerdictSchema } from '../src/grading/judge/sentiment-prompt.js';
 import { checkTemplate, renderTemplate } from '../src/grading/judge/template.js';
 import { DEFAULT_RUBRIC_PROMPT } from '../src/grading/judge.js';
@@ -36,6 +37,24 @@ function count(text: string, needle: string): number {
 }
 
 describe('rubric prompt', () => {
+  it('rendered by one renderer per rubric, gives each conversation its own prompt, as a fresh render does', () => {
+    const render = rubricPrompt({ ...rubric, template: DEFAULT_RUBRIC_PROMPT });
+    const other: ResolvedCase = { ...baseCase, id: 'refund-2', knowledge: [{ id: 'faq', content: 'Exchanges only.' }] };
+    const talk = (text: string): Message[] => [{ role: 'user', content: text }, { role: 'assistant', content: `Re: ${text}` }];
+    for (const [c, t, reply] of [[baseCase, talk('one'), undefined], [other, talk('two'), 1], [baseCase, talk('three'), undefined]] as const) {
+      expect(render(c, t, undefined, reply)).toEqual(renderRubricPrompt({ ...rubric, template: DEFAULT_RUBRIC_PROMPT }, c, t, undefined, reply));
+    }
+    expect(render(other, talk('two'))[1]!.content).toContain('Exchanges only.');
+    expect(render(baseCase, talk('one'))[1]!.content).not.toContain('Exchanges only.');
+  });
+
+  it('renders only the context values a template uses, each as it renders among all of them', () => {
+    const transcript: Message[] = [{ role: 'user', content: 'Hi' }];
+    const all = contextValues({ ...baseCase, description: 'A refund.' }, transcript);
+    const some = contextValues({ ...baseCase, description: 'A refund.' }, transcript, undefined, new Set(['transcript', 'case.tags.intent']));
+    expect(some).toEqual({ transcript: all.transcript, 'case.tags.intent': all['case.tags.intent'] });
+  });
+
   it('renders criteria, scale, knowledge and a fenced transcript', () => {
     const messages = renderRubricPrompt(
       { ...rubric, template: DEFAULT_RUBRIC_PROMPT },

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSecretScrubber, mapStrings } from '../src/core/redact-secrets.js';
+import { createSecretScrubber, mapStrings, SECRET_PATTERNS } from '../src/core/redact-secrets.js';
 import { configForRecord, secretValues } from '../src/io/secrets.js';
 import { createStoreFilter } from '../src/runner/store-filter.js';
 import type { Grade } from '../src/schema/grade.js';
@@ -26,6 +27,31 @@ describe('createSecretScrubber', () => {
     const once = scrub('{"x-api-key":"abcdef123"}');
     expect(once).toBe('{"x-api-key":"[SECRET]"}');
     expect(scrub(once)).toBe(once);
+  });
+});
+
+describe('createSecretScrubber skips texts with no credential-shaped literal', () => {
+  // What the scrubber did before the quick pre-check: every pattern, on every text.
+  const headerLike = /(?<![\w-])((?:proxy-)?authorization|x-api-key|api[-_]?key|x-auth-token|x-access-token|access[-_]?token|cookie|set-cookie)(\\?["']?\s*[:=]\s*\\?["']?)(?!\[SECRET\])([^"'\\\r\n,;})\]<>]+)/gi;
+  const everyPattern = (text: string) => {
+    let out = text.replace(headerLike, (m, name: string, sep: string, value: string) => (value.trim() === '' ? m : `${name}${sep}[SECRET]`));
+    for (const { re } of SECRET_PATTERNS) out = out.replace(re, '[SECRET]');
+    return out;
+  };
+  const fragments = [
+    'sk-', 'sk-ant-', 'sk-proj-', 'AKIA', 'ASIA', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'github_pat_', 'xoxb-', 'xoxp-', 'AIza', 'Bearer ', 'bearer\t',
+    'Authorization', 'Proxy-Authorization', 'X-Api-Key', 'api_key', 'apikey', 'X-Auth-Token', 'access_token', 'x-access-token', 'Cookie', 'set-cookie',
+    ': ', '=', '":"', '"', ' ', '\n', ',', 'ABCDEFGHIJKLMNOP', 'abcdefghij0123456789', '_-', 'Z9', 'é',
+  ];
+  it('changes exactly what running every pattern changes (property)', () => {
+    const scrub = createSecretScrubber([]);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 4 })), { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(scrub(text)).toBe(everyPattern(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

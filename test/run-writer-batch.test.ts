@@ -39,6 +39,19 @@ describe('the run writer under concurrent results', () => {
     expect(verifyChain(await readFile(path), { kind: 'run' })).toMatchObject({ lines: 51 });
   });
 
+  it('writes a result as the bytes of { prev, type, ...result }', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'convotest-batch-')), 'out.jsonl');
+    const writer = await createRunWriter(path, syntheticHeader(OPTIONS));
+    const results = [syntheticResult(OPTIONS, 0, 'baseline'), { ...syntheticResult(OPTIONS, 1, 'baseline'), error: undefined, note: 'ü "quoted"' }];
+    for (const result of results) await writer.writeResult(result);
+    await writer.close();
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    for (const [i, result] of results.entries()) {
+      const { prev } = JSON.parse(lines[i + 1]!) as { prev: string };
+      expect(lines[i + 1]).toBe(JSON.stringify({ prev, type: 'result', ...result }));
+    }
+  });
+
   it('rejects results once the record is closed', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'convotest-batch-')), 'out.jsonl');
     const writer = await createRunWriter(path, syntheticHeader(OPTIONS));

@@ -15,7 +15,7 @@ import {
   rubricScore,
   rubricVerdictSchema,
 } from './judge/rubric.js';
-import { RUBRIC_PLACEHOLDERS, renderRubricPrompt } from './judge/rubric-prompt.js';
+import { RUBRIC_PLACEHOLDERS, rubricPrompt } from './judge/rubric-prompt.js';
 import { sample } from './judge/samples.js';
 import { checkTemplate } from './judge/template.js';
 
@@ -69,15 +69,14 @@ export const judgeKind: GraderKind<typeof RubricOptionsSchema> = {
     // One call with every criterion, or (`split: true`) one call per criterion.
     const groups = o.split ? o.criteria.map((c) => [c]) : [o.criteria];
     const schemas = groups.map((g) => rubricVerdictSchema(g, o.scale));
+    const renderers = groups.map((g) => rubricPrompt({ criteria: g, scale: o.scale, examples: o.examples, template }));
     const scope = o.scope ?? judgeKind.defaultScope;
     const stamp = { name: o.name, kind: o.kind, scope, threshold: o.threshold ?? judgeKind.defaultThreshold };
     /** One verdict on `transcript` (its last reply only when `reply` is set), as a grade. */
     const judgeOnce = async (input: GradeInput, transcript: TranscriptMessage[], reply?: number): Promise<Grade> => {
       if (!deps.judge) return noJudgeGrade(stamp);
       const judge = deps.judge;
-      const prompts = groups.map((g) =>
-        renderRubricPrompt({ criteria: g, scale: o.scale, examples: o.examples, template }, input.case, transcript, deps.redactForJudge, reply),
-      );
+      const prompts = renderers.map((render) => render(input.case, transcript, deps.redactForJudge, reply));
       const info = judgeInfo(o, deps);
       const askAll = async (i: number): Promise<JudgeAnswer<RubricVerdict>> => {
         const merged: RubricVerdict = { criteria: {}, summary: '' };

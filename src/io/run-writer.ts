@@ -7,7 +7,10 @@ import { GENESIS, chainLine, chainText, sha256, signLine } from './hash-chain.js
 
 export interface RunWriter {
   readonly path: string;
-  /** Appends one result line; resolves once it is written (so a killed run keeps it). */
+  /**
+   * Appends one result line; resolves once it is written (so a killed run keeps it). Lines
+   * appended in the same turn of the event loop go out in one write.
+   */
   writeResult(result: Omit<RunResult, 'type' | 'prev'>): Promise<void>;
   /**
    * Appends a result line already serialised without `prev` (`{"type":"result",…}`, as
@@ -37,19 +40,21 @@ export interface RunWriterOptions {
   atomic?: boolean;
   /**
    * Gather lines and write them in blocks of about 1 MB (for `merge`, which writes a whole record
-   * at once, atomically): a write per line costs a system call each. A plain run writes each line
-   * as it comes, so that a killed run keeps it.
+   * at once, atomically): a write per line costs a system call each. A plain run writes the lines
+   * of each turn of the event loop at the end of that turn, so that a killed run keeps every line
+   * it had been told was written.
    */
   buffered?: boolean;
 }
 
 /**
  * Streams a run record to `path` (created, never appended to: a resumed run writes a new record).
- * Lines are chained in call order and handed to the OS with one `write` each (no open or sync per
- * line). A line's promise resolves once that write has returned, so the file is always a valid
- * prefix of the record, and what a SIGKILL leaves is every line whose promise resolved (the OS
- * has it; only a power loss can take it back before `finish` syncs) plus at most a last partial
- * line, which the reader drops with a warning.
+ * Lines are chained in call order; the lines of one turn of the event loop are handed to the OS
+ * with one `write` (no open or sync per line). A line's promise resolves once that write has
+ * returned, so the file is always a valid prefix of the record, and what a SIGKILL leaves is
+ * every line whose promise resolved (the OS has it; only a power loss can take it back before
+ * `finish` syncs), possibly lines of the last turn not yet reported written, and at most a last
+ * partial line, which the reader drops with a warning.
  *
  * @example
  * const w = await createRunWriter('runs/r1.jsonl', header);
@@ -89,7 +94,13 @@ export async function createRunWriter(
 
   return {
     path,
-    writeResult: (result) => append({ type: 'result', ...result }),
+    writeResult(result) {
+      if ('type' in result || 'prev' in result) return append({ type: 'result', ...result });
+      // Serialised as it is, `type` first: the bytes of `{ type: 'result', ...result }` without
+      // copying the result into new objects twice (here and for `prev`).
+      const text = JSON.stringify(result);
+      return append(text === '{}' ? '{"type":"result"}' : `{"type":"result",${text.slice(1)}`);
+    },
     writeResultText: (objectText) => append(objectText),
     writeBatch: (batch) => append({ type: 'batch', ...batch }),
     async finish(summary) {
@@ -111,6 +122,7 @@ export async function createRunWriter(
       if (target !== path) await rm(target, { force: true });
     },
     async discard() {
+      lines.drop(new Error(`run record ${path} was discarded`));
       if (!closed) {
         closed = true;
         await file.close();
@@ -121,16 +133,21 @@ export async function createRunWriter(
 }
 
 /**
- * Writes each line to `file` with one synchronous `write` as it comes: the line is in the OS's
- * hands when the call returns, in call order, with no thread-pool round trip or promise per line
- * (a few microseconds for a result line on a local disk). `buffered` gathers lines into blocks of
- * about 1 MB instead, written when full and on `flush`. After a failed write nothing more is
- * written: a later line after a hole would break the chain.
+ * Writes lines to `file` with synchronous `write`s, in call order. A plain run gathers the lines
+ * that come in the same turn of the event loop (results that finish together, e.g. the replies of
+ * one poll of the sockets) and writes them with one `write` in a `setImmediate` callback, then
+ * resolves their promises: a line's promise resolves only once the line is in the OS's hands, so
+ * what a SIGKILL leaves is every line whose promise resolved, and what it loses is at most the
+ * lines of one turn that no caller had yet been told were written. `buffered` gathers lines into
+ * blocks of about 1 MB instead, written when full and on `flush`. After a failed write nothing
+ * more is written: a later line after a hole would break the chain.
  */
-function createLineWriter(file: FileHandle, buffered: boolean): { push(line: string): Promise<void>; flush(): void } {
+function createLineWriter(file: FileHandle, buffered: boolean): { push(line: string): Promise<void>; flush(): void; drop(reason: Error): void } {
   let failure: unknown;
   let block: string[] = [];
   let blockSize = 0;
+  /** The lines gathered this turn (plain mode): they settle together once written. */
+  let turn: { settle: (error?: unknown) => void; written: Promise<void> } | undefined;
   const write = (text: string): void => {
     if (failure !== undefined) throw failure;
     try {
@@ -143,25 +160,52 @@ function createLineWriter(file: FileHandle, buffered: boolean): { push(line: str
   const flush = (): void => {
     if (block.length === 0) return;
     const text = block.join('');
+    const settling = turn;
     block = [];
     blockSize = 0;
-    write(text);
+    turn = undefined;
+    try {
+      write(text);
+    } catch (error) {
+      if (!settling) throw error;
+      settling.settle(error);
+      return;
+    }
+    settling?.settle();
   };
   return {
     push(line) {
-      try {
-        if (!buffered) write(`${line}\n`);
-        else {
-          block.push(`${line}\n`);
-          blockSize += line.length + 1;
+      if (failure !== undefined) return Promise.reject(failure);
+      block.push(line, '\n');
+      blockSize += line.length + 1;
+      if (buffered) {
+        try {
           if (blockSize >= 1 << 20) flush();
+        } catch (error) {
+          return Promise.reject(error);
         }
-      } catch (error) {
-        return Promise.reject(error);
+        return Promise.resolve();
       }
-      return Promise.resolve();
+      if (!turn) {
+        let settle!: (error?: unknown) => void;
+        const written = new Promise<void>((resolve, reject) => {
+          settle = (error) => (error === undefined ? resolve() : reject(error));
+        });
+        turn = { settle, written };
+        setImmediate(flush);
+      }
+      return turn.written;
     },
     flush,
+    /** Forgets the lines not written yet (their promises reject with `reason`); nothing more is written. */
+    drop(reason) {
+      failure = reason;
+      const settling = turn;
+      block = [];
+      blockSize = 0;
+      turn = undefined;
+      settling?.settle(reason);
+    },
   };
 }
 

@@ -18,10 +18,12 @@ export function withCallSignal(model: ChatModel): ChatModel {
 
 /**
  * Runs `call` with a signal of its own that aborts when `parent` does; the link is removed as
- * soon as the call settles, whatever the callee does with its signal. No parent, no signal.
+ * soon as the call settles, whatever the callee does with its signal. No parent, no signal. A
+ * parent made by {@link callSignal} is already one call's own and is handed on as it is.
  */
 export async function withOwnSignal<T>(parent: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
   if (!parent) return call(undefined);
+  if (callOwned.has(parent)) return call(parent);
   if (parent.aborted) throw parent.reason;
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent.reason);
@@ -31,4 +33,32 @@ export async function withOwnSignal<T>(parent: AbortSignal | undefined, call: (s
   } finally {
     parent.removeEventListener('abort', onAbort);
   }
+}
+
+/** Signals made by {@link callSignal}: each serves one call and is dropped with it. */
+const callOwned = new WeakSet<AbortSignal>();
+
+/**
+ * A signal for one call (an agent's turn): it aborts when `parent` does, or with `timeout`'s
+ * reason once `timeout.ms` have passed. `release` unlinks it from `parent` and clears the timer;
+ * call it as soon as the call settles. The signal is the call's own, so the models hand it to the
+ * SDK as it is ({@link withOwnSignal}) instead of linking one more signal to it.
+ *
+ * @example
+ * const { signal, release } = callSignal(run.signal, { ms: 30_000, reason: () => new Error('no reply within 30 s') });
+ * try { await agent.reply({ ...request, signal }); } finally { release(); }
+ */
+export function callSignal(parent: AbortSignal, timeout?: { ms: number; reason: () => unknown }): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  callOwned.add(controller.signal);
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  const timer = timeout && setTimeout(() => controller.abort(timeout.reason()), timeout.ms);
+  return {
+    signal: controller.signal,
+    release() {
+      if (timer) clearTimeout(timer);
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -2,6 +2,7 @@ import type { Agent, AgentReply } from '../agents/agent.js';
 import { addUsage, emptyUsage } from '../core/usage.js';
 import { ConvotestError, errorInfo } from '../errors.js';
 import { callsNoProvider } from './meter.js';
+import { callSignal } from '../models/call-signal.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { Message, ToolDefinition, Usage } from '../schema/message.js';
 import type { ResultError, TranscriptMessage } from '../schema/run-record.js';
@@ -141,16 +142,13 @@ async function callWithTimeout(
   turn: number,
   options: ConversationOptions,
 ): Promise<AgentReply & { cached?: boolean }> {
-  // A controller per call, released as soon as the call settles: AbortSignal.timeout keeps its
-  // timer (and AbortSignal.any its links) alive for the whole timeout, which held every turn of a
+  // A signal per call, released as soon as the call settles: AbortSignal.timeout keeps its timer
+  // (and AbortSignal.any its links) alive for the whole timeout, which held every turn of a
   // 20,000-case run in memory.
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal.reason);
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(
-    () => controller.abort(new ConvotestError('E_TIMEOUT', `${options.agent.name}: no reply within ${options.turnTimeoutMs} ms (turnTimeoutMs)`)),
-    options.turnTimeoutMs,
-  );
+  const { signal, release } = callSignal(options.signal, {
+    ms: options.turnTimeoutMs,
+    reason: () => new ConvotestError('E_TIMEOUT', `${options.agent.name}: no reply within ${options.turnTimeoutMs} ms (turnTimeoutMs)`),
+  });
   try {
     return await options.agent.reply({
       case: testCase,
@@ -160,11 +158,10 @@ async function callWithTimeout(
       turn,
       repeat: options.repeat,
       sessionId: options.sessionId,
-      signal: controller.signal,
+      signal,
     });
   } finally {
-    clearTimeout(timer);
-    options.signal.removeEventListener('abort', onAbort);
+    release();
   }
 }
 

@@ -25,25 +25,31 @@ function renderTags(tags: ResolvedCase['tags']): string {
     .join('\n');
 }
 
-/** The values of {@link CONTEXT_PLACEHOLDERS} (and `case.tags.<key>`) for one conversation. */
+/**
+ * The values of {@link CONTEXT_PLACEHOLDERS} (and `case.tags.<key>`) for one conversation; with
+ * `used`, only those the template uses (a value renders the same whichever others are asked for).
+ */
 export function contextValues(
   testCase: ResolvedCase,
   transcript: readonly Message[],
   redact?: (text: string) => string,
+  used?: ReadonlySet<string>,
 ): Record<string, string> {
-  const values: Record<string, string> = {
-    transcript: renderTranscript(transcript, redact ? { redact } : {}),
+  const wanted = (name: string) => !used || used.has(name);
+  const values: Record<string, string> = {};
+  if (wanted('transcript')) values.transcript = renderTranscript(transcript, redact ? { redact } : {});
+  if (wanted('knowledge')) {
     // A recorded system prompt (imported transcripts) is knowledge the agent had, too.
-    knowledge: renderKnowledge(
+    values.knowledge = renderKnowledge(
       testCase.system ? [...testCase.knowledge, { id: 'system-prompt', title: 'Agent system prompt', content: testCase.system }] : testCase.knowledge,
-    ),
-    reference: fence('reference', testCase.expect?.reference ?? '(no reference answer)'),
-    'case.id': inline(testCase.id),
-    'case.description': fence('case_description', testCase.description ?? ''),
-    'case.tags': fence('case_tags', renderTags(testCase.tags)),
-  };
+    );
+  }
+  if (wanted('reference')) values.reference = fence('reference', testCase.expect?.reference ?? '(no reference answer)');
+  if (wanted('case.id')) values['case.id'] = inline(testCase.id);
+  if (wanted('case.description')) values['case.description'] = fence('case_description', testCase.description ?? '');
+  if (wanted('case.tags')) values['case.tags'] = fence('case_tags', renderTags(testCase.tags));
   for (const [k, v] of Object.entries(testCase.tags)) {
-    values[`case.tags.${k}`] = inline(Array.isArray(v) ? v.join(', ') : v);
+    if (wanted(`case.tags.${k}`)) values[`case.tags.${k}`] = inline(Array.isArray(v) ? v.join(', ') : v);
   }
   return values;
 }

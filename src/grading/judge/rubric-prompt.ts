@@ -3,7 +3,7 @@ import type { Message } from '../../schema/message.js';
 import { contextValues, CONTEXT_PLACEHOLDERS } from './context.js';
 import { fence, judgeMessages } from './fence.js';
 import type { Criterion, Example, Scale } from './rubric.js';
-import { renderTemplate } from './template.js';
+import { placeholders, renderTemplate } from './template.js';
 
 /** Placeholders a rubric prompt may use. `{{transcript}}` is required. */
 export const RUBRIC_PLACEHOLDERS = [...CONTEXT_PLACEHOLDERS, 'criteria', 'scale', 'examples'] as const;
@@ -63,12 +63,27 @@ export function renderRubricPrompt(
   redact?: (text: string) => string,
   reply?: number,
 ): Message[] {
-  const values = {
-    ...contextValues(testCase, transcript, redact),
-    criteria: renderCriteria(parts.criteria),
-    scale: renderScale(parts.scale),
-    examples: renderExamples(parts.examples),
+  return rubricPrompt(parts)(testCase, transcript, redact, reply);
+}
+
+/**
+ * {@link renderRubricPrompt} for one rubric, its fixed parts (criteria, scale, examples and the
+ * answer instructions of a whole-conversation call) rendered once: a judge grader makes one such
+ * call per conversation, with only the case and the transcript changing.
+ *
+ * @example
+ * const render = rubricPrompt({ criteria, scale, examples: [], template });
+ * const messages = render(testCase, transcript); // per conversation
+ */
+export function rubricPrompt(
+  parts: RubricParts,
+): (testCase: ResolvedCase, transcript: readonly Message[], redact?: (text: string) => string, reply?: number) => Message[] {
+  const fixed = { criteria: renderCriteria(parts.criteria), scale: renderScale(parts.scale), examples: renderExamples(parts.examples) };
+  const wholeConversation = rubricAnswerInstructions(parts.criteria, parts.scale);
+  // Only the context the template shows is rendered (fencing the knowledge costs as much as the transcript).
+  const used = new Set(placeholders(parts.template));
+  return (testCase, transcript, redact, reply) => {
+    const body = renderTemplate(parts.template, { ...contextValues(testCase, transcript, redact, used), ...fixed });
+    return judgeMessages(body, reply === undefined ? wholeConversation : rubricAnswerInstructions(parts.criteria, parts.scale, reply));
   };
-  const body = renderTemplate(parts.template, values);
-  return judgeMessages(body, rubricAnswerInstructions(parts.criteria, parts.scale, reply));
 }
