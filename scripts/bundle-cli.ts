@@ -40,8 +40,12 @@ await build({
   external: EXTERNAL,
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',
-  // Functions and classes keep their names (error names end up in run records).
+  // Functions and classes keep their names (error names end up in run records), and identifiers
+  // are not renamed, so `--debug` stack traces stay readable; whitespace and syntax are minified
+  // (4.6 MB of chunks → 3.2 MB: less source to read, decode and keep in memory, ~2 MB less RSS).
   keepNames: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   // CommonJS dependencies inside an ES module bundle need a `require`.
   banner: { js: "import { createRequire as __convotestRequire } from 'node:module'; const require = __convotestRequire(import.meta.url);" },
   legalComments: 'none',
