@@ -88,12 +88,12 @@ describe('start-up loads only what the command needs', () => {
     expect(heavyIn(loaded)).not.toContain('the Anthropic SDK');
   }, 60_000);
 
-  it('validate creates every shipped grader kind without loading the VADER lexicon or the TypeScript loader', async () => {
+  it('validate loads every grader kind without loading the VADER lexicon or the TypeScript loader', async () => {
     // Run from a folder without a config: the project's own convotest.config.ts is loaded with jiti.
     const { code, stdout, loaded } = await loadsOf(['validate', join(repoRoot, 'golden-sets')], { cwd: dir });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ok: \d+ cases in \d+ files/m);
-    // The sentiment grader is created (graders/sentiment.yaml ships with convotest) ...
+    // The sentiment grader kind is loaded (graders/sentiment.yaml ships with convotest) ...
     expect(loaded.some((url) => url.endsWith('/src/grading/sentiment.ts'))).toBe(true);
     // ... its lexicon loads on the first score, jiti with a .ts config, module agent or custom grader.
     expect(loaded.filter((url) => /\/node_modules\/(vader-sentiment|jiti)\//.test(url))).toEqual([]);
