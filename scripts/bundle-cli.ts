@@ -51,3 +51,21 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The `yaml` package as one CommonJS file beside the chunks: src/io/yaml-source.ts requires it
+// synchronously the first time a text needs it (a tag, an anchor, a problem to place), so most
+// commands never compile it. From node_modules it would be some 70 files to resolve and read.
+await build({
+  absWorkingDir: root,
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: root, loader: 'js' },
+  outfile: path.join(outdir, 'yaml.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

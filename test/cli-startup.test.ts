@@ -119,6 +119,21 @@ describe.skipIf(!built)('the shipped CLI (dist/ not built: run `npm run build`)'
     expect(loaded.filter((url) => /\/dist\/(?!cli-bundle\/)/.test(url) || /\/node_modules\/(zod|yaml|commander)\//.test(url))).toEqual([]);
   }, 60_000);
 
+  it('the yaml package loads only for a text that needs it (an anchor), from its one bundled file', async () => {
+    const project = join(dir, `project-${projects++}`);
+    mkdirSync(project);
+    const turn = "{ user: 'Where is my order?', expect: { must_match: ['order'] } }";
+    writeFileSync(join(project, 'plain.yaml'), `cases:\n  - id: a\n    turns: [${turn}]\n`);
+    writeFileSync(join(project, 'anchored.yaml'), `cases:\n  - id: a\n    turns: &turns [${turn}]\n  - id: b\n    turns: *turns\n`);
+    const yamlIn = (loaded: string[]) => loaded.filter((url) => /\/node_modules\/yaml\/|\/cli-bundle\/yaml\.cjs$/.test(url)).map((url) => url.replace(/.*\//, ''));
+    const plain = await loadsOf(['validate', 'plain.yaml'], { shipped: true, cwd: project });
+    expect(plain.stdout).toBe('ok: 1 case in 1 file\n');
+    expect(yamlIn(plain.loaded)).toEqual([]);
+    const anchored = await loadsOf(['validate', 'anchored.yaml'], { shipped: true, cwd: project });
+    expect(anchored.stdout).toBe('ok: 2 cases in 1 file\n');
+    expect(yamlIn(anchored.loaded)).toEqual(['yaml.cjs']);
+  }, 60_000);
+
   it('a run of an OpenAI agent does not load the Anthropic SDK chunk', async () => {
     const project = openaiProject();
     const { code, loaded } = await loadsOf(RUN, { shipped: true, cwd: project, env: RUN_ENV });
