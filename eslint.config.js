@@ -14,4 +14,18 @@ export default tseslint.config(
       'no-useless-escape': 'off',
     },
   },
+  {
+    // The bundled CLI (scripts/bundle-cli.ts) keeps only the parts of zod a namespace import
+    // uses; `import { z } from 'zod'` takes the whole of it, every locale included (608 KB → 168 KB).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z'][importKind!='type']",
+          message: "Use `import * as z from 'zod'` (the bundle keeps only what is used; `{ z }` takes all of zod).",
+        },
+      ],
+    },
+  },
 );

@@ -40,10 +40,32 @@ await build({
   external: EXTERNAL,
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',
-  // Functions and classes keep their names (error names end up in run records).
+  // Functions and classes keep their names (error names end up in run records), and identifiers
+  // are not renamed, so `--debug` stack traces stay readable; whitespace and syntax are minified
+  // (4.6 MB of chunks → 3.2 MB: less source to read, decode and keep in memory, ~2 MB less RSS).
   keepNames: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
   // CommonJS dependencies inside an ES module bundle need a `require`.
   banner: { js: "import { createRequire as __convotestRequire } from 'node:module'; const require = __convotestRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+// The `yaml` package as one CommonJS file beside the chunks: src/io/yaml-source.ts requires it
+// synchronously the first time a text needs it (a tag, an anchor, a problem to place), so most
+// commands never compile it. From node_modules it would be some 70 files to resolve and read.
+await build({
+  absWorkingDir: root,
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: root, loader: 'js' },
+  outfile: path.join(outdir, 'yaml.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { getJsonPath } from '../core/json-path.js';
 import { ConvotestError } from '../errors.js';
 import type { ToolCall, Usage } from '../schema/message.js';

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConvotestError } from '../errors.js';
 import type { AgentConfig } from '../schema/config.js';
 import { ToolCallSchema, UsageSchema } from '../schema/message.js';

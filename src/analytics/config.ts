@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from './events.js';
 
 /** A target: the KPI meets it when it is ≥ min and ≤ max (either may be absent). */

@@ -1,5 +1,5 @@
 import { stampOf } from './grade-helpers.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { compareText } from '../core/text-overlap.js';
 import type { Grade, TurnGrade } from '../schema/grade.js';
 import type { ResolvedCase } from '../schema/golden-set.js';

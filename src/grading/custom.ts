@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConvotestError } from '../errors.js';
 import { EvidenceSchema } from '../schema/grade.js';
 import type { GradeInput, Grader, GraderKind } from './grader.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Evidence, Grade, TurnGrade } from '../schema/grade.js';
 import { GraderDefinitionBaseSchema, type GraderScope } from '../schema/grader-definition.js';
 import type { TranscriptMessage } from '../schema/run-record.js';

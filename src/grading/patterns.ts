@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileRegex, type TextMatcher } from '../core/regex.js';
 import { compileUserPattern } from '../io/regex.js';
 import type { Evidence } from '../schema/grade.js';

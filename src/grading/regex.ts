@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Grader, GraderKind } from './grader.js';
 import { aggregateTurns, definitionSchema, safeGrade, turnGrade, stampOf } from './grade-helpers.js';
 import { checkPatterns, compilePatterns, PatternEntrySchema, patternReason } from './patterns.js';

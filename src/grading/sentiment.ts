@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Evidence } from '../schema/grade.js';
 import type { ResolvedCase } from '../schema/golden-set.js';
 import type { TranscriptMessage } from '../schema/run-record.js';

@@ -10,6 +10,7 @@ import { displayPath, findFiles } from './golden-files.js';
 import { type Problem, sortProblems } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
+import { readShippedGraderManifest, type ShippedGraderEntry, type ShippedGraderManifest } from './shipped-graders.js';
 
 /** Extensions of grader definition files. */
 export const GRADER_EXTENSIONS = ['.yaml', '.yml', '.md'] as const;
@@ -28,6 +29,11 @@ export interface GraderFile {
   path: PropertyKey[];
   /** Where a path inside the definition is in the file (for kind-specific problems). */
   locate(path: ReadonlyArray<PropertyKey>, options?: { key?: boolean }): Position;
+  /**
+   * A shipped definition whose file has the very bytes the build checked (kind options, patterns,
+   * pattern warnings) with nothing found: `validate` does not check it again.
+   */
+  checked?: true;
 }
 
 /**
@@ -42,7 +48,7 @@ export interface GraderFile {
  */
 export async function loadGraderFiles(
   paths: readonly string[],
-  opts: { cwd?: string } = {},
+  opts: { cwd?: string; manifest?: ShippedGraderManifest } = {},
 ): Promise<{ graders: GraderFile[]; problems: Problem[] }> {
   const cwd = opts.cwd ?? process.cwd();
   const found = await findFiles(paths, { cwd, extensions: GRADER_EXTENSIONS });
@@ -55,12 +61,17 @@ export async function loadGraderFiles(
       return undefined;
     });
     if (!bytes) continue;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const known = opts.manifest?.get(sha256);
+    if (known) {
+      graders.push(...fromManifest(file, sha256, bytes, known));
+      continue;
+    }
     const decoded = decodeUtf8(bytes);
     if ('fault' in decoded) {
       problems.push({ file, line: decoded.fault.line, column: decoded.fault.column, message: decoded.fault.message });
       continue;
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
     const parsed = parseGraderFile(file, decoded.text);
     problems.push(...parsed.problems);
     for (const entry of parsed.definitions) graders.push({ file, sha256, ...entry });
@@ -88,7 +99,8 @@ export async function loadAvailableGraders(
   const project = paths.length > 0 ? await loadGraderFiles(paths, { cwd }) : { graders: [], problems: [] };
   const shippedDir = opts.shippedDir ?? SHIPPED_GRADERS_DIR;
   if (!existsSync(shippedDir)) return { ...project, shipped: new Set() };
-  const shipped = await loadGraderFiles([shippedDir], { cwd });
+  const manifest = shippedDir === SHIPPED_GRADERS_DIR ? readShippedGraderManifest() : undefined;
+  const shipped = await loadGraderFiles([shippedDir], { cwd, ...(manifest ? { manifest } : {}) });
   const defined = new Set(project.graders.map((g) => String(g.definition['name'])));
   const projectFiles = new Set(project.graders.map((g) => g.file));
   const added = shipped.graders.filter((g) => !defined.has(String(g.definition['name'])) && !projectFiles.has(g.file));
@@ -110,6 +122,24 @@ export function graderIssueProblems(grader: GraderFile, issues: readonly z.core.
 }
 
 type Definition = Omit<GraderFile, 'file' | 'sha256'>;
+
+/**
+ * The definitions of a file the build parsed (the same bytes: same SHA-256). Positions are read
+ * from the text only if a problem needs one.
+ */
+function fromManifest(file: string, sha256: string, bytes: Uint8Array, known: ShippedGraderEntry): GraderFile[] {
+  let parsed: Definition[] | undefined;
+  const reparsed = () => (parsed ??= parseGraderFile(file, new TextDecoder().decode(bytes)).definitions);
+  return known.definitions.map((entry, i) => ({
+    file,
+    sha256,
+    definition: entry.definition,
+    line: entry.line,
+    path: entry.path,
+    locate: (p: ReadonlyArray<PropertyKey>, o?: { key?: boolean }) => reparsed()[i]?.locate(p, o) ?? { line: entry.line, column: 1 },
+    ...(known.checked ? { checked: true as const } : {}),
+  }));
+}
 
 /** Parses the text of one grader file (YAML or Markdown with front matter). */
 export function parseGraderFile(file: string, text: string): { definitions: Definition[]; problems: Problem[] } {

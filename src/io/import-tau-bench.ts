@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { stringify } from 'yaml';
 import { InputError } from '../errors.js';
 import { fieldPath } from '../core/problems.js';

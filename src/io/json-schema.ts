@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigSchema } from '../schema/config.js';
 import { GoldenFileSchema } from '../schema/golden-set.js';
 import { ChatEventSchema } from '../analytics/events.js';

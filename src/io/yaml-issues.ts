@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean, fieldPath, type Problem } from '../core/problems.js';
 import type { Position } from './yaml-source.js';
 

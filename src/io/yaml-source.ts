@@ -1,5 +1,25 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import { readFastYaml } from './yaml-fast.js';
+
+let yamlPackage: typeof Yaml | undefined;
+/**
+ * The `yaml` package, loaded the first time a text needs it (most never do: see parseYamlSource),
+ * synchronously, since positions are asked for synchronously. The bundled CLI ships it as one
+ * file beside its chunks (dist/cli-bundle/yaml.cjs, scripts/bundle-cli.ts); elsewhere it loads
+ * from node_modules.
+ */
+function yaml(): typeof Yaml {
+  if (!yamlPackage) {
+    const require = createRequire(import.meta.url);
+    const bundled = fileURLToPath(new URL('./yaml.cjs', import.meta.url));
+    yamlPackage = (existsSync(bundled) ? require(bundled) : require('yaml')) as typeof Yaml;
+  }
+  return yamlPackage;
+}
 
 /** A 1-based line and column in a source text. */
 export interface Position {
@@ -72,6 +92,7 @@ function newlineOffsets(text: string): number[] {
 
 /** Reads the text with the `yaml` package's document model: every position, every error message. */
 export function parseYamlDocument(text: string, lineOffset = 0): YamlSource {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): Position => {
@@ -122,7 +143,7 @@ export function parseYamlDocument(text: string, lineOffset = 0): YamlSource {
 }
 
 function isEmptyScalar(node: Node): boolean {
-  return isScalar(node) && node.value === null && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
+  return yaml().isScalar(node) && node.value === null && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
 }
 
 function isNodeLike(value: unknown): value is Node {

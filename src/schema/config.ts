@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GateRulesSchema } from './gate.js';
 import { ToolDefinitionSchema } from './message.js';
 import { RedactionConfigSchema } from './redaction.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Gate rules (config `gate:`). A metric name is `score` (overall mean score), `passRate`,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageSchema } from './message.js';
 
 /** A quoted span that supports a grade. `turn` indexes the result's transcript. */

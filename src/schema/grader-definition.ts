@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A grader definition (a file under `graders/`, or an entry in config). The common keys are

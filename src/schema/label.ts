@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A human label: one reviewer's verdict on one grade, one line of `<run>.labels.jsonl`.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An OpenAI-shaped tool call, as recorded in transcripts. `arguments` is the raw JSON string. */
 export const ToolCallSchema = z.strictObject({

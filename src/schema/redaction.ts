@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileLinearOnly } from '../core/regex.js';
 
 /** A `redaction.custom` pattern: valid, and runnable on the linear-time engine. */

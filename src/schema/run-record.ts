@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { KnowledgeDocSchema } from './golden-set.js';
 import { GradeSchema } from './grade.js';
 import { MessageSchema, UsageSchema } from './message.js';

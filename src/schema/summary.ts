@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The summary of a run (src/core/summary.ts computes it; the run record's summary line stores

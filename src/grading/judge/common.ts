@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ModelParams } from '../../schema/config.js';
 import type { Grade } from '../../schema/grade.js';
 import type { Usage } from '../../schema/message.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GraderDefinitionBaseSchema } from '../../schema/grader-definition.js';
 import { judgeCallShape } from './common.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResolvedCase } from '../../schema/golden-set.js';
 import type { Message } from '../../schema/message.js';
 import { CONTEXT_PLACEHOLDERS, contextValues, messageKey } from './context.js';

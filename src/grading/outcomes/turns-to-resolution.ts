@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Grader, GraderKind } from '../grader.js';
 import { definitionSchema, safeGrade, stampOf } from '../grade-helpers.js';
 import { OutcomeLexiconShape, resolveLexicon } from './lexicon.js';

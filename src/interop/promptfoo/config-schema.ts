@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of a promptfoo config (`promptfooconfig.yaml`, promptfoo 0.121.x) that

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError } from '../../errors.js';
 import { type LoadedPrompt, type LoadedPromptfoo, type LoadedTest, PromptfooConfigSchema, type PromptfooTest, PromptfooTestSchema } from './config-schema.js';
 
