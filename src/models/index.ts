@@ -50,6 +50,9 @@ function providerModel(ref: ModelRefInput, deps: ChatModelDeps): { model: ChatMo
     openai: async () => (await import('./openai.js')).createOpenAIModel(ref, apiKey, modelDeps),
     anthropic: async () => (await import('./anthropic.js')).createAnthropicModel(ref, apiKey, modelDeps),
   };
+  // The SDKs build `Headers` on every call; Node loads its bundled undici on the first use of that
+  // global (tens of ms, more on a busy machine): done here, so it is not in a first call's timeout.
+  void globalThis.Headers;
   const ready = build[ref.provider]();
   // A failed import surfaces on the first call (or from loadChatModel), not as an unhandled rejection.
   ready.catch(() => undefined);
