@@ -26,14 +26,14 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
  * The rows of an input JSONL file of chat events as DuckDB's JSON reader sees them, with
- * `ordinality` = the record's number; the defaults the schema fills, the time as UTC. Never fails
- * on content (a malformed line is a row of NULLs, a bad time NULL), so a file with bad lines
- * cannot abort the transaction: only files the caller found valid and plain are accepted.
+ * `ordinality` = the record's number when asked for; the defaults the schema fills, the time as
+ * UTC. Never fails on content (a malformed line is a row of NULLs, a bad time NULL), so a file
+ * with bad lines cannot abort the transaction: only files the caller found valid and plain are accepted.
  */
-const readEvents = (file: string) => `(SELECT event_id, session_id, user_id, type AS event_type, COALESCE(properties, '{}') AS properties,
-    make_timestamp(epoch_us(TRY_CAST("timestamp" AS TIMESTAMPTZ))) AS ts, channel, COALESCE(variant, 'default') AS variant, ordinality,
+const readEvents = (file: string, ordinality = false) => `(SELECT event_id, session_id, user_id, type AS event_type, COALESCE(properties, '{}') AS properties,
+    make_timestamp(epoch_us(TRY_CAST("timestamp" AS TIMESTAMPTZ))) AS ts, channel, COALESCE(variant, 'default') AS variant${ordinality ? ', ordinality' : ''},
     ${TYPED_LIST.replace('(properties,', "(COALESCE(properties, '{}'),")}
-  FROM read_ndjson(${quote(file)}, columns = ${EVENT_COLUMNS}, compression = 'uncompressed', ignore_errors = true, maximum_object_size = 16777216) WITH ORDINALITY)`;
+  FROM read_ndjson(${quote(file)}, columns = ${EVENT_COLUMNS}, compression = 'uncompressed', ignore_errors = true, maximum_object_size = 16777216)${ordinality ? ' WITH ORDINALITY' : ''})`;
 
 /** The columns every insert names (the typed ones after the stored ones). */
 const INSERT_COLUMNS = `chat_events (event_id, session_id, user_id, event_type, properties, "timestamp", channel, variant, ${TYPED_COLUMN_NAMES})`;
@@ -168,17 +168,26 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
       let rows = 0;
       const loaded = enqueue(async () => {
         mark = await lastRowId();
-        const result = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
-          WHERE ${COMPLETE} AND NOT EXISTS (SELECT 1 FROM chat_events c WHERE c.event_id = s.event_id)`);
+        // The file goes in as it is; duplicates are removed afterwards. De-duplicating inside this
+        // insert (an anti-join against chat_events, record numbers to keep the first of repeated
+        // ids) ran out of DuckDB's memory limit at 10 M events; the plain insert streams.
+        const result = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s WHERE ${COMPLETE}`);
         rows = result.rowsChanged;
-        // An event id repeated within the file was inserted each time: keep its first record only.
-        const repeated = `SELECT event_id FROM chat_events WHERE rowid > ${mark} GROUP BY event_id HAVING COUNT(*) > 1`;
-        const probe = await connection.runAndReadAll(`${repeated} LIMIT 1`);
-        if (probe.currentRowCount === 0) return;
-        await connection.run(`CREATE OR REPLACE TEMPORARY TABLE chat_events_repeated AS ${repeated}`);
+        // An id is repeated when this file has it twice or more (an aggregate, which spills to disk
+        // beyond the memory limit) or when it was stored before (ids in chat_events were unique).
+        const inFile = `SELECT event_id FROM chat_events WHERE rowid > ${mark} GROUP BY event_id HAVING COUNT(*) > 1`;
+        const before = `SELECT event_id FROM chat_events WHERE rowid > ${mark} AND event_id IN (SELECT event_id FROM chat_events WHERE rowid <= ${mark})`;
+        const storedBefore = mark !== '-1';
+        const any = async (sql: string) => (await connection.runAndReadAll(`${sql} LIMIT 1`)).currentRowCount > 0;
+        const repeatedInFile = await any(inFile);
+        const repeatedBefore = storedBefore && (await any(before));
+        if (!repeatedInFile && !repeatedBefore) return;
+        // Rare: take the new rows of those ids out, then put back the first record of each id not stored before.
+        await connection.run(`CREATE OR REPLACE TEMPORARY TABLE chat_events_repeated AS SELECT event_id, bool_or(stored) AS stored
+          FROM (SELECT event_id, false AS stored FROM (${inFile})${repeatedBefore ? ` UNION ALL SELECT event_id, true FROM (${before})` : ''}) GROUP BY event_id`);
         const removed = await connection.run(`DELETE FROM chat_events WHERE rowid > ${mark} AND event_id IN (SELECT event_id FROM chat_events_repeated)`);
-        const firsts = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
-          WHERE ${COMPLETE} AND event_id IN (SELECT event_id FROM chat_events_repeated)
+        const firsts = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file, true)} s
+          WHERE ${COMPLETE} AND event_id IN (SELECT event_id FROM chat_events_repeated WHERE NOT stored)
           QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ordinality) = 1`);
         await connection.run('DROP TABLE chat_events_repeated');
         rows += firsts.rowsChanged - removed.rowsChanged;
