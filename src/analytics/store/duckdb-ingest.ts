@@ -85,8 +85,12 @@ class ChunkFile {
  * DuckDB work runs in one queue, so rows land in input order.
  *
  * De-duplication without an index on `event_id` (one over millions of keys costs more memory than
- * ingest may use): an anti-join against the stored events, and within the input the first
- * occurrence (staged `seq`, the file's record number) wins.
+ * ingest may use); within the input the first occurrence (staged `seq`, the file's record number)
+ * wins. Staged rows: an anti-join against the stored events as they move. A file DuckDB reads
+ * itself goes in whole, then an aggregate over its new rows and a semi-join against the rows
+ * stored before find repeated ids, whose rows are replaced by the first record of each.
+ * A crash at any point leaves the committed events as they were (the transaction never
+ * committed; test/analytics-ingest-crash.test.ts kills an ingest mid-load).
  */
 export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSession> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convotest-ingest-'));
