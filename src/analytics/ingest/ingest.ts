@@ -89,7 +89,7 @@ export async function ingestFiles(store: AnalyticsStore, files: readonly string[
       problems.push(...check.problems);
       const loaded = await loading.loaded.then(() => true, () => false);
       if (loaded && check.problemCount === 0 && check.plain) {
-        loading.accept(check.valid);
+        await loading.accept(check.valid, check.repeated);
         continue;
       }
       await loading.undo();

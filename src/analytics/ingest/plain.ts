@@ -1,6 +1,8 @@
+import { stat } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
 import { passesFastCheck } from './fast-check.js';
 import { fileLines } from './lines.js';
+import { RepeatFilter } from './repeats.js';
 import { type LineProblem, jsonlLine } from './read.js';
 
 /** What one pass over a JSONL events file found, without building its rows. */
@@ -10,6 +12,8 @@ export interface JsonlCheck {
   problemCount: number;
   /** Every valid line is {@link isPlainLine}: a store that parses JSON itself reads the same rows from the file. */
   plain: boolean;
+  /** When plain: the event ids the file may repeat (every repeated one among them, see {@link RepeatFilter}); undefined when too many to list. */
+  repeated?: string[] | undefined;
 }
 
 /** ISO times whose parse is the same in JS and SQL engines: seconds, at most milliseconds, `Z` or ±hh:mm, years 1000–9999. */
@@ -147,6 +151,7 @@ function keyCount(value: unknown): number {
 export async function checkJsonl(file: string, name: string, keep: number): Promise<JsonlCheck> {
   const check: JsonlCheck = { valid: 0, problems: [], problemCount: 0, plain: true };
   try {
+    const repeats = new RepeatFilter((await stat(file)).size);
     for await (const { first, lines } of fileLines(file)) {
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i]!;
@@ -158,6 +163,7 @@ export async function checkJsonl(file: string, name: string, keep: number): Prom
             raw = undefined; // invalid or blank: jsonlLine below says which
           }
           if (raw !== undefined && isPlainLine(line, raw)) {
+            repeats.add((raw as { event_id: string }).event_id);
             check.valid++;
             continue;
           }
@@ -173,6 +179,7 @@ export async function checkJsonl(file: string, name: string, keep: number): Prom
         }
       }
     }
+    if (check.plain && check.problemCount === 0) check.repeated = repeats.candidates();
   } catch (error) {
     throw new InputError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message, { file: name });
   }

@@ -94,6 +94,10 @@ class ChunkFile {
  */
 export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSession> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convotest-ingest-'));
+  // One DuckDB thread while ingesting: this process validates (or builds rows) on the other core;
+  // with two, loading 10 M events ran out of the 256 MB limit, with one it did not.
+  const threads = String((await connection.runAndReadAll("SELECT current_setting('threads') AS t")).getRows()[0]![0]);
+  await connection.run('SET threads = 1');
   await connection.run('BEGIN TRANSACTION');
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs `work` after all work queued before it; a failure surfaces to the caller of `enqueue` and at commit. */
@@ -155,6 +159,8 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
     await queue;
     await rm(dir, { recursive: true, force: true });
   };
+  /** After the transaction ended. */
+  const restoreThreads = () => connection.run(`SET threads = ${Number(threads)}`);
 
   return {
     async append(rows: readonly ChatEventRow[]) {
@@ -172,34 +178,48 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
       let rows = 0;
       const loaded = enqueue(async () => {
         mark = await lastRowId();
-        // The file goes in as it is; duplicates are removed afterwards. De-duplicating inside this
+        // The file goes in as it is; duplicates are removed on accept. De-duplicating inside this
         // insert (an anti-join against chat_events, record numbers to keep the first of repeated
         // ids) ran out of DuckDB's memory limit at 10 M events; the plain insert streams.
         const result = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s WHERE ${COMPLETE}`);
         rows = result.rowsChanged;
-        // An id is repeated when this file has it twice or more (an aggregate, which spills to disk
-        // beyond the memory limit) or when it was stored before (ids in chat_events were unique).
-        const inFile = `SELECT event_id FROM chat_events WHERE rowid > ${mark} GROUP BY event_id HAVING COUNT(*) > 1`;
-        const before = `SELECT event_id FROM chat_events WHERE rowid > ${mark} AND event_id IN (SELECT event_id FROM chat_events WHERE rowid <= ${mark})`;
-        const storedBefore = mark !== '-1';
-        const any = async (sql: string) => (await connection.runAndReadAll(`${sql} LIMIT 1`)).currentRowCount > 0;
-        const repeatedInFile = await any(inFile);
-        const repeatedBefore = storedBefore && (await any(before));
-        if (!repeatedInFile && !repeatedBefore) return;
-        // Rare: take the new rows of those ids out, then put back the first record of each id not stored before.
-        await connection.run(`CREATE OR REPLACE TEMPORARY TABLE chat_events_repeated AS SELECT event_id, bool_or(stored) AS stored
-          FROM (SELECT event_id, false AS stored FROM (${inFile})${repeatedBefore ? ` UNION ALL SELECT event_id, true FROM (${before})` : ''}) GROUP BY event_id`);
-        const removed = await connection.run(`DELETE FROM chat_events WHERE rowid > ${mark} AND event_id IN (SELECT event_id FROM chat_events_repeated)`);
-        const firsts = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file, true)} s
-          WHERE ${COMPLETE} AND event_id IN (SELECT event_id FROM chat_events_repeated WHERE NOT stored)
-          QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ordinality) = 1`);
-        await connection.run('DROP TABLE chat_events_repeated');
-        rows += firsts.rowsChanged - removed.rowsChanged;
       });
       const settled = loaded.catch(() => undefined);
+      /** Replaces the new rows of ids repeated in the file or stored before by the first record of each id not stored before. */
+      const deduplicate = async (after: string, candidates: readonly string[] | undefined) => {
+        // Repeated in the file: only the caller's candidates are grouped (grouping all 10 M ids went
+        // past the memory limit). Stored before: a semi-join, when anything was stored before.
+        let inFile = `SELECT event_id FROM chat_events WHERE rowid > ${after} GROUP BY event_id HAVING COUNT(*) > 1`;
+        if (candidates) {
+          await connection.run('CREATE OR REPLACE TEMPORARY TABLE chat_events_candidates (event_id VARCHAR)');
+          for (let i = 0; i < candidates.length; i += 1000) {
+            await connection.run(`INSERT INTO chat_events_candidates VALUES ${candidates.slice(i, i + 1000).map((id) => `(${quote(id)})`).join(', ')}`);
+          }
+          inFile = `SELECT event_id FROM chat_events WHERE rowid > ${after} AND event_id IN (SELECT event_id FROM chat_events_candidates) GROUP BY event_id HAVING COUNT(*) > 1`;
+        }
+        const before = `SELECT event_id FROM chat_events WHERE rowid > ${after} AND event_id IN (SELECT event_id FROM chat_events WHERE rowid <= ${after})`;
+        const any = async (sql: string) => (await connection.runAndReadAll(`${sql} LIMIT 1`)).currentRowCount > 0;
+        const repeatedInFile = candidates?.length !== 0 && (await any(inFile));
+        const repeatedBefore = after !== '-1' && (await any(before));
+        if (repeatedInFile || repeatedBefore) {
+          await connection.run(`CREATE OR REPLACE TEMPORARY TABLE chat_events_repeated AS SELECT event_id, bool_or(stored) AS stored
+            FROM (SELECT event_id, false AS stored FROM (${inFile})${repeatedBefore ? ` UNION ALL SELECT event_id, true FROM (${before})` : ''}) GROUP BY event_id`);
+          const removed = await connection.run(`DELETE FROM chat_events WHERE rowid > ${after} AND event_id IN (SELECT event_id FROM chat_events_repeated)`);
+          const firsts = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file, true)} s
+            WHERE ${COMPLETE} AND event_id IN (SELECT event_id FROM chat_events_repeated WHERE NOT stored)
+            QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ordinality) = 1`);
+          await connection.run('DROP TABLE chat_events_repeated');
+          rows += firsts.rowsChanged - removed.rowsChanged;
+        }
+        if (candidates) await connection.run('DROP TABLE chat_events_candidates');
+      };
       return {
         loaded,
-        accept(valid: number) {
+        async accept(valid: number, candidates: readonly string[] | undefined) {
+          await settled;
+          const after = mark;
+          if (after === undefined) throw new Error(`cannot accept the load of ${file}: it did not start`);
+          await enqueue(() => deduplicate(after, candidates));
           offered += valid;
           inserted += rows;
         },
@@ -220,14 +240,17 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);
         await cleanUp();
+        await restoreThreads();
         throw error;
       }
       await cleanUp();
+      await restoreThreads();
       return { offered, inserted, duplicates: offered - inserted };
     },
     async abort() {
       await cleanUp();
       await connection.run('ROLLBACK').catch(() => undefined);
+      await restoreThreads();
     },
   };
 }
