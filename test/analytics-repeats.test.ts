@@ -21,7 +21,10 @@ describe('RepeatFilter', () => {
     const filter = new RepeatFilter(10_000, 5);
     for (let i = 0; i < 10; i++) filter.add('same');
     expect(filter.candidates()).toEqual(['same']);
-    for (let i = 0; i < 10; i++) filter.add(`x${i}`), filter.add(`x${i}`);
+    for (let i = 0; i < 10; i++) {
+      filter.add(`x${i}`);
+      filter.add(`x${i}`);
+    }
     expect(filter.candidates()).toBeUndefined();
   });
 });
