@@ -86,6 +86,17 @@ describe('DuckDB reads plain JSONL files itself, with the same result as the row
     expect(await store.all("SELECT channel FROM chat_events WHERE event_id = 'dup'")).toEqual([{ channel: 'first' }]);
   });
 
+  it('de-duplicates by grouping every loaded id when the validating pass listed no candidates (too many)', async () => {
+    const store = await open();
+    const file = await writeEvents(dir, 'dups-all.jsonl', PLAIN);
+    const session = await store.beginIngest();
+    const load = session.loadJsonl!(file);
+    await load.loaded;
+    await load.accept(PLAIN.length, undefined);
+    expect(await session.commit()).toEqual({ offered: 6, inserted: 5, duplicates: 1 });
+    expect(await store.all("SELECT channel FROM chat_events WHERE event_id = 'dup'")).toEqual([{ channel: 'first' }]);
+  });
+
   it('undoes the load of a file with bad lines: refuse writes nothing, skip keeps its valid lines and the files before', async () => {
     const clean = await writeEvents(dir, 'clean.jsonl', PLAIN);
     const bad = await writeEvents(dir, 'bad.jsonl', [line({ ...good, event_id: 'b1' }), '{"event_id": ', line({ ...good, event_id: 'b2', channel: '' }), line({ ...good, event_id: 'b3' })]);
