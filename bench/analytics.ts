@@ -63,16 +63,22 @@ if (args[0] === '--child') {
   const ingestRssMb = process.resourceUsage().maxRSS / 1024;
   let kpiS: number | null = null;
   let kpiCpuS: number | null = null;
+  process.stderr.write(`ingest done: ${report.counts?.inserted ?? 'refused'} events, ${ingestS.toFixed(1)} s, CPU ${ingestCpuS.toFixed(1)} s, peak RSS ${ingestRssMb.toFixed(0)} MB\n`);
+  let kpiError: string | null = null;
   if (args.includes('--kpis')) {
     const t1 = performance.now();
     const c2 = process.cpuUsage();
-    await analyticsSnapshot(store, benchConfig);
+    try {
+      await analyticsSnapshot(store, benchConfig);
+    } catch (error) {
+      kpiError = (error as Error).message.split('\n')[0]!;
+    }
     kpiS = (performance.now() - t1) / 1000;
     const c3 = process.cpuUsage(c2);
     kpiCpuS = (c3.user + c3.system) / 1e6;
   }
   await store.close();
-  process.stdout.write(`${JSON.stringify({ inserted: report.counts?.inserted, ingestS, ingestCpuS, ingestRssMb, kpiS, kpiCpuS, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify({ inserted: report.counts?.inserted, ingestS, ingestCpuS, ingestRssMb, kpiS, kpiCpuS, kpiError, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
   process.exit(0);
 }
 
@@ -81,7 +87,7 @@ async function writeTraffic(file: string, events: number, seed: number): Promise
   return writeJsonl(file, syntheticTraffic({ seed, sessions: Math.ceil(events / 7) + 100, days: 28 }), events);
 }
 
-function child(file: string, spec: string, kpis: boolean, rows = false): Promise<{ inserted: number; ingestS: number; ingestCpuS: number; ingestRssMb: number; kpiS: number | null; kpiCpuS: number | null; maxRssMb: number }> {
+function child(file: string, spec: string, kpis: boolean, rows = false): Promise<{ inserted: number; ingestS: number; ingestCpuS: number; ingestRssMb: number; kpiS: number | null; kpiCpuS: number | null; kpiError: string | null; maxRssMb: number }> {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const proc = spawn(process.execPath, ['--import', tsx, fileURLToPath(import.meta.url), '--child', file, spec, ...(kpis ? ['--kpis'] : []), ...(rows ? ['--rows'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -111,7 +117,7 @@ try {
     const r = await child(file, join(dir, 'bench.duckdb'), true, rows);
     process.stdout.write(
       `DuckDB ingest: ${r.inserted.toLocaleString('en-US')} events in ${r.ingestS.toFixed(1)} s (${Math.round(r.inserted / r.ingestS).toLocaleString('en-US')}/s), CPU ${r.ingestCpuS.toFixed(1)} s, peak RSS ${r.ingestRssMb.toFixed(0)} MB  [target ≤ 60 s, ≤ 500 MB for 10 M]  ${load()}\n` +
-        `DuckDB all KPIs (snapshot: session facts, 7 slicings, funnel, A/B, quality): ${r.kpiS!.toFixed(2)} s, CPU ${r.kpiCpuS!.toFixed(1)} s, peak RSS of the process ${r.maxRssMb.toFixed(0)} MB  [target ≤ 5 s for 10 M]  ${load()}\n`,
+        `DuckDB all KPIs (snapshot: session facts, 7 slicings, funnel, A/B, quality): ${r.kpiError ? `FAILED after ${r.kpiS!.toFixed(1)} s: ${r.kpiError}` : `${r.kpiS!.toFixed(2)} s`}, CPU ${r.kpiCpuS!.toFixed(1)} s, peak RSS of the process ${r.maxRssMb.toFixed(0)} MB  [target ≤ 5 s for 10 M]  ${load()}\n`,
     );
     if (!kept) await rm(file, { force: true });
   }
