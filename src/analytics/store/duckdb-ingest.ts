@@ -92,12 +92,13 @@ class ChunkFile {
  * A crash at any point leaves the committed events as they were (the transaction never
  * committed; test/analytics-ingest-crash.test.ts kills an ingest mid-load).
  */
-export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSession> {
+export async function beginDuckDbIngest(connection: DuckDBConnection, settings: { threads: number; memoryLimit: string }): Promise<IngestSession> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convotest-ingest-'));
   // One DuckDB thread while ingesting: this process validates (or builds rows) on the other core;
   // with two, loading 10 M events ran out of the 256 MB limit, with one it did not.
-  const threads = String((await connection.runAndReadAll("SELECT current_setting('threads') AS t")).getRows()[0]![0]);
   await connection.run('SET threads = 1');
+  // Less memory than the queries get: the insert streams, and Node's own heap shares the 500 MB budget.
+  await connection.run("SET memory_limit = '192MB'");
   await connection.run('BEGIN TRANSACTION');
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs `work` after all work queued before it; a failure surfaces to the caller of `enqueue` and at commit. */
@@ -159,8 +160,11 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
     await queue;
     await rm(dir, { recursive: true, force: true });
   };
-  /** After the transaction ended. */
-  const restoreThreads = () => connection.run(`SET threads = ${Number(threads)}`);
+  /** The store's own settings, after the transaction ended. */
+  const restoreThreads = async () => {
+    await connection.run(`SET threads = ${settings.threads}`);
+    await connection.run(`SET memory_limit = ${quote(settings.memoryLimit)}`);
+  };
 
   return {
     async append(rows: readonly ChatEventRow[]) {
