@@ -94,8 +94,8 @@ class ChunkFile {
  */
 export async function beginDuckDbIngest(connection: DuckDBConnection, settings: { threads: number; memoryLimit: string }): Promise<IngestSession> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convotest-ingest-'));
-  // One DuckDB thread while ingesting: this process validates (or builds rows) on the other core;
-  // with two, loading 10 M events ran out of the 256 MB limit, with one it did not.
+  // One DuckDB thread while ingesting: this process validates (or builds rows) on the other core.
+  // (10 M events load within the limits below with one thread; two were not measured apart.)
   await connection.run('SET threads = 1');
   // Less memory than the queries get: the insert streams, and Node's own heap shares the 500 MB budget.
   await connection.run("SET memory_limit = '192MB'");
