@@ -54,7 +54,7 @@ describe('DuckDB reads plain JSONL files itself, with the same result as the row
 
   it('tells plain lines from the others', async () => {
     const plain = await writeEvents(dir, 'plain.jsonl', [...PLAIN, '', '   ']);
-    expect(await checkJsonl(plain, 'plain.jsonl', 10)).toEqual({ valid: PLAIN.length, problems: [], problemCount: 0, plain: true });
+    expect(await checkJsonl(plain, 'plain.jsonl', 10)).toEqual({ valid: PLAIN.length, problems: [], problemCount: 0, plain: true, repeated: expect.arrayContaining(['dup']) });
     for (const [i, other] of NOT_PLAIN.entries()) {
       const file = await writeEvents(dir, `other-${i}.jsonl`, [...PLAIN, other]);
       expect(await checkJsonl(file, 'x.jsonl', 10), other).toMatchObject({ valid: PLAIN.length + 1, problemCount: 0, plain: false });
@@ -83,6 +83,17 @@ describe('DuckDB reads plain JSONL files itself, with the same result as the row
     const store = await open();
     const report = await ingestFiles(store, [await writeEvents(dir, 'dups.jsonl', PLAIN)], { storeReads: true });
     expect(report.counts).toEqual({ offered: 6, inserted: 5, duplicates: 1 });
+    expect(await store.all("SELECT channel FROM chat_events WHERE event_id = 'dup'")).toEqual([{ channel: 'first' }]);
+  });
+
+  it('de-duplicates by grouping every loaded id when the validating pass listed no candidates (too many)', async () => {
+    const store = await open();
+    const file = await writeEvents(dir, 'dups-all.jsonl', PLAIN);
+    const session = await store.beginIngest();
+    const load = session.loadJsonl!(file);
+    await load.loaded;
+    await load.accept(PLAIN.length, undefined);
+    expect(await session.commit()).toEqual({ offered: 6, inserted: 5, duplicates: 1 });
     expect(await store.all("SELECT channel FROM chat_events WHERE event_id = 'dup'")).toEqual([{ channel: 'first' }]);
   });
 

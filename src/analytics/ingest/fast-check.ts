@@ -58,23 +58,30 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * @example const event = fastEvent(JSON.parse(line)) ?? validateWithSchema(line);
  */
 export function fastEvent(raw: unknown): ChatEvent | undefined {
-  if (!isRecord(raw)) return undefined;
-  for (const key in raw) if (!TOP_KEYS.has(key)) return undefined;
+  if (!passesFastCheck(raw)) return undefined;
+  return { ...raw, variant: raw['variant'] ?? 'default', properties: raw['properties'] ?? {} } as ChatEvent;
+}
+
+/** Whether {@link fastEvent} accepts `raw`, without building the event (for a pass that only counts). */
+export function passesFastCheck(raw: unknown): raw is Record<string, unknown> {
+  if (!isRecord(raw)) return false;
+  for (const key in raw) if (!TOP_KEYS.has(key)) return false;
   const { type, properties, variant, timestamp } = raw;
-  if (typeof type !== 'string' || !TYPES.has(type)) return undefined;
-  if (!sized(raw['event_id'], 200) || !sized(raw['session_id'], 200) || !sized(raw['user_id'], 200) || !sized(raw['channel'], 100)) return undefined;
-  if (variant !== undefined && !sized(variant, 100)) return undefined;
-  if (typeof timestamp !== 'string' || !DATETIME.test(timestamp)) return undefined;
+  if (typeof type !== 'string' || !TYPES.has(type)) return false;
+  if (!sized(raw['event_id'], 200) || !sized(raw['session_id'], 200) || !sized(raw['user_id'], 200) || !sized(raw['channel'], 100)) return false;
+  if (variant !== undefined && !sized(variant, 100)) return false;
+  if (typeof timestamp !== 'string' || !DATETIME.test(timestamp)) return false;
   if (properties !== undefined) {
     // A `__proto__` key (JSON.parse makes it an own key) is left to the schema, which drops it.
-    if (!isRecord(properties) || Object.getPrototypeOf(properties) !== Object.prototype || Object.hasOwn(properties, '__proto__')) return undefined;
+    if (!isRecord(properties) || Object.getPrototypeOf(properties) !== Object.prototype || Object.hasOwn(properties, '__proto__')) return false;
     const checks = PROPERTIES[type as EventType];
     for (const key in properties) {
       const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
-      if (check && !check(properties[key])) return undefined;
+      if (check && !check(properties[key])) return false;
     }
   }
-  for (const key of REQUIRED[type as EventType] ?? []) if ((properties as Record<string, unknown> | undefined)?.[key] === undefined) return undefined;
-  if (type === 'feedback_submitted' && (properties?.['csat'] === undefined && properties?.['ces'] === undefined)) return undefined;
-  return { ...raw, variant: variant ?? 'default', properties: properties ?? {} } as ChatEvent;
+  const props = properties as Record<string, unknown> | undefined;
+  for (const key of REQUIRED[type as EventType] ?? []) if (props?.[key] === undefined) return false;
+  if (type === 'feedback_submitted' && props?.['csat'] === undefined && props?.['ces'] === undefined) return false;
+  return true;
 }

@@ -15,9 +15,7 @@ export interface IngestOptions {
   keepProblems?: number;
   /**
    * Let a store that parses JSON itself (DuckDB) read plain JSONL event files directly while they
-   * are validated here (default false: every event is sent as a row). Off by default because at
-   * 10 M events in one file DuckDB ran out of memory inside the ingest's transaction (its 256 MB
-   * limit); the tests compare both paths.
+   * are validated here (default true; false: every event is sent as a row). The tests compare both paths.
    */
   storeReads?: boolean;
 }
@@ -72,7 +70,7 @@ export async function ingestFiles(store: AnalyticsStore, files: readonly string[
   };
   try {
     for (const file of files) {
-      const load = (options.storeReads ?? false) && session.loadJsonl && (await storeCanRead(file, options.read)) ? session.loadJsonl : undefined;
+      const load = (options.storeReads ?? true) && session.loadJsonl && (await storeCanRead(file, options.read)) ? session.loadJsonl : undefined;
       if (!load || (refuse && problemCount > 0)) {
         await appendRows(file, false);
         continue;
@@ -91,7 +89,7 @@ export async function ingestFiles(store: AnalyticsStore, files: readonly string[
       problems.push(...check.problems);
       const loaded = await loading.loaded.then(() => true, () => false);
       if (loaded && check.problemCount === 0 && check.plain) {
-        loading.accept(check.valid);
+        await loading.accept(check.valid, check.repeated);
         continue;
       }
       await loading.undo();

@@ -26,14 +26,14 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
  * The rows of an input JSONL file of chat events as DuckDB's JSON reader sees them, with
- * `ordinality` = the record's number; the defaults the schema fills, the time as UTC. Never fails
- * on content (a malformed line is a row of NULLs, a bad time NULL), so a file with bad lines
- * cannot abort the transaction: only files the caller found valid and plain are accepted.
+ * `ordinality` = the record's number when asked for; the defaults the schema fills, the time as
+ * UTC. Never fails on content (a malformed line is a row of NULLs, a bad time NULL), so a file
+ * with bad lines cannot abort the transaction: only files the caller found valid and plain are accepted.
  */
-const readEvents = (file: string) => `(SELECT event_id, session_id, user_id, type AS event_type, COALESCE(properties, '{}') AS properties,
-    make_timestamp(epoch_us(TRY_CAST("timestamp" AS TIMESTAMPTZ))) AS ts, channel, COALESCE(variant, 'default') AS variant, ordinality,
+const readEvents = (file: string, ordinality = false) => `(SELECT event_id, session_id, user_id, type AS event_type, COALESCE(properties, '{}') AS properties,
+    make_timestamp(epoch_us(TRY_CAST("timestamp" AS TIMESTAMPTZ))) AS ts, channel, COALESCE(variant, 'default') AS variant${ordinality ? ', ordinality' : ''},
     ${TYPED_LIST.replace('(properties,', "(COALESCE(properties, '{}'),")}
-  FROM read_ndjson(${quote(file)}, columns = ${EVENT_COLUMNS}, compression = 'uncompressed', ignore_errors = true, maximum_object_size = 16777216) WITH ORDINALITY)`;
+  FROM read_ndjson(${quote(file)}, columns = ${EVENT_COLUMNS}, compression = 'uncompressed', ignore_errors = true, maximum_object_size = 16777216)${ordinality ? ' WITH ORDINALITY' : ''})`;
 
 /** The columns every insert names (the typed ones after the stored ones). */
 const INSERT_COLUMNS = `chat_events (event_id, session_id, user_id, event_type, properties, "timestamp", channel, variant, ${TYPED_COLUMN_NAMES})`;
@@ -85,11 +85,20 @@ class ChunkFile {
  * DuckDB work runs in one queue, so rows land in input order.
  *
  * De-duplication without an index on `event_id` (one over millions of keys costs more memory than
- * ingest may use): an anti-join against the stored events, and within the input the first
- * occurrence (staged `seq`, the file's record number) wins.
+ * ingest may use); within the input the first occurrence (staged `seq`, the file's record number)
+ * wins. Staged rows: an anti-join against the stored events as they move. A file DuckDB reads
+ * itself goes in whole, then an aggregate over its new rows and a semi-join against the rows
+ * stored before find repeated ids, whose rows are replaced by the first record of each.
+ * A crash at any point leaves the committed events as they were (the transaction never
+ * committed; test/analytics-ingest-crash.test.ts kills an ingest mid-load).
  */
-export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<IngestSession> {
+export async function beginDuckDbIngest(connection: DuckDBConnection, settings: { threads: number; memoryLimit: string }): Promise<IngestSession> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convotest-ingest-'));
+  // One DuckDB thread while ingesting: this process validates (or builds rows) on the other core.
+  // (10 M events load within the limits below with one thread; two were not measured apart.)
+  await connection.run('SET threads = 1');
+  // Less memory than the queries get: the insert streams, and Node's own heap shares the 500 MB budget.
+  await connection.run("SET memory_limit = '192MB'");
   await connection.run('BEGIN TRANSACTION');
   let queue: Promise<unknown> = Promise.resolve();
   /** Runs `work` after all work queued before it; a failure surfaces to the caller of `enqueue` and at commit. */
@@ -151,6 +160,11 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
     await queue;
     await rm(dir, { recursive: true, force: true });
   };
+  /** The store's own settings, after the transaction ended. */
+  const restoreThreads = async () => {
+    await connection.run(`SET threads = ${settings.threads}`);
+    await connection.run(`SET memory_limit = ${quote(settings.memoryLimit)}`);
+  };
 
   return {
     async append(rows: readonly ChatEventRow[]) {
@@ -168,25 +182,48 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
       let rows = 0;
       const loaded = enqueue(async () => {
         mark = await lastRowId();
-        const result = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
-          WHERE ${COMPLETE} AND NOT EXISTS (SELECT 1 FROM chat_events c WHERE c.event_id = s.event_id)`);
+        // The file goes in as it is; duplicates are removed on accept. De-duplicating inside this
+        // insert (an anti-join against chat_events, record numbers to keep the first of repeated
+        // ids) ran out of DuckDB's memory limit at 10 M events; the plain insert streams.
+        const result = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s WHERE ${COMPLETE}`);
         rows = result.rowsChanged;
-        // An event id repeated within the file was inserted each time: keep its first record only.
-        const repeated = `SELECT event_id FROM chat_events WHERE rowid > ${mark} GROUP BY event_id HAVING COUNT(*) > 1`;
-        const probe = await connection.runAndReadAll(`${repeated} LIMIT 1`);
-        if (probe.currentRowCount === 0) return;
-        await connection.run(`CREATE OR REPLACE TEMPORARY TABLE chat_events_repeated AS ${repeated}`);
-        const removed = await connection.run(`DELETE FROM chat_events WHERE rowid > ${mark} AND event_id IN (SELECT event_id FROM chat_events_repeated)`);
-        const firsts = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file)} s
-          WHERE ${COMPLETE} AND event_id IN (SELECT event_id FROM chat_events_repeated)
-          QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ordinality) = 1`);
-        await connection.run('DROP TABLE chat_events_repeated');
-        rows += firsts.rowsChanged - removed.rowsChanged;
       });
       const settled = loaded.catch(() => undefined);
+      /** Replaces the new rows of ids repeated in the file or stored before by the first record of each id not stored before. */
+      const deduplicate = async (after: string, candidates: readonly string[] | undefined) => {
+        // Repeated in the file: only the caller's candidates are grouped (grouping all 10 M ids went
+        // past the memory limit). Stored before: a semi-join, when anything was stored before.
+        let inFile = `SELECT event_id FROM chat_events WHERE rowid > ${after} GROUP BY event_id HAVING COUNT(*) > 1`;
+        if (candidates) {
+          await connection.run('CREATE OR REPLACE TEMPORARY TABLE chat_events_candidates (event_id VARCHAR)');
+          for (let i = 0; i < candidates.length; i += 1000) {
+            await connection.run(`INSERT INTO chat_events_candidates VALUES ${candidates.slice(i, i + 1000).map((id) => `(${quote(id)})`).join(', ')}`);
+          }
+          inFile = `SELECT event_id FROM chat_events WHERE rowid > ${after} AND event_id IN (SELECT event_id FROM chat_events_candidates) GROUP BY event_id HAVING COUNT(*) > 1`;
+        }
+        const before = `SELECT event_id FROM chat_events WHERE rowid > ${after} AND event_id IN (SELECT event_id FROM chat_events WHERE rowid <= ${after})`;
+        const any = async (sql: string) => (await connection.runAndReadAll(`${sql} LIMIT 1`)).currentRowCount > 0;
+        const repeatedInFile = candidates?.length !== 0 && (await any(inFile));
+        const repeatedBefore = after !== '-1' && (await any(before));
+        if (repeatedInFile || repeatedBefore) {
+          await connection.run(`CREATE OR REPLACE TEMPORARY TABLE chat_events_repeated AS SELECT event_id, bool_or(stored) AS stored
+            FROM (SELECT event_id, false AS stored FROM (${inFile})${repeatedBefore ? ` UNION ALL SELECT event_id, true FROM (${before})` : ''}) GROUP BY event_id`);
+          const removed = await connection.run(`DELETE FROM chat_events WHERE rowid > ${after} AND event_id IN (SELECT event_id FROM chat_events_repeated)`);
+          const firsts = await connection.run(`INSERT INTO ${INSERT_COLUMNS} SELECT ${EVENT_ROW} FROM ${readEvents(file, true)} s
+            WHERE ${COMPLETE} AND event_id IN (SELECT event_id FROM chat_events_repeated WHERE NOT stored)
+            QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY ordinality) = 1`);
+          await connection.run('DROP TABLE chat_events_repeated');
+          rows += firsts.rowsChanged - removed.rowsChanged;
+        }
+        if (candidates) await connection.run('DROP TABLE chat_events_candidates');
+      };
       return {
         loaded,
-        accept(valid: number) {
+        async accept(valid: number, candidates: readonly string[] | undefined) {
+          await settled;
+          const after = mark;
+          if (after === undefined) throw new Error(`cannot accept the load of ${file}: it did not start`);
+          await enqueue(() => deduplicate(after, candidates));
           offered += valid;
           inserted += rows;
         },
@@ -207,14 +244,17 @@ export async function beginDuckDbIngest(connection: DuckDBConnection): Promise<I
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);
         await cleanUp();
+        await restoreThreads();
         throw error;
       }
       await cleanUp();
+      await restoreThreads();
       return { offered, inserted, duplicates: offered - inserted };
     },
     async abort() {
       await cleanUp();
       await connection.run('ROLLBACK').catch(() => undefined);
+      await restoreThreads();
     },
   };
 }

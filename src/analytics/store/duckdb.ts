@@ -19,9 +19,10 @@ export interface DuckDbOptions {
  */
 export async function openDuckDbStore(file: string, options: DuckDbOptions = {}): Promise<AnalyticsStore> {
   if (file !== ':memory:') await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const settings = { memoryLimit: options.memoryLimit ?? '256MB', threads: options.threads ?? 2 };
   const instance = await DuckDBInstance.create(file, {
-    memory_limit: options.memoryLimit ?? '256MB',
-    threads: String(options.threads ?? 2),
+    memory_limit: settings.memoryLimit,
+    threads: String(settings.threads),
     preserve_insertion_order: 'false',
   });
   const connection = await instance.connect();
@@ -38,7 +39,7 @@ export async function openDuckDbStore(file: string, options: DuckDbOptions = {})
     migrate: () => applyMigrations('duckdb', { all, exec }),
     all,
     exec,
-    beginIngest: () => beginDuckDbIngest(connection),
+    beginIngest: () => beginDuckDbIngest(connection, settings),
     async close() {
       connection.closeSync();
       instance.closeSync();

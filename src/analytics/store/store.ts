@@ -41,8 +41,12 @@ export interface IngestSession {
 export interface JsonlLoad {
   /** Settles when the store has read the file: rejects when it could not (the caller then undoes and appends rows). */
   readonly loaded: Promise<void>;
-  /** Counts the loaded rows as `valid` offered events, the new ones as inserted. */
-  accept(valid: number): void;
+  /**
+   * Keeps the load: removes the rows of ids stored before or repeated in the file (all but the
+   * first record of each), then counts the loaded rows as `valid` offered events, the new ones as
+   * inserted. `repeated`: every id the file may repeat (a superset), or undefined to check them all.
+   */
+  accept(valid: number, repeated: readonly string[] | undefined): Promise<void>;
   /** Removes what the load wrote (after it settled, whatever the outcome). */
   undo(): Promise<void>;
 }
