@@ -1,9 +1,11 @@
 /**
- * Analytics bench: `npx tsx bench/analytics.ts [--quick] [--events 10000000] [--pg-events 1000000] [--sims 10000] [--only duckdb|postgres|ab]`.
+ * Analytics bench: `npx tsx bench/analytics.ts [--quick] [--events 10000000] [--store FILE] [--pg-events 1000000] [--sims 10000] [--only duckdb|postgres|ab]`.
  * `--quick`: 1 M DuckDB events, 200,000 PostgreSQL events, 2,000 simulations (the targets are for the full sizes).
  * `--events-file F`: the DuckDB events file; generated there and kept when absent, reused as it is when present
  * (generating 10 M events takes ~40 s). `--rows`: ingest through the row path (every event sent as a row)
  * instead of DuckDB reading the plain JSONL file itself.
+ * `--store FILE`: the DuckDB store is kept in FILE; when FILE already exists, generation and ingest
+ * are skipped and only the KPIs are timed over it (to try KPI changes without re-ingesting).
  *
  * 1. DuckDB ingest: writes `--events` synthetic events (src/analytics/synthetic.ts, seed 1) to a
  *    JSONL file (not timed), then runs the real ingest (read, validate every line, stage chunks,
@@ -25,9 +27,10 @@
  * The machine is shared: the load average is printed beside the figures, CPU time beside wall time.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { exactPower, sampleSizePerVariant, twoProportionTest } from '../src/analytics/ab-stats.js';
@@ -51,19 +54,20 @@ const benchConfig = AnalyticsConfigSchema.parse({
 });
 
 if (args[0] === '--child') {
-  // Child: ingest one file into one store, then time the KPIs; print one JSON line.
+  // Child: ingest one file into one store (none when the file is `-`: a kept store), then time the KPIs; print one JSON line.
   const [, file, spec] = args as [string, string, string];
   const store = await openStore(spec);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const report = await ingestFiles(store, [file], { batchSize: 20_000, storeReads: !args.includes('--rows') });
+  const report = file === '-' ? null : await ingestFiles(store, [file], { batchSize: 20_000, storeReads: !args.includes('--rows') });
   const ingestS = (performance.now() - t0) / 1000;
   const c1 = process.cpuUsage(c0);
   const ingestCpuS = (c1.user + c1.system) / 1e6;
   const ingestRssMb = process.resourceUsage().maxRSS / 1024;
+  const [stored] = await store.all('SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS n FROM chat_events');
   let kpiS: number | null = null;
   let kpiCpuS: number | null = null;
-  process.stderr.write(`ingest done: ${report.counts?.inserted ?? 'refused'} events, ${ingestS.toFixed(1)} s, CPU ${ingestCpuS.toFixed(1)} s, peak RSS ${ingestRssMb.toFixed(0)} MB\n`);
+  if (report) process.stderr.write(`ingest done: ${report.counts?.inserted ?? 'refused'} events, ${ingestS.toFixed(1)} s, CPU ${ingestCpuS.toFixed(1)} s, peak RSS ${ingestRssMb.toFixed(0)} MB\n`);
   let kpiError: string | null = null;
   if (args.includes('--kpis')) {
     const t1 = performance.now();
@@ -78,7 +82,7 @@ if (args[0] === '--child') {
     kpiCpuS = (c3.user + c3.system) / 1e6;
   }
   await store.close();
-  process.stdout.write(`${JSON.stringify({ inserted: report.counts?.inserted, ingestS, ingestCpuS, ingestRssMb, kpiS, kpiCpuS, kpiError, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(`${JSON.stringify({ inserted: report?.counts?.inserted ?? 0, stored: Number(stored?.['n'] ?? 0), ingestS, ingestCpuS, ingestRssMb, kpiS, kpiCpuS, kpiError, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
   process.exit(0);
 }
 
@@ -87,7 +91,7 @@ async function writeTraffic(file: string, events: number, seed: number): Promise
   return writeJsonl(file, syntheticTraffic({ seed, sessions: Math.ceil(events / 7) + 100, days: 28 }), events);
 }
 
-function child(file: string, spec: string, kpis: boolean, rows = false): Promise<{ inserted: number; ingestS: number; ingestCpuS: number; ingestRssMb: number; kpiS: number | null; kpiCpuS: number | null; kpiError: string | null; maxRssMb: number }> {
+function child(file: string, spec: string, kpis: boolean, rows = false): Promise<{ inserted: number; stored: number; ingestS: number; ingestCpuS: number; ingestRssMb: number; kpiS: number | null; kpiCpuS: number | null; kpiError: string | null; maxRssMb: number }> {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const proc = spawn(process.execPath, ['--import', tsx, fileURLToPath(import.meta.url), '--child', file, spec, ...(kpis ? ['--kpis'] : []), ...(rows ? ['--rows'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -102,22 +106,27 @@ const dir = await mkdtemp(join(tmpdir(), 'convotest-bench-analytics-'));
 try {
   process.stdout.write(`cores ${(await import('node:os')).cpus().length}, ${load()}\n`);
   if (!only || only === 'duckdb') {
+    const keptStore = args.includes('--store') ? resolve(args[args.indexOf('--store') + 1]!) : undefined;
+    const reuse = keptStore !== undefined && existsSync(keptStore);
     const events = flag('--events', 10_000_000, 1_000_000);
     const kept = args.includes('--events-file') ? args[args.indexOf('--events-file') + 1]! : undefined;
     const file = kept ?? join(dir, 'events.jsonl');
-    const size = await stat(file).then((s) => s.size, () => undefined);
-    if (kept && size !== undefined) process.stdout.write(`reusing ${file} (${(size / 1e9).toFixed(2)} GB JSONL; --events is ignored)\n`);
+    const size = reuse ? undefined : await stat(file).then((s) => s.size, () => undefined);
+    if (reuse) {
+      // a kept store: only the KPIs are timed
+    } else if (kept && size !== undefined) process.stdout.write(`reusing ${file} (${(size / 1e9).toFixed(2)} GB JSONL; --events is ignored)\n`);
     else {
       const t = performance.now();
       const n = await writeTraffic(file, events, 1);
       process.stdout.write(`generated ${n.toLocaleString('en-US')} events (${((await stat(file)).size / 1e9).toFixed(2)} GB JSONL) in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed below)\n`);
     }
     const rows = args.includes('--rows');
-    process.stdout.write(`path: ${rows ? 'rows (every event sent as a row)' : 'DuckDB reads the plain JSONL file itself while it is validated'}\n`);
-    const r = await child(file, join(dir, 'bench.duckdb'), true, rows);
+    if (!reuse) process.stdout.write(`path: ${rows ? 'rows (every event sent as a row)' : 'DuckDB reads the plain JSONL file itself while it is validated'}\n`);
+    const r = await child(reuse ? '-' : file, keptStore ?? join(dir, 'bench.duckdb'), true, rows);
+    if (reuse) process.stdout.write(`DuckDB store ${keptStore} kept from an earlier run: ${r.stored.toLocaleString('en-US')} events (not re-ingested)\n`);
+    else process.stdout.write(`DuckDB ingest: ${r.inserted.toLocaleString('en-US')} events in ${r.ingestS.toFixed(1)} s (${Math.round(r.inserted / r.ingestS).toLocaleString('en-US')}/s), CPU ${r.ingestCpuS.toFixed(1)} s, peak RSS ${r.ingestRssMb.toFixed(0)} MB  [target ≤ 60 s, ≤ 500 MB for 10 M]  ${load()}\n`);
     process.stdout.write(
-      `DuckDB ingest: ${r.inserted.toLocaleString('en-US')} events in ${r.ingestS.toFixed(1)} s (${Math.round(r.inserted / r.ingestS).toLocaleString('en-US')}/s), CPU ${r.ingestCpuS.toFixed(1)} s, peak RSS ${r.ingestRssMb.toFixed(0)} MB  [target ≤ 60 s, ≤ 500 MB for 10 M]  ${load()}\n` +
-        `DuckDB all KPIs (snapshot: session facts, 7 slicings, funnel, A/B, quality): ${r.kpiError ? `FAILED after ${r.kpiS!.toFixed(1)} s: ${r.kpiError}` : `${r.kpiS!.toFixed(2)} s`}, CPU ${r.kpiCpuS!.toFixed(1)} s, peak RSS of the process ${r.maxRssMb.toFixed(0)} MB  [target ≤ 5 s for 10 M]  ${load()}\n`,
+      `DuckDB all KPIs over ${r.stored.toLocaleString('en-US')} events (snapshot: session facts, 7 slicings, funnel, A/B, quality): ${r.kpiError ? `FAILED after ${r.kpiS!.toFixed(1)} s: ${r.kpiError}` : `${r.kpiS!.toFixed(2)} s`}, CPU ${r.kpiCpuS!.toFixed(1)} s, peak RSS of the process ${r.maxRssMb.toFixed(0)} MB  [target ≤ 5 s for 10 M]  ${load()}\n`,
     );
     if (!kept) await rm(file, { force: true });
   }

@@ -1,5 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatEventInput } from '../src/analytics/events.js';
 import { ingestFiles } from '../src/analytics/ingest/ingest.js';
 import { computeKpis } from '../src/analytics/kpi/compute.js';
 import { kpiReport, type KpiReport } from '../src/analytics/kpi/report.js';
@@ -106,6 +109,72 @@ describe.each([
     await expect(kpiReport(store, cfg)).rejects.toThrow(/intent/);
     expect(await store.migrate()).toEqual(['3 typed property columns']);
     expectHandKpis(await kpiReport(store, cfg));
+  });
+});
+
+/**
+ * Edge cases of the session facts: a typed property on an event type whose schema does not type it
+ * counts nowhere (the KPI queries read the typed columns without testing the event type), and the
+ * first response is the first reply at or after the first user message, or none.
+ */
+function edgeEvents(): ChatEventInput[] {
+  const t0 = Date.parse('2026-04-06T10:00:00Z');
+  const events: ChatEventInput[] = [];
+  const session = (id: string, startMs: number, steps: Array<[number, ChatEventInput['type'], Record<string, unknown>]>) =>
+    steps.forEach(([offsetS, type, properties], i) =>
+      events.push({ event_id: `${id}-${i}`, session_id: id, user_id: `u-${id}`, channel: 'web', variant: 'control', type, timestamp: new Date(startMs + offsetS * 1000).toISOString(), properties } as ChatEventInput),
+    );
+  // Keys typed on other events, here free: none of them is a rating, a cost, revenue or an outcome.
+  const stray = { csat: 5, ces: 1, tokens_in: 1000, tokens_out: 1000, cost_usd: 5, value: 99, outcome: 'resolved' };
+  session('x1', t0, [
+    [0, 'session_started', { intent: 'refund', ...stray }],
+    [0, 'message_sent', stray],
+    [1, 'tool_called', { tool: 'lookup', ...stray }],
+    [2, 'message_received', { tokens_in: 10, tokens_out: 5, cost_usd: 0.5 }],
+    [10, 'session_ended', { outcome: 'unresolved', csat: 4 }],
+  ]);
+  // A greeting and no user message: no first response.
+  session('x2', t0 + 60_000, [
+    [0, 'message_received', { tokens_in: 1, tokens_out: 1 }],
+    [5, 'session_ended', { outcome: 'resolved' }],
+  ]);
+  // A greeting, then a user message nobody answers: no first response.
+  session('x3', t0 + 120_000, [
+    [0, 'message_received', {}],
+    [5, 'message_sent', {}],
+    [10, 'session_ended', { outcome: 'abandoned' }],
+  ]);
+  // Two user messages before the first reply: timed from the first (4 s).
+  session('x4', t0 + 180_000, [
+    [0, 'message_sent', {}],
+    [1, 'message_sent', {}],
+    [4, 'message_received', {}],
+    [6, 'message_received', {}],
+    [7, 'conversion', { goal: 'lead' }],
+  ]);
+  return events;
+}
+
+describe.each([
+  ['DuckDB', async () => tempDuckDb().then((t) => ({ store: t.store, dir: t.dir, drop: () => t.store.close() }))],
+  ['PostgreSQL', async () => tempPostgres(POSTGRES_URL!).then(async (p) => ({ ...p, dir: await mkdtemp(join(tmpdir(), 'convotest-kpi-')) }))],
+])('session facts edge cases (%s)', (name, open) => {
+  const skip = name === 'PostgreSQL' && !POSTGRES_URL;
+  it.skipIf(skip)('reads typed properties only on the event type that types them, and times the first response from the first user message', async () => {
+    const { store, dir, drop } = await open();
+    try {
+      await ingestFiles(store, [await writeEvents(dir, 'edge.jsonl', edgeEvents())]);
+      const report = await kpiReport(store, cfg);
+      const a = report.overall.aggregates;
+      expect(a).toMatchObject({ sessions: 4, resolved: 1, csat_n: 0, ces_n: 0, tokens: 17, revenue_sessions: 0, revenue: 0, converted: 1, user_messages: 4 });
+      expect(a.cost).toBeCloseTo(0.5, 12);
+      expect(value(report, 'revenue_per_chat').value).toBeNull();
+      expect(value(report, 'first_response_time')).toMatchObject({ value: 3, n: 2 }); // x1 2 s, x4 4 s
+      expect(report.slices.intent.map((s) => [s.slice, s.aggregates.sessions])).toEqual([['(none)', 3], ['refund', 1]]);
+    } finally {
+      await drop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -22,7 +22,9 @@ export interface FunnelResult {
 /**
  * The SQL of an ordered funnel: step k is the first matching event of a session at or after
  * the time step k−1 was reached. Values come in as `$n` parameters; property names are checked
- * by the config schema. Portable (CTEs, joins, CASE aggregates).
+ * by the config schema. Portable (CTEs, joins, CASE aggregates). A session's variant comes from
+ * the session facts (`kpi_sessions`, built by the KPI report first), not from another pass over
+ * the events.
  */
 export function funnelSql(steps: readonly FunnelStep[]): { sql: string; params: Array<string | number> } {
   const params: Array<string | number> = [];
@@ -46,10 +48,9 @@ export function funnelSql(steps: readonly FunnelStep[]): { sql: string; params: 
     return i === 0 ? reached : `${reached}, CAST(SUM(${epoch(`f${i}`)} - ${epoch(`f${i - 1}`)}) AS DOUBLE PRECISION) AS seconds_${i}`;
   });
   const joins = steps.slice(1).map((_, j) => `LEFT JOIN f${j + 1} ON f${j + 1}.session_id = f0.session_id`);
-  const sql = `WITH ${ctes.join(',\n')},
-v AS (SELECT session_id, MIN(variant) AS variant FROM chat_events WHERE session_id IN (SELECT session_id FROM f0) GROUP BY session_id)
+  const sql = `WITH ${ctes.join(',\n')}
 SELECT v.variant AS variant, ${columns.join(', ')}
-FROM f0 JOIN v ON v.session_id = f0.session_id ${joins.join(' ')}
+FROM f0 JOIN kpi_sessions v ON v.session_id = f0.session_id ${joins.join(' ')}
 GROUP BY v.variant ORDER BY v.variant`;
   return { sql, params };
 }
@@ -70,7 +71,7 @@ export function funnelSteps(steps: readonly FunnelStep[], reached: readonly numb
   });
 }
 
-/** Runs a funnel on the store: per variant and for all sessions. */
+/** Runs a funnel on the store (after the KPI report built `kpi_sessions`): per variant and for all sessions. */
 export async function runFunnel(store: AnalyticsStore, funnel: Funnel): Promise<FunnelResult> {
   const { sql, params } = funnelSql(funnel.steps);
   const rows = await store.all(sql, params);
