@@ -88,8 +88,8 @@ function matches(it) {
   } else {
     if (state.status && it.s !== state.status) return false;
     if (state.label) {
-      var any = r.grades.some(function (x) { return !!labelOf(r, x); });
-      if ((state.label === 'labelled') !== any) return false;
+      var hasLabel = r.grades.some(function (x) { return !!labelOf(r, x); });
+      if ((state.label === 'labelled') !== hasLabel) return false;
     }
   }
   if (state.flip === 'flipped' && !it.f) return false;
