@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadGraderFiles, SHIPPED_GRADERS_DIR } from '../src/io/grader-files.js';
-import { readShippedGraderManifest, writeShippedGraderManifest } from '../src/io/shipped-graders.js';
+import { pathToFileURL } from 'node:url';
+import { isBuiltModule, readShippedGraderManifest, RUNNING_BUILT_CODE, writeShippedGraderManifest } from '../src/io/shipped-graders.js';
 
 // The build's record of the shipped grader files (dist/shipped-graders.json, written by
 // scripts/shipped-graders.ts): a file is taken from it only when its bytes hash the same.
@@ -62,5 +63,14 @@ describe('the shipped grader record', () => {
     expect(readShippedGraderManifest(join(dir, 'absent.json'))).toBeUndefined();
     await writeFile(join(dir, 'damaged.json'), '{"files": [');
     expect(readShippedGraderManifest(join(dir, 'damaged.json'))).toBeUndefined();
+  });
+
+  it('is read only by the built code it came with: run from source, the shipped files are parsed and checked', () => {
+    const root = join(tmpdir(), 'pkg');
+    expect(isBuiltModule(pathToFileURL(join(root, 'dist/cli-bundle/chunk-A.js')).href, root)).toBe(true);
+    expect(isBuiltModule(pathToFileURL(join(root, 'dist/io/shipped-graders.js')).href, root)).toBe(true);
+    expect(isBuiltModule(pathToFileURL(join(root, 'src/io/shipped-graders.ts')).href, root)).toBe(false);
+    expect(isBuiltModule(pathToFileURL(join(root, 'dist-old/x.js')).href, root)).toBe(false);
+    expect(RUNNING_BUILT_CODE).toBe(false); // these tests run the sources
   });
 });

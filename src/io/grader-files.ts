@@ -10,7 +10,7 @@ import { displayPath, findFiles } from './golden-files.js';
 import { type Problem, sortProblems } from '../core/problems.js';
 import { zodIssueProblems } from './yaml-issues.js';
 import { type Position, parseYamlSource } from './yaml-source.js';
-import { readShippedGraderManifest, type ShippedGraderEntry, type ShippedGraderManifest } from './shipped-graders.js';
+import { RUNNING_BUILT_CODE, readShippedGraderManifest, type ShippedGraderEntry, type ShippedGraderManifest } from './shipped-graders.js';
 
 /** Extensions of grader definition files. */
 export const GRADER_EXTENSIONS = ['.yaml', '.yml', '.md'] as const;
@@ -99,7 +99,7 @@ export async function loadAvailableGraders(
   const project = paths.length > 0 ? await loadGraderFiles(paths, { cwd }) : { graders: [], problems: [] };
   const shippedDir = opts.shippedDir ?? SHIPPED_GRADERS_DIR;
   if (!existsSync(shippedDir)) return { ...project, shipped: new Set() };
-  const manifest = shippedDir === SHIPPED_GRADERS_DIR ? readShippedGraderManifest() : undefined;
+  const manifest = shippedDir === SHIPPED_GRADERS_DIR && RUNNING_BUILT_CODE ? readShippedGraderManifest() : undefined;
   const shipped = await loadGraderFiles([shippedDir], { cwd, ...(manifest ? { manifest } : {}) });
   const defined = new Set(project.graders.map((g) => String(g.definition['name'])));
   const projectFiles = new Set(project.graders.map((g) => g.file));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 /**
@@ -23,6 +24,19 @@ export type ShippedGraderManifest = Map<string, ShippedGraderEntry>;
  * third of a small `validate`'s CPU for files that only change with the package.
  */
 export const SHIPPED_GRADERS_MANIFEST = path.join(PACKAGE_ROOT, 'dist/shipped-graders.json');
+
+/**
+ * Whether the module at `moduleUrl` is the built code of the package at `root` (under its
+ * `dist/`). The record says what the build's code found, so only that code may rely on it: run
+ * from source (tsx, the tests), a changed check in src/ must see the shipped files again.
+ */
+export function isBuiltModule(moduleUrl: string, root = PACKAGE_ROOT): boolean {
+  const relative = path.relative(path.join(root, 'dist'), fileURLToPath(moduleUrl));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** Whether this code is the build the record came with. */
+export const RUNNING_BUILT_CODE = isBuiltModule(import.meta.url);
 
 /**
  * The build's record, or undefined when there is none (running from source before a build) or
