@@ -37,4 +37,20 @@ describe('callSignal: one signal per agent call', () => {
     expect(getEventListeners(run.signal, 'abort')).toHaveLength(1);
     call.release();
   });
+
+  it('is aborted from the start when the run had already stopped, and withOwnSignal refuses the call', async () => {
+    const run = new AbortController();
+    run.abort(new Error('interrupted'));
+    const late = callSignal(run.signal);
+    expect(late.signal.aborted).toBe(true);
+    expect((late.signal.reason as Error).message).toBe('interrupted');
+    let called = false;
+    await expect(
+      withOwnSignal(late.signal, async () => {
+        called = true;
+      }),
+    ).rejects.toThrow('interrupted');
+    expect(called).toBe(false);
+    late.release();
+  });
 });

@@ -23,8 +23,8 @@ export function withCallSignal(model: ChatModel): ChatModel {
  */
 export async function withOwnSignal<T>(parent: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
   if (!parent) return call(undefined);
-  if (callOwned.has(parent)) return call(parent);
   if (parent.aborted) throw parent.reason;
+  if (callOwned.has(parent)) return call(parent);
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort, { once: true });
@@ -51,6 +51,8 @@ const callOwned = new WeakSet<AbortSignal>();
 export function callSignal(parent: AbortSignal, timeout?: { ms: number; reason: () => unknown }): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   callOwned.add(controller.signal);
+  // A run already stopped stops the call at once (the listener below would never fire).
+  if (parent.aborted) controller.abort(parent.reason);
   const onAbort = () => controller.abort(parent.reason);
   parent.addEventListener('abort', onAbort, { once: true });
   const timer = timeout && setTimeout(() => controller.abort(timeout.reason()), timeout.ms);
